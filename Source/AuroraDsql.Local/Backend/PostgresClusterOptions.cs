@@ -1,0 +1,33 @@
+namespace AuroraDsql.Local.Backend;
+
+/// <summary>How to start a throwaway PostgreSQL cluster from the installed server programs.</summary>
+public sealed record PostgresClusterOptions
+{
+	/// <summary>
+	/// Directory holding <c>initdb</c>, <c>postgres</c> and <c>pg_ctl</c>. When <see langword="null"/> the newest
+	/// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>, then <c>pg_config --bindir</c>, then <c>PATH</c> are tried.
+	/// The <c>AURORA_DSQL_PG_BIN</c> environment variable overrides the search.
+	/// </summary>
+	public string? BinDirectory { get; init; }
+
+	/// <summary>
+	/// Data directory. When <see langword="null"/> a temporary directory is created and deleted on shutdown; when set,
+	/// the directory is initialized if empty and kept, so data survives between runs.
+	/// </summary>
+	public string? DataDirectory { get; init; }
+
+	/// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
+	public int Port { get; init; }
+
+	/// <summary>
+	/// Operating-system user that runs the server when the current process is root (PostgreSQL refuses to run as root).
+	/// Defaults to <c>postgres</c> when that user exists, else <c>nobody</c>.
+	/// </summary>
+	public string? ServerUser { get; init; }
+
+	/// <summary>Extra <c>postgresql.conf</c> settings, applied on every start.</summary>
+	public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+	/// <summary>How long to wait for the server to accept connections.</summary>
+	public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
