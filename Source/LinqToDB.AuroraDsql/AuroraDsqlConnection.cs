@@ -1,0 +1,131 @@
+using System.ComponentModel;
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+
+using Npgsql;
+
+namespace LinqToDB.DataProvider.AuroraDsql;
+
+/// <summary>
+/// The <see cref="DbConnection"/> linq2db uses for Aurora DSQL: an <see cref="Npgsql.NpgsqlConnection"/> whose transactions
+/// begin the way DSQL accepts. DSQL runs every transaction at REPEATABLE READ and refuses other isolation levels, while
+/// Npgsql's <c>BeginTransaction()</c> asks for READ COMMITTED; here a transaction without a level (or with
+/// <see cref="IsolationLevel.RepeatableRead"/> / <see cref="IsolationLevel.Snapshot"/>) begins as
+/// <c>BEGIN ISOLATION LEVEL REPEATABLE READ</c>, and any other level is refused before anything is sent.
+/// </summary>
+/// <remarks>Use <see cref="NpgsqlConnection"/> for Npgsql-specific APIs.</remarks>
+public sealed class AuroraDsqlConnection : DbConnection
+{
+	/// <summary>Wraps an Npgsql connection (typically from an <see cref="NpgsqlDataSource"/>).</summary>
+	public AuroraDsqlConnection(NpgsqlConnection connection)
+	{
+		NpgsqlConnection = connection ?? throw new ArgumentNullException(nameof(connection));
+		NpgsqlConnection.StateChange += ForwardStateChange;
+	}
+
+	/// <summary>The underlying Npgsql connection.</summary>
+	public NpgsqlConnection NpgsqlConnection { get; }
+
+	/// <inheritdoc />
+	[AllowNull]
+	public override string ConnectionString
+	{
+		get => NpgsqlConnection.ConnectionString;
+		set => NpgsqlConnection.ConnectionString = value;
+	}
+
+	/// <inheritdoc />
+	public override int             ConnectionTimeout => NpgsqlConnection.ConnectionTimeout;
+	/// <inheritdoc />
+	public override string          Database          => NpgsqlConnection.Database;
+	/// <inheritdoc />
+	public override string          DataSource        => NpgsqlConnection.DataSource;
+	/// <inheritdoc />
+	public override string          ServerVersion     => NpgsqlConnection.ServerVersion;
+	/// <inheritdoc />
+	public override ConnectionState State             => NpgsqlConnection.State;
+	/// <inheritdoc />
+	public override bool            CanCreateBatch    => NpgsqlConnection.CanCreateBatch;
+	/// <inheritdoc />
+	protected override DbProviderFactory DbProviderFactory => NpgsqlFactory.Instance;
+
+	/// <inheritdoc />
+	public override void Open() => NpgsqlConnection.Open();
+
+	/// <inheritdoc />
+	public override Task OpenAsync(CancellationToken cancellationToken) => NpgsqlConnection.OpenAsync(cancellationToken);
+
+	/// <inheritdoc />
+	public override void Close() => NpgsqlConnection.Close();
+
+	/// <inheritdoc />
+	public override Task CloseAsync() => NpgsqlConnection.CloseAsync();
+
+	/// <inheritdoc />
+	public override void ChangeDatabase(string databaseName) => NpgsqlConnection.ChangeDatabase(databaseName);
+
+	/// <inheritdoc />
+	public override void EnlistTransaction(System.Transactions.Transaction? transaction) => NpgsqlConnection.EnlistTransaction(transaction);
+
+	/// <inheritdoc />
+	public override DataTable GetSchema() => NpgsqlConnection.GetSchema();
+
+	/// <inheritdoc />
+	public override DataTable GetSchema(string collectionName) => NpgsqlConnection.GetSchema(collectionName);
+
+	/// <inheritdoc />
+	public override DataTable GetSchema(string collectionName, string?[] restrictionValues) => NpgsqlConnection.GetSchema(collectionName, restrictionValues);
+
+	/// <inheritdoc />
+	protected override DbCommand CreateDbCommand() => NpgsqlConnection.CreateCommand();
+
+	/// <inheritdoc />
+	protected override DbBatch CreateDbBatch() => NpgsqlConnection.CreateBatch();
+
+	/// <inheritdoc />
+	protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) =>
+		NpgsqlConnection.BeginTransaction(ToDsqlIsolationLevel(isolationLevel));
+
+	/// <inheritdoc />
+	protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken) =>
+		await NpgsqlConnection.BeginTransactionAsync(ToDsqlIsolationLevel(isolationLevel), cancellationToken).ConfigureAwait(false);
+
+	/// <summary>
+	/// Maps a requested isolation level to the one DSQL runs: unspecified, repeatable read and snapshot become
+	/// <see cref="IsolationLevel.RepeatableRead"/>; others are refused.
+	/// </summary>
+	internal static IsolationLevel ToDsqlIsolationLevel(IsolationLevel isolationLevel) => isolationLevel switch
+	{
+		IsolationLevel.Unspecified or IsolationLevel.RepeatableRead or IsolationLevel.Snapshot => IsolationLevel.RepeatableRead,
+		_ => throw new AuroraDsqlNotSupportedException(
+			$"Aurora DSQL runs every transaction at REPEATABLE READ (snapshot isolation) and refuses {isolationLevel}. " +
+			"Call BeginTransaction() without a level, or with IsolationLevel.RepeatableRead; conflicting writers get SQLSTATE 40001 at COMMIT and should retry."),
+	};
+
+	void ForwardStateChange(object sender, StateChangeEventArgs e) => OnStateChange(e);
+
+	/// <inheritdoc />
+	protected override void Dispose(bool disposing)
+	{
+		if (disposing)
+		{
+			NpgsqlConnection.StateChange -= ForwardStateChange;
+			NpgsqlConnection.Dispose();
+		}
+
+		base.Dispose(disposing);
+	}
+
+	/// <inheritdoc />
+	public override async ValueTask DisposeAsync()
+	{
+		NpgsqlConnection.StateChange -= ForwardStateChange;
+		await NpgsqlConnection.DisposeAsync().ConfigureAwait(false);
+		await base.DisposeAsync().ConfigureAwait(false);
+	}
+
+	/// <inheritdoc />
+	[EditorBrowsable(EditorBrowsableState.Never)]
+	public override string ToString() => $"AuroraDsqlConnection({NpgsqlConnection.DataSource}, {State})";
+}

@@ -1,0 +1,92 @@
+using LinqToDB.Data;
+using LinqToDB.Internal.Common;
+using LinqToDB.Internal.DataProvider;
+using LinqToDB.Internal.Options;
+
+namespace LinqToDB.DataProvider.AuroraDsql;
+
+/// <summary>
+/// Aurora DSQL provider options carried in <see cref="DataOptions"/> (set them with
+/// <c>UseAuroraDsql(..., optionSetter: o =&gt; o with { ... })</c> or <c>options.UseAuroraDsqlOptions(...)</c>).
+/// Everything here that changes generated SQL is part of the query-cache key.
+/// </summary>
+public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
+{
+	/// <summary>Identity cache used when a column does not set its own (<see cref="AuroraDsqlIdentityAttribute.Cache"/>).</summary>
+	public const long DefaultIdentityCache = 65_536;
+
+	/// <summary>DSQL's limit of modified rows per transaction.</summary>
+	public const int DsqlMaxRowsPerTransaction = 3_000;
+
+	/// <summary>Creates the default options.</summary>
+	public AuroraDsqlOptions() : base(BulkCopyType.MultipleRows)
+	{
+	}
+
+	AuroraDsqlOptions(AuroraDsqlOptions original) : base(original)
+	{
+		IdentityCache           = original.IdentityCache;
+		DefaultDecimalPrecision = original.DefaultDecimalPrecision;
+		DefaultDecimalScale     = original.DefaultDecimalScale;
+		MaxRowsPerTransaction   = original.MaxRowsPerTransaction;
+	}
+
+	/// <summary>
+	/// <c>CACHE</c> of identity columns created by <c>CreateTable</c>: <c>1</c> (ordered, coordinated values) or at least
+	/// <c>65536</c> (unordered across sessions, no coordination). Default <see cref="DefaultIdentityCache"/>.
+	/// DSQL refuses an identity column without an explicit cache, and any other value.
+	/// </summary>
+	public long IdentityCache
+	{
+		get;
+		init => field = AuroraDsqlIdentityAttribute.ValidateCache(value, nameof(IdentityCache));
+	} = DefaultIdentityCache;
+
+	/// <summary>
+	/// Precision of <see cref="decimal"/> columns without an explicit precision in <c>CreateTable</c>. Default 38.
+	/// DSQL turns a bare <c>numeric</c> into <c>numeric(18,6)</c> and silently rounds, so a precision is always emitted.
+	/// </summary>
+	public int DefaultDecimalPrecision
+	{
+		get;
+		init => field = value is >= 1 and <= 1000 ? value : throw new ArgumentOutOfRangeException(nameof(DefaultDecimalPrecision), value, "The decimal precision must be between 1 and 1000.");
+	} = 38;
+
+	/// <summary>Scale of <see cref="decimal"/> columns without an explicit scale in <c>CreateTable</c>. Default 10.</summary>
+	public int DefaultDecimalScale
+	{
+		get;
+		init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(DefaultDecimalScale), value, "The decimal scale cannot be negative.");
+	} = 10;
+
+	/// <summary>
+	/// Modified rows one transaction may hold: the batch size of <c>Truncate()</c> outside a transaction and the limit it checks
+	/// inside one. Default <see cref="DsqlMaxRowsPerTransaction"/> (DSQL's limit); lower it to leave room for cascades.
+	/// </summary>
+	public int MaxRowsPerTransaction
+	{
+		get;
+		init => field = value is >= 1 and <= DsqlMaxRowsPerTransaction
+			? value
+			: throw new ArgumentOutOfRangeException(nameof(MaxRowsPerTransaction), value, $"Aurora DSQL allows at most {DsqlMaxRowsPerTransaction:N0} modified rows per transaction; use a value between 1 and {DsqlMaxRowsPerTransaction}.");
+	} = DsqlMaxRowsPerTransaction;
+
+	/// <inheritdoc />
+	protected override IdentifierBuilder CreateID(IdentifierBuilder builder) => builder
+		.Add(IdentityCache)
+		.Add(DefaultDecimalPrecision)
+		.Add(DefaultDecimalScale)
+		.Add(MaxRowsPerTransaction);
+
+	/// <inheritdoc />
+	public bool Equals(AuroraDsqlOptions? other)
+	{
+		if (other is null)
+			return false;
+
+		return ReferenceEquals(this, other) || ((IOptionSet)this).ConfigurationID == ((IOptionSet)other).ConfigurationID;
+	}
+
+	/// <inheritdoc />
+	public override int GetHashCode() => ((IOptionSet)this).ConfigurationID;
+}

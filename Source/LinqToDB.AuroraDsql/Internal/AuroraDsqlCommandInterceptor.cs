@@ -1,0 +1,35 @@
+using System.Data.Common;
+
+using LinqToDB.Common;
+using LinqToDB.Interceptors;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// Added to every data context by the provider. Runs the statements the SQL builder marks as batched deletes
+/// (<c>Truncate()</c>) in DSQL-sized transactions instead of sending them once.
+/// </summary>
+sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
+{
+	public static readonly AuroraDsqlCommandInterceptor Instance = new();
+
+	AuroraDsqlCommandInterceptor()
+	{
+	}
+
+	public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
+	{
+		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var keyed, out var table))
+			return result;
+
+		return Option<int>.Some(BatchedDelete.Run(command, batchSize, keyed, table));
+	}
+
+	public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
+	{
+		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var keyed, out var table))
+			return result;
+
+		return Option<int>.Some(await BatchedDelete.RunAsync(command, batchSize, keyed, table, cancellationToken).ConfigureAwait(false));
+	}
+}

@@ -1,0 +1,74 @@
+using System.Data;
+using System.Data.Common;
+
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.Internal.DataProvider.PostgreSQL;
+using LinqToDB.Internal.SqlProvider;
+using LinqToDB.Mapping;
+using LinqToDB.SchemaProvider;
+
+using Npgsql;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// linq2db data provider for Aurora DSQL: the PostgreSQL 15 dialect with DSQL's DDL rules, its own name (so its query
+/// cache is its own), mapping schema, SQL builder, schema provider and bulk copy.
+/// </summary>
+sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
+{
+	static readonly Lazy<AuroraDsqlDataProvider> _instance = new(() => new AuroraDsqlDataProvider(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+	public static AuroraDsqlDataProvider Instance => _instance.Value;
+
+	AuroraDsqlDataProvider() : base(AuroraDsqlTools.ProviderName, PostgreSQLVersion.v15)
+	{
+		// DSQL has no MERGE: never lower upserts to it (InsertOrUpdate stays INSERT … ON CONFLICT).
+		SqlProviderFlags.IsUpsertWithMergeLoweringSupported = false;
+		// Eager loading opens an implicit transaction; DSQL only runs REPEATABLE READ.
+		SqlProviderFlags.DefaultMultiQueryIsolationLevel    = IsolationLevel.RepeatableRead;
+		SqlProviderFlags.MaxColumnCount                     = CreateTableValidator.MaxColumns;
+	}
+
+	public override MappingSchema MappingSchema => AuroraDsqlMappingSchema.Instance;
+
+	// No temporary tables on DSQL.
+	public override TableOptions SupportedTableOptions => TableOptions.CreateIfNotExists | TableOptions.DropIfExists;
+
+	public override ISqlBuilder CreateSqlBuilder(MappingSchema mappingSchema, DataOptions dataOptions) =>
+		new AuroraDsqlSqlBuilder(this, mappingSchema, dataOptions, GetSqlOptimizer(dataOptions), SqlProviderFlags);
+
+	public override ISchemaProvider GetSchemaProvider() => new AuroraDsqlSchemaProvider(this);
+
+	protected override DbConnection CreateConnectionInternal(string connectionString) =>
+		new AuroraDsqlConnection(new NpgsqlConnection(ConnectionStrings.Normalize(connectionString)));
+
+	public override DbConnection? TryGetProviderConnection(IDataContext dataContext, DbConnection connection) =>
+		base.TryGetProviderConnection(dataContext, connection is AuroraDsqlConnection wrapper ? wrapper.NpgsqlConnection : connection);
+
+	public override void InitContext(IDataContext dataContext)
+	{
+		base.InitContext(dataContext);
+		dataContext.AddInterceptor(AuroraDsqlCommandInterceptor.Instance);
+	}
+
+	#region BulkCopy
+
+	public override BulkCopyRowsCopied BulkCopy<T>(DataOptions options, ITable<T> table, IEnumerable<T> source) =>
+		new AuroraDsqlBulkCopy(this).BulkCopy(ResolveBulkCopyType(options), table, options, source);
+
+	public override Task<BulkCopyRowsCopied> BulkCopyAsync<T>(DataOptions options, ITable<T> table, IEnumerable<T> source, CancellationToken cancellationToken) =>
+		new AuroraDsqlBulkCopy(this).BulkCopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
+
+	public override Task<BulkCopyRowsCopied> BulkCopyAsync<T>(DataOptions options, ITable<T> table, IAsyncEnumerable<T> source, CancellationToken cancellationToken) =>
+		new AuroraDsqlBulkCopy(this).BulkCopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
+
+	static BulkCopyType ResolveBulkCopyType(DataOptions options) =>
+		options.BulkCopyOptions.BulkCopyType == BulkCopyType.Default
+			? options.FindOrDefault(AuroraDsqlOptions.Default).BulkCopyType
+			: options.BulkCopyOptions.BulkCopyType;
+
+	#endregion
+}

@@ -1,0 +1,33 @@
+using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.SqlQuery;
+using LinqToDB.Mapping;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>Facts about mapped columns that DSQL's DDL rules depend on.</summary>
+static class ColumnTypes
+{
+	public static bool IsGuid(SqlField field)
+	{
+		var type = field.Type.SystemType;
+		type = Nullable.GetUnderlyingType(type) ?? type;
+
+		return type == typeof(Guid) || field.Type.DataType == DataType.Guid
+			|| string.Equals(field.Type.DbType, "uuid", StringComparison.OrdinalIgnoreCase);
+	}
+
+	public static bool IsIntegral(SqlField field) => field.Type.DataType switch
+	{
+		DataType.Byte or DataType.SByte or DataType.Int16 or DataType.UInt16 or DataType.Int32 or DataType.UInt32 or DataType.Int64 => true,
+		_ => false,
+	};
+
+	public static AuroraDsqlIdentityAttribute? GetIdentityAttribute(SqlField field, MappingSchema mappingSchema)
+	{
+		var column = field.ColumnDescriptor;
+		if (column is null)
+			return null;
+
+		return mappingSchema.GetAttribute<AuroraDsqlIdentityAttribute>(column.EntityDescriptor.ObjectType, column.MemberInfo);
+	}
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+
+using LinqToDB.DataProvider.AuroraDsql;
+
+using Npgsql;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// Builds the <see cref="NpgsqlDataSource"/> behind <c>UseAuroraDsql</c>: one per distinct configuration, with a password
+/// provider that signs a fresh IAM token for every physical connection.
+/// </summary>
+static class DsqlDataSourceFactory
+{
+	static readonly ConcurrentDictionary<AuroraDsqlConnectionOptions, Lazy<NpgsqlDataSource>> _dataSources = new();
+
+	/// <summary>The shared data source for <paramref name="options"/> (validated first).</summary>
+	public static NpgsqlDataSource GetOrCreate(AuroraDsqlConnectionOptions options)
+	{
+		var resolved = Resolve(options);
+		return _dataSources.GetOrAdd(options, _ => new Lazy<NpgsqlDataSource>(() => Create(resolved), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+	}
+
+	/// <summary>A new data source the caller owns.</summary>
+	public static NpgsqlDataSource Create(AuroraDsqlConnectionOptions options) => Create(Resolve(options));
+
+	static NpgsqlDataSource Create(ResolvedOptions resolved)
+	{
+		var builder = new NpgsqlDataSourceBuilder(BuildConnectionString(resolved.Options));
+		var tokens  = new TokenSource(resolved);
+
+		builder.UsePasswordProvider(
+			passwordProvider     : _ => tokens.Generate(),
+			passwordProviderAsync: (_, _) => new ValueTask<string>(tokens.GenerateAsync()));
+
+		return builder.Build();
+	}
+
+	internal static string BuildConnectionString(AuroraDsqlConnectionOptions options)
+	{
+		var builder = new NpgsqlConnectionStringBuilder
+		{
+			Host                   = options.Host,
+			Port                   = options.Port,
+			Database               = options.Database,
+			Username               = options.User,
+			SslMode                = options.SslMode,
+			SslNegotiation         = options.SslNegotiation,
+			MaxPoolSize            = options.MaxPoolSize,
+			MinPoolSize            = options.MinPoolSize,
+			ConnectionLifetime     = (int)Math.Ceiling(options.ConnectionLifetime.TotalSeconds),
+			ConnectionIdleLifetime = (int)Math.Ceiling(options.ConnectionIdleLifetime.TotalSeconds),
+			ApplicationName        = options.ApplicationName,
+		};
+
+		if (options.RootCertificatePath != null)
+			builder.RootCertificate = options.RootCertificatePath;
+
+		if (options.CommandTimeout is { } timeout)
+			builder.CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds);
+
+		options.ConfigureConnectionString?.Invoke(builder);
+
+		// The password is always the generated token; the invariants hold whatever the hook did.
+		builder.Password = null;
+		ConnectionStrings.ApplyInvariants(builder);
+
+		return builder.ConnectionString;
+	}
+
+	internal sealed record ResolvedOptions(AuroraDsqlConnectionOptions Options, RegionEndpoint Region, Func<AWSCredentials> Credentials);
+
+	/// <summary>Validates the options and resolves the region now, so mistakes surface before any connection is made.</summary>
+	internal static ResolvedOptions Resolve(AuroraDsqlConnectionOptions options)
+	{
+		ArgumentNullException.ThrowIfNull(options);
+
+		if (string.IsNullOrWhiteSpace(options.Host))
+			throw new ArgumentException("The Aurora DSQL cluster endpoint (Host) is empty. Pass the endpoint shown in the console, for example 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws'.", nameof(options));
+
+		if (options.Host.Contains("://", StringComparison.Ordinal) || options.Host.Contains('/', StringComparison.Ordinal) || options.Host.Contains(':', StringComparison.Ordinal))
+			throw new ArgumentException($"The cluster endpoint '{options.Host}' must be a bare host name: no scheme, path or port (set Port separately).", nameof(options));
+
+		if (string.IsNullOrWhiteSpace(options.User))
+			throw new ArgumentException("The database role (User) is empty; DSQL's default role is 'admin'.", nameof(options));
+
+		if (options.Port is <= 0 or > 65535)
+			throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 1 and 65535.");
+
+		if (options.TokenLifetime < TimeSpan.FromSeconds(1) || options.TokenLifetime > DsqlAuthTokenGenerator.MaxExpiresIn)
+			throw new ArgumentOutOfRangeException(nameof(options), options.TokenLifetime, "TokenLifetime must be between 1 second and 7 days.");
+
+		if (options.MaxPoolSize < 1 || options.MinPoolSize < 0 || options.MinPoolSize > options.MaxPoolSize)
+			throw new ArgumentOutOfRangeException(nameof(options), $"Pool sizes must satisfy 0 <= MinPoolSize <= MaxPoolSize and MaxPoolSize >= 1 (got {options.MinPoolSize}..{options.MaxPoolSize}).");
+
+		if (options.ConnectionLifetime < TimeSpan.Zero || options.ConnectionIdleLifetime < TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), "ConnectionLifetime and ConnectionIdleLifetime cannot be negative.");
+
+		if (options.ConnectionLifetime >= TimeSpan.FromMinutes(60))
+			throw new ArgumentOutOfRangeException(nameof(options), options.ConnectionLifetime, "ConnectionLifetime must stay under DSQL's 60-minute connection limit (default 55 minutes).");
+
+		if (options.CommandTimeout is { } timeout && timeout < TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), timeout, "CommandTimeout cannot be negative.");
+
+		if (options.RootCertificatePath != null && !File.Exists(options.RootCertificatePath))
+			throw new FileNotFoundException($"The root certificate file '{options.RootCertificatePath}' does not exist.", options.RootCertificatePath);
+
+		var region      = ResolveRegion(options);
+		var credentials = CredentialsResolver(options);
+
+		return new ResolvedOptions(options, region, credentials);
+	}
+
+	static RegionEndpoint ResolveRegion(AuroraDsqlConnectionOptions options)
+	{
+		var name = options.Region ?? DsqlEndpoint.TryParseRegion(options.Host);
+
+		if (name is null)
+		{
+			try
+			{
+				name = FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
+			}
+			catch (AmazonClientException)
+			{
+				name = null;
+			}
+		}
+
+		if (string.IsNullOrWhiteSpace(name))
+			throw new ArgumentException(
+				$"Cannot tell the AWS region of '{options.Host}': it is not a '<cluster-id>.dsql.<region>.on.aws' endpoint and no default region is configured. Set Region (for example \"us-east-1\").",
+				nameof(options));
+
+		return RegionEndpoint.GetBySystemName(name.Trim().ToLowerInvariant());
+	}
+
+	static Func<AWSCredentials> CredentialsResolver(AuroraDsqlConnectionOptions options)
+	{
+		if (options.Credentials is { } explicitCredentials)
+			return () => explicitCredentials;
+
+		// Resolved on first use (the first physical connection), not while configuring: the default chain may call
+		// the instance metadata service or SSO.
+		var lazy = new Lazy<AWSCredentials>(() =>
+		{
+			if (options.ProfileName is { } profile)
+			{
+				if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
+					return fromProfile;
+
+				throw new AmazonClientException($"The AWS profile '{profile}' was not found in the shared config or credentials files.");
+			}
+
+			return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+		}, LazyThreadSafetyMode.ExecutionAndPublication);
+
+		return () => lazy.Value;
+	}
+
+	/// <summary>Signs one token per physical connection for the configured role.</summary>
+	sealed class TokenSource(ResolvedOptions resolved)
+	{
+		readonly bool   _admin    = string.Equals(resolved.Options.User, AuroraDsqlConnectionOptions.DefaultUser, StringComparison.Ordinal);
+		readonly string _hostname = resolved.Options.Host.Trim().ToLowerInvariant();
+
+		public string Generate()
+		{
+			var credentials = resolved.Credentials();
+			return _admin
+				? DsqlAuthTokenGenerator.GenerateDbConnectAdminAuthToken(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime)
+				: DsqlAuthTokenGenerator.GenerateDbConnectAuthToken(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime);
+		}
+
+		public Task<string> GenerateAsync()
+		{
+			var credentials = resolved.Credentials();
+			return _admin
+				? DsqlAuthTokenGenerator.GenerateDbConnectAdminAuthTokenAsync(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime)
+				: DsqlAuthTokenGenerator.GenerateDbConnectAuthTokenAsync(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime);
+		}
+
+		public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"TokenSource({_hostname})");
+	}
+}

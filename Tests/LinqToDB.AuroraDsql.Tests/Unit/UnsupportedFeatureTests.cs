@@ -1,0 +1,173 @@
+using System.Net;
+
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql.Tests.Infrastructure;
+using LinqToDB.Mapping;
+
+namespace LinqToDB.DataProvider.AuroraDsql.Tests.Unit;
+
+/// <summary>What DSQL cannot do is refused with an actionable message before anything is sent.</summary>
+public sealed class UnsupportedFeatureTests
+{
+	[Table("item")]
+	sealed class Item
+	{
+		[PrimaryKey] public int    Id   { get; set; }
+		[Column]     public string Name { get; set; } = "";
+	}
+
+	[Table("with_array")]
+	sealed class WithArray
+	{
+		[PrimaryKey] public int   Id   { get; set; }
+		[Column]     public int[] Tags { get; set; } = [];
+	}
+
+	[Table("with_money")]
+	sealed class WithMoney
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column(DataType = DataType.Money)] public decimal Price { get; set; }
+	}
+
+	[Table("with_inet")]
+	sealed class WithInet
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column] public IPAddress? Address { get; set; }
+	}
+
+	[Table("with_serial")]
+	sealed class WithSerialDbType
+	{
+		[PrimaryKey, Column(DbType = "serial")] public int Id { get; set; }
+	}
+
+	[Table("with_int_identity_dbtype")]
+	sealed class WithIntIdentityDbType
+	{
+		[PrimaryKey, Identity, Column(DbType = "integer")] public int Id { get; set; }
+	}
+
+	[Table("with_array_dbtype")]
+	sealed class WithArrayDbType
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column(DbType = "text[]")] public string[]? Names { get; set; }
+	}
+
+	[Table("wide_key")]
+	sealed class WideKey
+	{
+		[PrimaryKey(1)] public int A { get; set; }
+		[PrimaryKey(2)] public int B { get; set; }
+		[PrimaryKey(3)] public int C { get; set; }
+		[PrimaryKey(4)] public int D { get; set; }
+		[PrimaryKey(5)] public int E { get; set; }
+		[PrimaryKey(6)] public int F { get; set; }
+		[PrimaryKey(7)] public int G { get; set; }
+		[PrimaryKey(8)] public int H { get; set; }
+		[PrimaryKey(9)] public int I { get; set; }
+	}
+
+	[Table("string_identity")]
+	sealed class StringIdentity
+	{
+		[PrimaryKey, Identity] public string Id { get; set; } = "";
+	}
+
+	static void ShouldRefuseBeforeSending<T>(Action<DataConnection> action, string messagePattern)
+	{
+		using var db = OfflineDatabase.Connect(out var recorder);
+
+		FluentActions.Invoking(() => action(db))
+			.Should().Throw<AuroraDsqlNotSupportedException>()
+			.WithMessage(messagePattern);
+
+		recorder.Commands.Should().BeEmpty("nothing may be sent when the request cannot work on DSQL");
+	}
+
+	[Test]
+	public void TemporaryTables() =>
+		ShouldRefuseBeforeSending<Item>(db => db.CreateTempTable<Item>("tmp_items"), "*does not support temporary tables*regular table*");
+
+	[TestCase(TableOptions.IsTemporary)]
+	[TestCase(TableOptions.IsLocalTemporaryStructure)]
+	[TestCase(TableOptions.IsTransactionTemporaryData)]
+	public void TemporaryTableOptions(TableOptions options) =>
+		ShouldRefuseBeforeSending<Item>(db => db.CreateTable<Item>(tableOptions: options), "*temporary tables*");
+
+	[Test]
+	public void ArrayColumns() =>
+		ShouldRefuseBeforeSending<WithArray>(db => db.CreateTable<WithArray>(), "Column 'with_array.Tags': *no array columns*child table*json*");
+
+	[Test]
+	public void ArrayDbType() =>
+		ShouldRefuseBeforeSending<WithArrayDbType>(db => db.CreateTable<WithArrayDbType>(), "*'text[]' is an array type*");
+
+	[Test]
+	public void MoneyColumns() =>
+		ShouldRefuseBeforeSending<WithMoney>(db => db.CreateTable<WithMoney>(), "*no money type*Precision = 19, Scale = 4*");
+
+	[Test]
+	public void NetworkAddressColumns() =>
+		ShouldRefuseBeforeSending<WithInet>(db => db.CreateTable<WithInet>(), "*no inet/cidr/macaddr*text*");
+
+	[Test]
+	public void SerialDbType() =>
+		ShouldRefuseBeforeSending<WithSerialDbType>(db => db.CreateTable<WithSerialDbType>(), "*'serial' does not exist on Aurora DSQL*[Identity]*");
+
+	[Test]
+	public void IdentityWithNonBigintDbType() =>
+		ShouldRefuseBeforeSending<WithIntIdentityDbType>(db => db.CreateTable<WithIntIdentityDbType>(), "*identity with DbType 'integer'*must be bigint*");
+
+	[Test]
+	public void NonIntegralIdentity() =>
+		ShouldRefuseBeforeSending<StringIdentity>(db => db.CreateTable<StringIdentity>(), "*identity of type String*bigint*Guid*");
+
+	[Test]
+	public void PrimaryKeyOfMoreThanEightColumns() =>
+		ShouldRefuseBeforeSending<WideKey>(db => db.CreateTable<WideKey>(), "*primary key of 9 columns*at most 8*");
+
+	[Test]
+	public void Merge() =>
+		ShouldRefuseBeforeSending<Item>(
+			db => db.GetTable<Item>()
+				.Merge()
+				.Using(new[] { new Item { Id = 1, Name = "x" } })
+				.OnTargetKey()
+				.UpdateWhenMatched()
+				.InsertWhenNotMatched()
+				.Merge(),
+			"*does not support MERGE*InsertOrUpdate*ON CONFLICT*");
+
+	[TestCase(0L)]
+	[TestCase(2L)]
+	[TestCase(65_535L)]
+	[TestCase(-1L)]
+	public void InvalidIdentityCacheInOptions(long cache) =>
+		FluentActions.Invoking(() => AuroraDsqlOptions.Default with { IdentityCache = cache })
+			.Should().Throw<ArgumentOutOfRangeException>()
+			.WithMessage("*CACHE of 1 or of at least 65536*");
+
+	[TestCase(2L)]
+	[TestCase(1000L)]
+	public void InvalidIdentityCacheInAttribute(long cache) =>
+		FluentActions.Invoking(() => new AuroraDsqlIdentityAttribute { Cache = cache })
+			.Should().Throw<ArgumentOutOfRangeException>()
+			.WithMessage("*CACHE of 1 or of at least 65536*");
+
+	[TestCase(1L)]
+	[TestCase(65_536L)]
+	[TestCase(1_000_000L)]
+	public void ValidIdentityCaches(long cache)
+	{
+		(AuroraDsqlOptions.Default with { IdentityCache = cache }).IdentityCache.Should().Be(cache);
+		new AuroraDsqlIdentityAttribute { Cache = cache }.Cache.Should().Be(cache);
+	}
+
+	[Test]
+	public void MaxRowsPerTransactionCannotExceedDsqlLimit() =>
+		FluentActions.Invoking(() => AuroraDsqlOptions.Default with { MaxRowsPerTransaction = 3_001 })
+			.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*at most 3,000 modified rows*");
+}
