@@ -1,0 +1,72 @@
+using LinqToDB.Data;
+using LinqToDB.Data.RetryPolicy;
+
+namespace LinqToDB.DataProvider.AuroraDsql;
+
+/// <summary>
+/// linq2db retry policy for Aurora DSQL: retries single statements and connection opens that fail with a transient DSQL
+/// error (40001 OC000/OC001, <c>XX000 server unavailable</c>, connection limits), with exponential backoff and jitter.
+/// It never retries a statement inside a transaction the application opened (DSQL has aborted that transaction; only
+/// re-running the whole transaction helps: use <c>InTransaction</c>/<c>InTransactionAsync</c>).
+/// </summary>
+/// <remarks>
+/// Configure it once with <c>options.UseAuroraDsqlRetryPolicy()</c>: every data connection then gets its own instance.
+/// An instance is also safe to share: its per-operation state lives in the calling async flow.
+/// A statement that committed on its own but whose reply was lost may run twice when retried.
+/// </remarks>
+public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
+{
+	readonly AuroraDsqlRetryOptions       _options;
+	readonly DataConnection?              _dataConnection;
+	readonly AsyncLocal<List<Exception>>  _exceptions = new();
+
+	/// <summary>Creates a policy.</summary>
+	/// <param name="options">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
+	public AuroraDsqlRetryPolicy(AuroraDsqlRetryOptions? options = null)
+		: this(options, null)
+	{
+	}
+
+	/// <summary>Creates a policy for one data connection, so it can tell when the application has a transaction open.</summary>
+	/// <param name="options">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
+	/// <param name="dataConnection">The data connection the policy serves.</param>
+	public AuroraDsqlRetryPolicy(AuroraDsqlRetryOptions? options, DataConnection? dataConnection)
+		: base(
+			(options ?? AuroraDsqlRetryOptions.Default).MaxRetries,
+			(options ?? AuroraDsqlRetryOptions.Default).MaxDelay,
+			1.0 + (options ?? AuroraDsqlRetryOptions.Default).Jitter,
+			(options ?? AuroraDsqlRetryOptions.Default).Multiplier,
+			(options ?? AuroraDsqlRetryOptions.Default).BaseDelay)
+	{
+		_options        = options ?? AuroraDsqlRetryOptions.Default;
+		_dataConnection = dataConnection;
+	}
+
+	/// <summary>The settings in use.</summary>
+	public AuroraDsqlRetryOptions Options => _options;
+
+	/// <inheritdoc />
+	protected override List<Exception> ExceptionsEncountered => _exceptions.Value ??= [];
+
+	/// <inheritdoc />
+	protected override Random Random => Random.Shared;
+
+	/// <inheritdoc />
+	protected override void OnFirstExecution() => _exceptions.Value = [];
+
+	/// <inheritdoc />
+	protected override bool ShouldRetryOn(Exception exception) =>
+		_dataConnection?.Transaction is null && AuroraDsqlErrors.IsTransient(exception);
+
+	/// <inheritdoc />
+	protected override TimeSpan? GetNextDelay(Exception lastException)
+	{
+		var retry = ExceptionsEncountered.Count - 1;
+		if (retry >= _options.MaxRetries)
+			return null;
+
+		var delay = _options.GetDelay(retry);
+		_options.OnRetry?.Invoke(lastException, retry + 1, delay);
+		return delay;
+	}
+}

@@ -1,0 +1,232 @@
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>The retry loop behind <see cref="AuroraDsqlTransactionExtensions"/>.</summary>
+static class TransactionRunner
+{
+	enum Failure
+	{
+		Retryable,
+		Ambiguous,
+		Fatal,
+	}
+
+	public static async Task<TResult> RunAsync<TResult>(
+		DataConnection dataConnection, Func<DataConnection, CancellationToken, Task<TResult>> work, AuroraDsqlRetryOptions options, CancellationToken cancellationToken)
+	{
+		EnsureNoTransaction(dataConnection);
+
+		var errors = new List<Exception>();
+
+		for (var attempt = 0; ; attempt++)
+		{
+			cancellationToken.ThrowIfCancellationRequested();
+
+			var db = attempt == 0 ? dataConnection : new DataConnection(dataConnection.Options);
+			Exception error;
+			Failure   failure;
+
+			try
+			{
+				await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+				TResult result;
+
+				try
+				{
+					result = await work(db, cancellationToken).ConfigureAwait(false);
+				}
+				catch (Exception ex) when (ex is not OperationCanceledException)
+				{
+					await TryRollbackAsync(db).ConfigureAwait(false);
+					error   = ex;
+					failure = Classify(ex, atCommit: false);
+					goto Failed;
+				}
+
+				try
+				{
+					await db.CommitTransactionAsync(cancellationToken).ConfigureAwait(false);
+					return result;
+				}
+				catch (Exception ex) when (ex is not OperationCanceledException)
+				{
+					await TryRollbackAsync(db).ConfigureAwait(false);
+					error   = ex;
+					failure = Classify(ex, atCommit: true);
+				}
+			}
+			catch (OperationCanceledException)
+			{
+				await TryRollbackAsync(db).ConfigureAwait(false);
+				throw;
+			}
+			finally
+			{
+				if (!ReferenceEquals(db, dataConnection))
+					await db.DisposeAsync().ConfigureAwait(false);
+			}
+
+		Failed:
+			var delay = NextStep(error, failure, options, errors, attempt);
+			await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+		}
+	}
+
+	public static TResult Run<TResult>(DataConnection dataConnection, Func<DataConnection, TResult> work, AuroraDsqlRetryOptions options)
+	{
+		EnsureNoTransaction(dataConnection);
+
+		var errors = new List<Exception>();
+
+		for (var attempt = 0; ; attempt++)
+		{
+			var db = attempt == 0 ? dataConnection : new DataConnection(dataConnection.Options);
+			Exception error;
+			Failure   failure;
+
+			try
+			{
+				db.BeginTransaction();
+
+				TResult result;
+
+				try
+				{
+					result = work(db);
+				}
+				catch (Exception ex)
+				{
+					TryRollback(db);
+					error   = ex;
+					failure = Classify(ex, atCommit: false);
+					goto Failed;
+				}
+
+				try
+				{
+					db.CommitTransaction();
+					return result;
+				}
+				catch (Exception ex)
+				{
+					TryRollback(db);
+					error   = ex;
+					failure = Classify(ex, atCommit: true);
+				}
+			}
+			finally
+			{
+				if (!ReferenceEquals(db, dataConnection))
+					db.Dispose();
+			}
+
+		Failed:
+			var delay = NextStep(error, failure, options, errors, attempt);
+			Thread.Sleep(delay);
+		}
+	}
+
+	static void EnsureNoTransaction(DataConnection dataConnection)
+	{
+		if (dataConnection.Transaction != null)
+			throw new AuroraDsqlNotSupportedException(
+				"InTransaction starts and commits its own transaction, but this connection already has one open. " +
+				"Aurora DSQL has no nested transactions or savepoints: call it on a connection without a transaction.");
+	}
+
+	static Failure Classify(Exception exception, bool atCommit)
+	{
+		if (!AuroraDsqlErrors.IsTransient(exception))
+			return Failure.Fatal;
+
+		// A conflict at COMMIT means DSQL rolled the transaction back; anything else failing at COMMIT leaves it unknown.
+		if (atCommit && !AuroraDsqlErrors.IsOptimisticConcurrencyConflict(exception))
+			return Failure.Ambiguous;
+
+		return Failure.Retryable;
+	}
+
+	/// <summary>Decides what follows a failed attempt: the delay before the next one, or the exception to throw.</summary>
+	static TimeSpan NextStep(Exception error, Failure failure, AuroraDsqlRetryOptions options, List<Exception> errors, int attempt)
+	{
+		switch (failure)
+		{
+			case Failure.Fatal:
+				System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+				break;
+			case Failure.Ambiguous when !options.RetryAmbiguousCommit:
+				throw new AuroraDsqlAmbiguousCommitException(
+					"COMMIT failed with an error that does not tell whether the transaction was applied, so the work was not run again " +
+					"(it could apply twice). Check whether its effects are present, or make it idempotent and set RetryAmbiguousCommit = true.",
+					error);
+		}
+
+		errors.Add(error);
+
+		if (attempt >= options.MaxRetries)
+			throw new AuroraDsqlRetryLimitExceededException(
+				$"The transaction failed {errors.Count} times with retryable errors (last: {FirstLine(error.Message)}). " +
+				"See AttemptErrors for every attempt; consider more retries, or less contention on the same rows.",
+				errors.ToArray());
+
+		var delay = options.GetDelay(attempt);
+		options.OnRetry?.Invoke(error, attempt + 1, delay);
+		return delay;
+	}
+
+	static string FirstLine(string message)
+	{
+		var newline = message.IndexOf('\n', StringComparison.Ordinal);
+		return newline < 0 ? message : message[..newline].TrimEnd();
+	}
+
+	static async Task TryRollbackAsync(DataConnection db)
+	{
+		try
+		{
+			if (db.Transaction != null)
+				await db.RollbackTransactionAsync().ConfigureAwait(false);
+		}
+		catch (Exception ex) when (ex is not OutOfMemoryException)
+		{
+			// The connection is broken; the attempt's own error is what matters.
+		}
+		finally
+		{
+			ForgetTransaction(db);
+		}
+	}
+
+	static void TryRollback(DataConnection db)
+	{
+		try
+		{
+			if (db.Transaction != null)
+				db.RollbackTransaction();
+		}
+		catch (Exception ex) when (ex is not OutOfMemoryException)
+		{
+			// The connection is broken; the attempt's own error is what matters.
+		}
+		finally
+		{
+			ForgetTransaction(db);
+		}
+	}
+
+	/// <summary>After a failed COMMIT or ROLLBACK the data connection still holds the dead transaction: drop it so the connection stays usable.</summary>
+	static void ForgetTransaction(DataConnection db)
+	{
+		try
+		{
+			db.DisposeTransaction();
+		}
+		catch (Exception ex) when (ex is not OutOfMemoryException)
+		{
+			// nothing left to release
+		}
+	}
+}
