@@ -18,8 +18,15 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 	/// <summary>DSQL's limit of modified rows per transaction.</summary>
 	public const int DsqlMaxRowsPerTransaction = 3_000;
 
-	/// <summary>Creates the default options.</summary>
-	public AuroraDsqlOptions() : base(BulkCopyType.MultipleRows)
+	/// <summary>DSQL's limit of modified data per transaction: 10 MiB.</summary>
+	public const long DsqlMaxBytesPerTransaction = 10L * 1024 * 1024;
+
+	/// <summary>
+	/// Creates the default options. The default bulk copy mode is <see cref="BulkCopyType.ProviderSpecific"/> (binary
+	/// <c>COPY FROM STDIN</c>); if the server refuses binary COPY the provider switches to multi-row INSERT for that
+	/// connection string by itself.
+	/// </summary>
+	public AuroraDsqlOptions() : base(BulkCopyType.ProviderSpecific)
 	{
 	}
 
@@ -29,6 +36,8 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		DefaultDecimalPrecision = original.DefaultDecimalPrecision;
 		DefaultDecimalScale     = original.DefaultDecimalScale;
 		MaxRowsPerTransaction   = original.MaxRowsPerTransaction;
+		MaxBytesPerTransaction  = original.MaxBytesPerTransaction;
+		RetryOptions            = original.RetryOptions;
 	}
 
 	/// <summary>
@@ -71,12 +80,34 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 			: throw new ArgumentOutOfRangeException(nameof(MaxRowsPerTransaction), value, $"Aurora DSQL allows at most {DsqlMaxRowsPerTransaction:N0} modified rows per transaction; use a value between 1 and {DsqlMaxRowsPerTransaction}.");
 	} = DsqlMaxRowsPerTransaction;
 
+	/// <summary>
+	/// Modified data one transaction may hold, as estimated from the values: bulk copy closes a chunk before its rows
+	/// reach 90 % of it (the rest is left for index entries). Default <see cref="DsqlMaxBytesPerTransaction"/> (DSQL's limit).
+	/// </summary>
+	public long MaxBytesPerTransaction
+	{
+		get;
+		init => field = value is >= 64 * 1024 and <= DsqlMaxBytesPerTransaction
+			? value
+			: throw new ArgumentOutOfRangeException(nameof(MaxBytesPerTransaction), value, "Use a value between 64 KiB and DSQL's limit of 10 MiB.");
+	} = DsqlMaxBytesPerTransaction;
+
+	/// <summary>How bulk copy and batched operations retry a chunk that hit a conflict or <c>server unavailable</c>.</summary>
+	public AuroraDsqlRetryOptions RetryOptions
+	{
+		get;
+		init => field = value ?? throw new ArgumentNullException(nameof(RetryOptions));
+	} = AuroraDsqlRetryOptions.Default;
+
 	/// <inheritdoc />
 	protected override IdentifierBuilder CreateID(IdentifierBuilder builder) => builder
 		.Add(IdentityCache)
 		.Add(DefaultDecimalPrecision)
 		.Add(DefaultDecimalScale)
-		.Add(MaxRowsPerTransaction);
+		.Add(MaxRowsPerTransaction)
+		.Add(MaxBytesPerTransaction)
+		.Add(RetryOptions.ToString())
+		.Add(RetryOptions.OnRetry);
 
 	/// <inheritdoc />
 	public bool Equals(AuroraDsqlOptions? other)

@@ -57,13 +57,15 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 	#region BulkCopy
 
 	public override BulkCopyRowsCopied BulkCopy<T>(DataOptions options, ITable<T> table, IEnumerable<T> source) =>
-		new AuroraDsqlBulkCopy(this).BulkCopy(ResolveBulkCopyType(options), table, options, source);
+		CreateBulkCopy().Copy(ResolveBulkCopyType(options), table, options, source);
 
 	public override Task<BulkCopyRowsCopied> BulkCopyAsync<T>(DataOptions options, ITable<T> table, IEnumerable<T> source, CancellationToken cancellationToken) =>
-		new AuroraDsqlBulkCopy(this).BulkCopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
+		CreateBulkCopy().CopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
 
 	public override Task<BulkCopyRowsCopied> BulkCopyAsync<T>(DataOptions options, ITable<T> table, IAsyncEnumerable<T> source, CancellationToken cancellationToken) =>
-		new AuroraDsqlBulkCopy(this).BulkCopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
+		CreateBulkCopy().CopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
+
+	ChunkedBulkCopy CreateBulkCopy() => new(new AuroraDsqlBulkCopy(this));
 
 	static BulkCopyType ResolveBulkCopyType(DataOptions options) =>
 		options.BulkCopyOptions.BulkCopyType == BulkCopyType.Default

@@ -1,0 +1,433 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Mapping;
+
+using Npgsql;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// Bulk copy within DSQL's per-transaction limits. Outside an application transaction the rows are split into chunks of
+/// at most <see cref="AuroraDsqlOptions.MaxRowsPerTransaction"/> rows and 90 % of
+/// <see cref="AuroraDsqlOptions.MaxBytesPerTransaction"/> (estimated from the values), each committed on its own and
+/// retried on conflicts, optionally over several connections (<see cref="BulkCopyOptions.MaxDegreeOfParallelism"/>).
+/// Inside an application transaction work that would exceed the limits is refused before anything is sent.
+/// </summary>
+sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
+{
+	static readonly ConcurrentDictionary<string, bool> _binaryCopyRefused = new(StringComparer.Ordinal);
+
+	#region Plan
+
+	sealed class Plan<T>(ITable<T> table, DataOptions options, BulkCopyType type, AuroraDsqlOptions dsql, RowSizeEstimator estimator)
+		where T : notnull
+	{
+		public ITable<T>              Table       { get; } = table;
+		public DataOptions            Options     { get; } = options;
+		public BulkCopyOptions        BulkOptions { get; } = options.BulkCopyOptions;
+		public BulkCopyType           Type        { get; set; } = type;
+		public RowSizeEstimator       Estimator   { get; } = estimator;
+		public AuroraDsqlRetryOptions Retry       { get; } = dsql.RetryOptions;
+		public int                    MaxRows     { get; } = Math.Min(dsql.MaxRowsPerTransaction, options.BulkCopyOptions.MaxBatchSize is > 0 and var b ? b : int.MaxValue);
+		public long                   MaxBytes    { get; } = dsql.MaxBytesPerTransaction * 9 / 10;
+		public int                    Parallelism { get; } = Math.Max(1, options.BulkCopyOptions.MaxDegreeOfParallelism ?? 1);
+		public int                    TransactionMaxRows { get; } = dsql.MaxRowsPerTransaction;
+
+		// Each chunk is one statement batch in one transaction; progress is reported here, not by the per-chunk copy.
+		public DataOptions ChunkOptions { get; } = options.WithOptions(options.BulkCopyOptions with
+		{
+			NotifyAfter            = 0,
+			RowsCopiedCallback     = null,
+			MaxDegreeOfParallelism = null,
+			MaxBatchSize           = dsql.MaxRowsPerTransaction,
+		});
+
+		public ITable<T> TableFor(DataConnection db)
+		{
+			var table = TableFactory<T>.Create(db);
+
+			if (Table.TableName    is { } name)     table = table.TableName(name);
+			if (Table.SchemaName   is { } schema)   table = table.SchemaName(schema);
+			if (Table.DatabaseName is { } database) table = table.DatabaseName(database);
+			if (Table.ServerName   is { } server)   table = table.ServerName(server);
+
+			return table.TableOptions(Table.TableOptions);
+		}
+	}
+
+	static Plan<T> CreatePlan<T>(BulkCopyType type, ITable<T> table, DataOptions options)
+		where T : notnull
+	{
+		var dsql       = options.FindOrDefault(AuroraDsqlOptions.Default);
+		var descriptor = table.DataContext.MappingSchema.GetEntityDescriptor(typeof(T), options.ConnectionOptions.OnEntityDescriptorCreated);
+		var keepIdentity = options.BulkCopyOptions.KeepIdentity == true;
+		var columns    = descriptor.Columns.Where(c => !c.SkipOnInsert || (keepIdentity && c.IsIdentity));
+
+		return new Plan<T>(table, options, type, dsql, new RowSizeEstimator(columns));
+	}
+
+	#endregion
+
+	#region Chunking
+
+	static IEnumerable<List<T>> Chunk<T>(Plan<T> plan, IEnumerable<T> source)
+		where T : notnull
+	{
+		var chunk = new List<T>();
+		long bytes = 0;
+
+		foreach (var row in source)
+		{
+			var size = RowSize(plan, row);
+
+			if (chunk.Count > 0 && (chunk.Count >= plan.MaxRows || bytes + size > plan.MaxBytes))
+			{
+				yield return chunk;
+				chunk = [];
+				bytes = 0;
+			}
+
+			chunk.Add(row);
+			bytes += size;
+		}
+
+		if (chunk.Count > 0)
+			yield return chunk;
+	}
+
+	static async IAsyncEnumerable<List<T>> ChunkAsync<T>(Plan<T> plan, IAsyncEnumerable<T> source, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var chunk = new List<T>();
+		long bytes = 0;
+
+		await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+		{
+			var size = RowSize(plan, row);
+
+			if (chunk.Count > 0 && (chunk.Count >= plan.MaxRows || bytes + size > plan.MaxBytes))
+			{
+				yield return chunk;
+				chunk = [];
+				bytes = 0;
+			}
+
+			chunk.Add(row);
+			bytes += size;
+		}
+
+		if (chunk.Count > 0)
+			yield return chunk;
+	}
+
+	static long RowSize<T>(Plan<T> plan, T row)
+		where T : notnull
+	{
+		var size = plan.Estimator.Estimate(row);
+
+		if (size > plan.MaxBytes)
+			throw new AuroraDsqlNotSupportedException(
+				$"A row of {typeof(T).Name} is about {size:N0} bytes, more than one Aurora DSQL transaction may modify ({plan.MaxBytes:N0} bytes budget). " +
+				"DSQL rows are limited to 2 MiB and transactions to 10 MiB; store large values elsewhere (for example S3) and keep a reference.");
+
+		return size;
+	}
+
+	#endregion
+
+	#region Entry points
+
+	public BulkCopyRowsCopied Copy<T>(BulkCopyType type, ITable<T> table, DataOptions options, IEnumerable<T> source)
+		where T : notnull
+	{
+		var plan = CreatePlan(type, table, options);
+
+		if (table.DataContext is DataConnection { Transaction: not null } inTransaction)
+			return CopyInTransaction(plan, inTransaction, source);
+
+		if (plan.Parallelism > 1)
+			return CopyParallelAsync(plan, ToAsync(Chunk(plan, source)), CancellationToken.None).GetAwaiter().GetResult();
+
+		var progress = new Progress<T>(plan);
+		var db       = table.DataContext as DataConnection;
+		var owned    = db is null ? new DataConnection(options) : null;
+
+		try
+		{
+			foreach (var chunk in Chunk(plan, source))
+			{
+				CopyChunk(plan, db ?? owned!, chunk);
+				if (progress.Add(chunk.Count))
+					break;
+			}
+		}
+		finally
+		{
+			owned?.Dispose();
+		}
+
+		return progress.Result;
+	}
+
+	public Task<BulkCopyRowsCopied> CopyAsync<T>(BulkCopyType type, ITable<T> table, DataOptions options, IEnumerable<T> source, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var plan = CreatePlan(type, table, options);
+
+		if (table.DataContext is DataConnection { Transaction: not null } inTransaction)
+			return CopyInTransactionAsync(plan, inTransaction, source, cancellationToken);
+
+		return CopyChunksAsync(plan, ToAsync(Chunk(plan, source)), cancellationToken);
+	}
+
+	public async Task<BulkCopyRowsCopied> CopyAsync<T>(BulkCopyType type, ITable<T> table, DataOptions options, IAsyncEnumerable<T> source, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var plan = CreatePlan(type, table, options);
+
+		if (table.DataContext is DataConnection { Transaction: not null } inTransaction)
+		{
+			var rows = new List<T>();
+			await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+			{
+				rows.Add(row);
+				if (rows.Count > plan.TransactionMaxRows)
+					break;
+			}
+
+			return await CopyInTransactionAsync(plan, inTransaction, rows, cancellationToken).ConfigureAwait(false);
+		}
+
+		return await CopyChunksAsync(plan, ChunkAsync(plan, source, cancellationToken), cancellationToken).ConfigureAwait(false);
+	}
+
+	Task<BulkCopyRowsCopied> CopyChunksAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, CancellationToken cancellationToken)
+		where T : notnull =>
+		plan.Parallelism > 1
+			? CopyParallelAsync(plan, chunks, cancellationToken)
+			: CopySequentialAsync(plan, chunks, cancellationToken);
+
+	async Task<BulkCopyRowsCopied> CopySequentialAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var progress = new Progress<T>(plan);
+		var db       = plan.Table.DataContext as DataConnection;
+		var owned    = db is null ? new DataConnection(plan.Options) : null;
+
+		try
+		{
+			await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+			{
+				await CopyChunkAsync(plan, db ?? owned!, chunk, cancellationToken).ConfigureAwait(false);
+				if (progress.Add(chunk.Count))
+					break;
+			}
+		}
+		finally
+		{
+			if (owned != null)
+				await owned.DisposeAsync().ConfigureAwait(false);
+		}
+
+		return progress.Result;
+	}
+
+	async Task<BulkCopyRowsCopied> CopyParallelAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var progress = new Progress<T>(plan);
+		var channel  = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(plan.Parallelism * 2) { SingleWriter = true });
+
+		using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+		var workers = Enumerable.Range(0, plan.Parallelism).Select(_ => Task.Run(async () =>
+		{
+			// Each worker copies on its own connection: DSQL scales writes out across connections.
+			var db = new DataConnection(plan.Options);
+			await using (db.ConfigureAwait(false))
+			{
+				await foreach (var chunk in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+				{
+					await CopyChunkAsync(plan, db, chunk, stop.Token).ConfigureAwait(false);
+
+					if (progress.Add(chunk.Count))
+						await stop.CancelAsync().ConfigureAwait(false);
+				}
+			}
+		}, stop.Token)).ToList();
+
+		Exception? producerError = null;
+
+		try
+		{
+			await foreach (var chunk in chunks.WithCancellation(stop.Token).ConfigureAwait(false))
+				await channel.Writer.WriteAsync(chunk, stop.Token).ConfigureAwait(false);
+		}
+		catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+		{
+			// a worker failed or the callback aborted: the workers' outcome decides
+		}
+		catch (Exception ex)
+		{
+			producerError = ex;
+			await stop.CancelAsync().ConfigureAwait(false);
+		}
+		finally
+		{
+			channel.Writer.TryComplete();
+		}
+
+		try
+		{
+			await Task.WhenAll(workers).ConfigureAwait(false);
+		}
+		catch (OperationCanceledException) when (progress.Result.Abort && !cancellationToken.IsCancellationRequested)
+		{
+			// aborted by the progress callback
+		}
+		catch (Exception) when (producerError is null)
+		{
+			var failure = workers.Select(w => w.Exception?.GetBaseException()).FirstOrDefault(e => e is not null and not OperationCanceledException);
+			if (failure != null)
+				System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+			throw;
+		}
+		catch (Exception)
+		{
+			// the producer's error is reported below
+		}
+
+		if (producerError != null)
+			System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(producerError).Throw();
+
+		cancellationToken.ThrowIfCancellationRequested();
+		return progress.Result;
+	}
+
+	#endregion
+
+	#region One chunk
+
+	void CopyChunk<T>(Plan<T> plan, DataConnection db, List<T> chunk)
+		where T : notnull
+	{
+		var binary = UsesBinaryCopy(plan, db);
+
+		try
+		{
+			TransactionRunner.Run(db, attempt => copier.BulkCopy(binary ? BulkCopyType.ProviderSpecific : plan.Type, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
+		}
+		catch (PostgresException ex) when (binary && IsCopyRefusal(ex))
+		{
+			RememberBinaryCopyRefused(db);
+			TransactionRunner.Run(db, attempt => copier.BulkCopy(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
+		}
+	}
+
+	async Task CopyChunkAsync<T>(Plan<T> plan, DataConnection db, List<T> chunk, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var binary = UsesBinaryCopy(plan, db);
+
+		try
+		{
+			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(binary ? BulkCopyType.ProviderSpecific : plan.Type, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
+				.ConfigureAwait(false);
+		}
+		catch (PostgresException ex) when (binary && IsCopyRefusal(ex))
+		{
+			RememberBinaryCopyRefused(db);
+			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
+				.ConfigureAwait(false);
+		}
+	}
+
+	static bool UsesBinaryCopy<T>(Plan<T> plan, DataConnection db)
+		where T : notnull =>
+		plan.Type == BulkCopyType.ProviderSpecific && !_binaryCopyRefused.ContainsKey(BinaryCopyKey(db));
+
+	// A server that does not take binary COPY refuses it before any row is read.
+	static bool IsCopyRefusal(PostgresException exception) =>
+		exception.SqlState is "0A000" or "42601" && exception.MessageText.Contains("copy", StringComparison.OrdinalIgnoreCase);
+
+	static void RememberBinaryCopyRefused(DataConnection db) => _binaryCopyRefused[BinaryCopyKey(db)] = true;
+
+	static string BinaryCopyKey(DataConnection db) => db.ConnectionString ?? db.OpenDbConnection().ConnectionString;
+
+	#endregion
+
+	#region In an application transaction
+
+	BulkCopyRowsCopied CopyInTransaction<T>(Plan<T> plan, DataConnection db, IEnumerable<T> source)
+		where T : notnull =>
+		copier.BulkCopy(TransactionCopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source));
+
+	Task<BulkCopyRowsCopied> CopyInTransactionAsync<T>(Plan<T> plan, DataConnection db, IEnumerable<T> source, CancellationToken cancellationToken)
+		where T : notnull =>
+		copier.BulkCopyAsync(TransactionCopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source), cancellationToken);
+
+	static BulkCopyType TransactionCopyType<T>(Plan<T> plan, DataConnection db)
+		where T : notnull =>
+		plan.Type == BulkCopyType.ProviderSpecific && !UsesBinaryCopy(plan, db) ? BulkCopyType.MultipleRows : plan.Type;
+
+	/// <summary>Reads the rows (one more than the limit at most) and refuses them if one transaction cannot hold them.</summary>
+	static List<T> Buffer<T>(Plan<T> plan, IEnumerable<T> source)
+		where T : notnull
+	{
+		var rows  = new List<T>();
+		long bytes = 0;
+
+		foreach (var row in source)
+		{
+			rows.Add(row);
+			bytes += RowSize(plan, row);
+
+			if (rows.Count > plan.TransactionMaxRows || bytes > plan.MaxBytes)
+				throw new AuroraDsqlNotSupportedException(
+					$"This bulk copy runs inside an application transaction and has more than {(rows.Count > plan.TransactionMaxRows ? $"{plan.TransactionMaxRows:N0} rows" : $"{plan.MaxBytes:N0} bytes")}, " +
+					$"but one Aurora DSQL transaction may modify at most {AuroraDsqlOptions.DsqlMaxRowsPerTransaction:N0} rows and 10 MiB (SQLSTATE 54000). Nothing was sent. " +
+					"Run the bulk copy outside the transaction: it then commits in chunks that fit.");
+		}
+
+		return rows;
+	}
+
+	#endregion
+
+	static async IAsyncEnumerable<TItem> ToAsync<TItem>(IEnumerable<TItem> source)
+	{
+		foreach (var item in source)
+		{
+			yield return item;
+			await Task.Yield();
+		}
+	}
+
+	/// <summary>Counts committed rows and calls the <see cref="BulkCopyOptions.RowsCopiedCallback"/> every <see cref="BulkCopyOptions.NotifyAfter"/> rows.</summary>
+	sealed class Progress<T>(Plan<T> plan)
+		where T : notnull
+	{
+		readonly object _lock = new();
+
+		public BulkCopyRowsCopied Result { get; } = new();
+
+		/// <summary>Adds committed rows; returns <see langword="true"/> when the callback asked to abort.</summary>
+		public bool Add(int rows)
+		{
+			lock (_lock)
+			{
+				var before = Result.RowsCopied;
+				Result.RowsCopied += rows;
+
+				var notifyAfter = plan.BulkOptions.NotifyAfter;
+				if (notifyAfter > 0 && plan.BulkOptions.RowsCopiedCallback is { } callback && before / notifyAfter != Result.RowsCopied / notifyAfter)
+					callback(Result);
+
+				return Result.Abort;
+			}
+		}
+	}
+}

@@ -1,0 +1,183 @@
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql.Tests.Infrastructure;
+using LinqToDB.Mapping;
+
+namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
+
+/// <summary>Bulk copy commits in chunks that fit DSQL's 3,000-row and 10 MiB transaction limits.</summary>
+public sealed class BulkCopyTests
+{
+	[Table]
+	sealed class Item
+	{
+		[PrimaryKey] public int     Id      { get; set; }
+		[Column]     public string  Name    { get; set; } = "";
+		[Column]     public string? Payload { get; set; }
+	}
+
+	DataConnection _db = null!;
+	ITable<Item> _items = null!;
+
+	[SetUp]
+	public async Task CreateTableAsync()
+	{
+		_db    = TestDatabase.Connect();
+		_items = await _db.CreateTableAsync<Item>(tableName: TestNames.Unique("bulk"));
+	}
+
+	[TearDown]
+	public async Task DropTableAsync()
+	{
+		await _items.DropAsync();
+		await _db.DisposeAsync();
+	}
+
+	static IEnumerable<Item> Items(int count, int payloadBytes = 0) =>
+		Enumerable.Range(1, count).Select(i => new Item { Id = i, Name = "item " + i, Payload = payloadBytes > 0 ? new string('x', payloadBytes) : null });
+
+	/// <summary>Rows written by one transaction share its xmin: the committed chunk sizes, in commit order.</summary>
+	async Task<List<ChunkTransaction>> TransactionsAsync() =>
+		await _db.QueryToListAsync<ChunkTransaction>(
+			$"SELECT count(*) AS \"Rows\", coalesce(sum(octet_length(\"Payload\")), 0) AS \"Bytes\" FROM {_items.TableName} GROUP BY xmin::text::bigint ORDER BY min(\"Id\")");
+
+	sealed class ChunkTransaction
+	{
+		public long Rows  { get; set; }
+		public long Bytes { get; set; }
+	}
+
+	[TestCase(BulkCopyType.ProviderSpecific)]
+	[TestCase(BulkCopyType.MultipleRows)]
+	public async Task LargeCopiesCommitInChunksOfAtMost3000Rows(BulkCopyType type)
+	{
+		var result = await _items.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = type }, Items(7_001));
+
+		result.RowsCopied.Should().Be(7_001);
+		(await _items.CountAsync()).Should().Be(7_001);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(3_000, 3_000, 1_001);
+	}
+
+	[Test]
+	public void SynchronousCopyChunksToo()
+	{
+		_items.BulkCopy(Items(3_500)).RowsCopied.Should().Be(3_500);
+		TransactionsAsync().GetAwaiter().GetResult().Select(t => t.Rows).Should().Equal(3_000, 500);
+	}
+
+	[Test]
+	public async Task ChunksAreSizedFromTheDataToStayUnder10MiB()
+	{
+		const int payload = 200_000;
+
+		await _items.BulkCopyAsync(Items(150, payload));
+
+		var transactions = await TransactionsAsync();
+		transactions.Sum(t => t.Rows).Should().Be(150);
+		transactions.Should().HaveCountGreaterThan(2, "150 rows of 200 kB are 30 MB");
+		transactions.Should().OnlyContain(t => t.Bytes <= 10L * 1024 * 1024 * 9 / 10);
+	}
+
+	[Test]
+	public async Task SmallerTransactionBudgetsAreHonoured()
+	{
+		await using var db = TestDatabase.Connect(o => o.UseAuroraDsqlOptions(d => d with { MaxRowsPerTransaction = 400 }));
+
+		await db.GetTable<Item>().TableName(_items.TableName).BulkCopyAsync(Items(1_000));
+
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(400, 400, 200);
+	}
+
+	[Test]
+	public async Task ParallelCopyUsesSeveralConnections()
+	{
+		var result = await _items.BulkCopyAsync(new BulkCopyOptions { MaxDegreeOfParallelism = 4 }, Items(12_345));
+
+		result.RowsCopied.Should().Be(12_345);
+		(await _items.Select(i => i.Id).Distinct().CountAsync()).Should().Be(12_345);
+		var transactions = await TransactionsAsync();
+		transactions.Should().OnlyContain(t => t.Rows <= 3_000);
+		transactions.Sum(t => t.Rows).Should().Be(12_345);
+	}
+
+	[Test]
+	public async Task ProgressIsReportedAfterEachCommittedChunk()
+	{
+		var reported = new List<long>();
+
+		var result = await _items.BulkCopyAsync(
+			new BulkCopyOptions { NotifyAfter = 1_000, RowsCopiedCallback = r => reported.Add(r.RowsCopied) },
+			Items(7_001));
+
+		result.RowsCopied.Should().Be(7_001);
+		reported.Should().Equal(3_000, 6_000, 7_001);
+	}
+
+	[Test]
+	public async Task CallbackCanAbortBetweenChunks()
+	{
+		var result = await _items.BulkCopyAsync(
+			new BulkCopyOptions { NotifyAfter = 1, RowsCopiedCallback = r => r.Abort = r.RowsCopied >= 3_000 },
+			Items(9_000));
+
+		result.Abort.Should().BeTrue();
+		result.RowsCopied.Should().Be(3_000);
+		(await _items.CountAsync()).Should().Be(3_000);
+	}
+
+	[Test]
+	public async Task AsyncSourcesAreChunked()
+	{
+		static async IAsyncEnumerable<Item> Produce()
+		{
+			foreach (var item in Items(4_000))
+			{
+				if (item.Id % 500 == 0)
+					await Task.Yield();
+				yield return item;
+			}
+		}
+
+		(await _items.BulkCopyAsync(Produce())).RowsCopied.Should().Be(4_000);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(3_000, 1_000);
+	}
+
+	[Test]
+	public async Task InsideATransactionWorkThatCannotFitIsRefusedBeforeSending()
+	{
+		var recorder = new SqlRecorder();
+		await using var db = TestDatabase.Connect(o => o.UseInterceptor(recorder));
+		var table = db.GetTable<Item>().TableName(_items.TableName);
+
+		await using (var tx = await db.BeginTransactionAsync())
+		{
+			await FluentActions.Awaiting(() => table.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.MultipleRows }, Items(3_001)))
+				.Should().ThrowAsync<AuroraDsqlNotSupportedException>()
+				.WithMessage("*inside an application transaction*more than 3,000 rows*Nothing was sent*outside the transaction*");
+
+			recorder.Commands.Should().BeEmpty();
+
+			(await table.BulkCopyAsync(Items(2_000))).RowsCopied.Should().Be(2_000);
+			(await table.CountAsync()).Should().Be(2_000);
+			await tx.RollbackAsync();
+		}
+
+		(await _items.CountAsync()).Should().Be(0, "the copy inside the transaction was rolled back with it");
+	}
+
+	[Test]
+	public async Task MultipleRowsModeSendsInsertsAndBinaryModeSendsNone()
+	{
+		var recorder = new SqlRecorder();
+		await using var db = TestDatabase.Connect(o => o.UseInterceptor(recorder));
+		var table = db.GetTable<Item>().TableName(_items.TableName);
+
+		await table.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.MultipleRows }, Items(10));
+		recorder.Commands.Should().ContainSingle(c => c.StartsWith("INSERT INTO", StringComparison.Ordinal));
+
+		await table.Where(i => i.Id > 0).DeleteAsync();
+		var before = recorder.Commands.Count;
+		await table.BulkCopyAsync(Items(10));
+		recorder.Commands.Skip(before).Should().NotContain(c => c.StartsWith("INSERT INTO", StringComparison.Ordinal), "binary COPY is the default");
+		(await table.CountAsync()).Should().Be(10);
+	}
+}
