@@ -1,6 +1,7 @@
 using System.Data.Common;
 
 using LinqToDB.Common;
+using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Interceptors;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
@@ -22,7 +23,7 @@ sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var keyed, out var table))
 			return result;
 
-		return Option<int>.Some(BatchedDelete.Run(command, batchSize, keyed, table));
+		return Option<int>.Some(BatchedDelete.Run(command, batchSize, keyed, table, RetryOptions(eventData)));
 	}
 
 	public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
@@ -30,6 +31,9 @@ sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var keyed, out var table))
 			return result;
 
-		return Option<int>.Some(await BatchedDelete.RunAsync(command, batchSize, keyed, table, cancellationToken).ConfigureAwait(false));
+		return Option<int>.Some(await BatchedDelete.RunAsync(command, batchSize, keyed, table, RetryOptions(eventData), cancellationToken).ConfigureAwait(false));
 	}
+
+	static AuroraDsqlRetryOptions RetryOptions(CommandEventData eventData) =>
+		eventData.DataConnection.Options.FindOrDefault(AuroraDsqlOptions.Default).RetryOptions;
 }

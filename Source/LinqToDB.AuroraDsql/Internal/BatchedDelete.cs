@@ -11,7 +11,7 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 /// </summary>
 static class BatchedDelete
 {
-	public static int Run(DbCommand batchCommand, int batchSize, bool keyed, string table)
+	public static int Run(DbCommand batchCommand, int batchSize, bool keyed, string table, AuroraDsqlRetryOptions retryOptions)
 	{
 		if (batchCommand.Transaction != null || !keyed)
 		{
@@ -22,20 +22,12 @@ static class BatchedDelete
 			return batchCommand.ExecuteNonQuery();
 		}
 
-		var total = 0;
-
-		while (true)
-		{
-			// Each batch is its own autocommitted transaction.
-			var deleted = batchCommand.ExecuteNonQuery();
-			total += deleted;
-
-			if (deleted < batchSize)
-				return total;
-		}
+		// Each batch is its own autocommitted transaction, retried on conflicts.
+		var policy = new AuroraDsqlRetryPolicy(retryOptions);
+		return BatchLoop.Run(batchSize, () => policy.Execute(batchCommand.ExecuteNonQuery));
 	}
 
-	public static async Task<int> RunAsync(DbCommand batchCommand, int batchSize, bool keyed, string table, CancellationToken cancellationToken)
+	public static async Task<int> RunAsync(DbCommand batchCommand, int batchSize, bool keyed, string table, AuroraDsqlRetryOptions retryOptions, CancellationToken cancellationToken)
 	{
 		if (batchCommand.Transaction != null || !keyed)
 		{
@@ -46,16 +38,8 @@ static class BatchedDelete
 			return await batchCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 		}
 
-		var total = 0;
-
-		while (true)
-		{
-			var deleted = await batchCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-			total += deleted;
-
-			if (deleted < batchSize)
-				return total;
-		}
+		var policy = new AuroraDsqlRetryPolicy(retryOptions);
+		return await BatchLoop.RunAsync(batchSize, ct => policy.ExecuteAsync(batchCommand.ExecuteNonQueryAsync, ct), cancellationToken).ConfigureAwait(false);
 	}
 
 	static long CountUpTo(DbCommand template, string table, int limit)

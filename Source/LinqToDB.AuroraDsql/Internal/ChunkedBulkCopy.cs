@@ -45,17 +45,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			MaxBatchSize           = dsql.MaxRowsPerTransaction,
 		});
 
-		public ITable<T> TableFor(DataConnection db)
-		{
-			var table = TableFactory<T>.Create(db);
-
-			if (Table.TableName    is { } name)     table = table.TableName(name);
-			if (Table.SchemaName   is { } schema)   table = table.SchemaName(schema);
-			if (Table.DatabaseName is { } database) table = table.DatabaseName(database);
-			if (Table.ServerName   is { } server)   table = table.ServerName(server);
-
-			return table.TableOptions(Table.TableOptions);
-		}
+		public ITable<T> TableFor(DataConnection db) => TableFactory<T>.Rebind(Table, db);
 	}
 
 	static Plan<T> CreatePlan<T>(BulkCopyType type, ITable<T> table, DataOptions options)

@@ -15,6 +15,19 @@ static class TableFactory<T>
 
 	public static ITable<T> Create(IDataContext context) => _create(context);
 
+	/// <summary>The same table (name, schema, database, server, options) on another data context.</summary>
+	public static ITable<T> Rebind(ITable<T> table, IDataContext context)
+	{
+		var rebound = Create(context);
+
+		if (table.TableName    is { } name)     rebound = rebound.TableName(name);
+		if (table.SchemaName   is { } schema)   rebound = rebound.SchemaName(schema);
+		if (table.DatabaseName is { } database) rebound = rebound.DatabaseName(database);
+		if (table.ServerName   is { } server)   rebound = rebound.ServerName(server);
+
+		return rebound.TableOptions(table.TableOptions);
+	}
+
 	static Func<IDataContext, ITable<T>> CreateFactory()
 	{
 		if (!typeof(T).IsClass)
