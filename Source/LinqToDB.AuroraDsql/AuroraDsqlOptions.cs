@@ -38,6 +38,7 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		MaxRowsPerTransaction   = original.MaxRowsPerTransaction;
 		MaxBytesPerTransaction  = original.MaxBytesPerTransaction;
 		RetryOptions            = original.RetryOptions;
+		EmitForeignKeys         = original.EmitForeignKeys;
 	}
 
 	/// <summary>
@@ -99,6 +100,12 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		init => field = value ?? throw new ArgumentNullException(nameof(RetryOptions));
 	} = AuroraDsqlRetryOptions.Default;
 
+	/// <summary>
+	/// Whether <c>CreateTable</c> emits the foreign keys declared with <see cref="AuroraDsqlForeignKeyAttribute"/>.
+	/// Default <see langword="true"/>; turn off to create tables in any order or to keep referential checks in the application.
+	/// </summary>
+	public bool EmitForeignKeys { get; init; } = true;
+
 	/// <inheritdoc />
 	protected override IdentifierBuilder CreateID(IdentifierBuilder builder) => builder
 		.Add(IdentityCache)
@@ -107,7 +114,8 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		.Add(MaxRowsPerTransaction)
 		.Add(MaxBytesPerTransaction)
 		.Add(RetryOptions.ToString())
-		.Add(RetryOptions.OnRetry);
+		.Add(RetryOptions.OnRetry)
+		.Add(EmitForeignKeys);
 
 	/// <inheritdoc />
 	public bool Equals(AuroraDsqlOptions? other)

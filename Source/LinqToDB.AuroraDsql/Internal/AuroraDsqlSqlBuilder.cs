@@ -58,6 +58,29 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 			StringBuilder.Append("IF NOT EXISTS ");
 	}
 
+	/// <summary>Appends the declared FOREIGN KEY and CHECK constraints inside the column list.</summary>
+	protected override void BuildEndCreateTableStatement(SqlCreateTableStatement createTable)
+	{
+		var type = createTable.Table.ObjectType;
+		var constraints = new List<string>();
+
+		if (DsqlOptions.EmitForeignKeys)
+			foreach (var foreignKey in MappingSchema.GetAttributes<AuroraDsqlForeignKeyAttribute>(type))
+				constraints.Add(ConstraintSql.ForeignKey(this, MappingSchema, type, foreignKey));
+
+		foreach (var check in MappingSchema.GetAttributes<AuroraDsqlCheckAttribute>(type))
+			constraints.Add(ConstraintSql.Check(ConvertInline(check.Name, ConvertType.NameToQueryTable), check.Condition));
+
+		if (constraints.Count > 0)
+		{
+			// The column list ends with "\n)\n": add the constraints before its closing parenthesis.
+			var close = StringBuilder.ToString().LastIndexOf("\n)", StringComparison.Ordinal);
+			StringBuilder.Insert(close, string.Concat(constraints.Select(c => ",\n\t" + c)));
+		}
+
+		base.BuildEndCreateTableStatement(createTable);
+	}
+
 	protected override void BuildCreateTableFieldType(SqlField field)
 	{
 		if (field.IsIdentity)

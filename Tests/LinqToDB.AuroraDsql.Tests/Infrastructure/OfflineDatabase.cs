@@ -52,6 +52,22 @@ public static class OfflineDatabase
 			Task.FromResult(Option<int>.Some(0));
 
 		public override Option<object?> ExecuteScalar(CommandEventData eventData, DbCommand command, Option<object?> result) => Option<object?>.Some(ScalarResult);
+
+		/// <summary>Rows answered to queries: one text column, no rows unless set.</summary>
+		public DataTable ReaderResult { get; set; } = CreateResult();
+
+		static DataTable CreateResult()
+		{
+			var table = new DataTable();
+			table.Columns.Add("job_id", typeof(string));
+			return table;
+		}
+
+		public override Option<DbDataReader> ExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result) =>
+			Option<DbDataReader>.Some(ReaderResult.CreateDataReader());
+
+		public override Task<Option<DbDataReader>> ExecuteReaderAsync(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result, CancellationToken cancellationToken) =>
+			Task.FromResult(Option<DbDataReader>.Some(ReaderResult.CreateDataReader()));
 	}
 
 	/// <summary>A connection that opens without a server and hands out unconnected Npgsql commands.</summary>

@@ -1,0 +1,11 @@
+namespace LinqToDB.DataProvider.AuroraDsql;
+
+/// <summary>Options of <c>EnsureSchema</c>/<c>EnsureSchemaAsync</c>.</summary>
+public sealed record AuroraDsqlEnsureSchemaOptions
+{
+	/// <summary>Wait for the index builds; a failed build throws <see cref="AuroraDsqlJobFailedException"/>.</summary>
+	public bool WaitForIndexes { get; init; }
+
+	/// <summary>Longest wait for each build when <see cref="WaitForIndexes"/> is set; <see langword="null"/> waits until it ends.</summary>
+	public TimeSpan? WaitTimeout { get; init; }
+}

@@ -1,0 +1,91 @@
+using LinqToDB.Async;
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Mapping;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>Reads and waits for DSQL's asynchronous jobs in <c>sys.jobs</c>.</summary>
+static class JobClient
+{
+	const string SelectJob =
+		"SELECT job_id, status, details, job_type, object_name, start_time, update_time FROM sys.jobs WHERE job_id = :jobId";
+
+	static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
+	static readonly TimeSpan MaxPoll   = TimeSpan.FromSeconds(2);
+
+	sealed class JobRow
+	{
+		[Column("job_id")]      public string    JobId      { get; set; } = "";
+		[Column("status")]      public string    Status     { get; set; } = "";
+		[Column("details")]     public string?   Details    { get; set; }
+		[Column("job_type")]    public string?   JobType    { get; set; }
+		[Column("object_name")] public string?   ObjectName { get; set; }
+		[Column("start_time")]  public DateTime? StartTime  { get; set; }
+		[Column("update_time")] public DateTime? UpdateTime { get; set; }
+
+		public AuroraDsqlJob ToJob() => new(JobId, Status, Details, JobType, ObjectName, Utc(StartTime), Utc(UpdateTime));
+
+		static DateTimeOffset? Utc(DateTime? value) =>
+			value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+	}
+
+	public static async Task<AuroraDsqlJob?> GetAsync(DataConnection db, string jobId, CancellationToken cancellationToken)
+	{
+		var rows = await db.QueryToListAsync<JobRow>(SelectJob, cancellationToken, new DataParameter("jobId", jobId, DataType.Text)).ConfigureAwait(false);
+		return rows.Count == 0 ? null : rows[0].ToJob();
+	}
+
+	public static AuroraDsqlJob? Get(DataConnection db, string jobId)
+	{
+		var rows = db.Query<JobRow>(SelectJob, new DataParameter("jobId", jobId, DataType.Text)).ToList();
+		return rows.Count == 0 ? null : rows[0].ToJob();
+	}
+
+	/// <summary>Polls until the job ends; a failed job throws <see cref="AuroraDsqlJobFailedException"/>.</summary>
+	public static async Task<AuroraDsqlJob> WaitAsync(DataConnection db, string jobId, TimeSpan? timeout, CancellationToken cancellationToken)
+	{
+		// Polls must see fresh snapshots: never read inside the caller's transaction.
+		var poller = db.Transaction is null ? db : new DataConnection(db.Options);
+
+		try
+		{
+			using var deadline = timeout is { } t ? new CancellationTokenSource(t) : null;
+			using var linked   = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None);
+
+			var delay = FirstPoll;
+
+			while (true)
+			{
+				AuroraDsqlJob? job;
+
+				try
+				{
+					job = await GetAsync(poller, jobId, linked.Token).ConfigureAwait(false);
+
+					if (job is { IsFinished: true })
+						return job.IsFailed ? throw new AuroraDsqlJobFailedException(job) : job;
+
+					await Task.Delay(delay, linked.Token).ConfigureAwait(false);
+				}
+				catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+				{
+					throw new TimeoutException($"Aurora DSQL job {jobId} did not finish within {timeout}. It keeps running; wait again or check sys.jobs.");
+				}
+
+				if (job is null)
+					throw new InvalidOperationException($"Aurora DSQL job {jobId} is not in sys.jobs (finished jobs are removed after 30 minutes).");
+
+				delay = TimeSpan.FromTicks(Math.Min(MaxPoll.Ticks, delay.Ticks * 2));
+			}
+		}
+		finally
+		{
+			if (!ReferenceEquals(poller, db))
+				await poller.DisposeAsync().ConfigureAwait(false);
+		}
+	}
+
+	public static AuroraDsqlJob Wait(DataConnection db, string jobId, TimeSpan? timeout) =>
+		WaitAsync(db, jobId, timeout, CancellationToken.None).GetAwaiter().GetResult();
+}
