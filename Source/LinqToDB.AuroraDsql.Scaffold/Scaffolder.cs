@@ -44,9 +44,10 @@ sealed class Scaffolder(TextWriter output, bool quiet)
 		});
 
 		var tables  = schema.Tables.OfType<AuroraDsqlTableSchema>().ToList();
-		Info(string.Create(CultureInfo.InvariantCulture,
-			$"Read {tables.Count(t => !t.IsView)} tables and {tables.Count(t => t.IsView)} views: {tables.Sum(t => t.Columns.Count)} columns, " +
-			$"{tables.Sum(t => t.ForeignKeys.Count(k => k.BackReference != null))} foreign keys, {tables.Sum(t => t.Indexes.Count(i => !i.IsPrimaryKey))} indexes ({stopwatch.ElapsedMilliseconds} ms)."));
+		Info(
+			$"Read {Count(tables.Count(t => !t.IsView), "table")} and {Count(tables.Count(t => t.IsView), "view")}: " +
+			$"{Count(tables.Sum(t => t.Columns.Count), "column")}, {Count(tables.Sum(t => t.ForeignKeys.Count(k => k.BackReference != null)), "foreign key")}, " +
+			$"{Count(tables.Sum(t => t.Indexes.Count(i => !i.IsPrimaryKey)), "index", "indexes")} ({Count(stopwatch.ElapsedMilliseconds, "ms", "ms")}).");
 
 		var model = new ModelBuilder(options).Build(schema);
 		var files = CodeGenerator.Generate(model);
@@ -97,6 +98,9 @@ sealed class Scaffolder(TextWriter output, bool quiet)
 			},
 		});
 	}
+
+	static string Count(long count, string singular, string? plural = null) =>
+		count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? singular : plural ?? singular + "s");
 
 	void Info(string message)
 	{

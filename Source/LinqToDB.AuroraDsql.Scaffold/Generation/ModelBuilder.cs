@@ -59,23 +59,27 @@ sealed class ModelBuilder(GenerationOptions options)
 			.ThenBy(t => t.TableName, StringComparer.Ordinal)
 			.ToList();
 
-		// class names, unique ignoring case (they are file names too)
-		var classNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { contextName };
+		// class names, unique ignoring case (they are file names too): a name the generated code relies on gets "Entity"
+		// appended, a name taken in another schema gets the schema's name in front, any other clash a number
+		var classNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [contextName] = "" };
 		var entities   = new List<EntityModel>();
 
 		foreach (var table in tables)
 		{
-			var name = ClassName(table.TableName!);
+			var schemaName = table.SchemaName ?? "";
+			var name       = ClassName(table.TableName!);
 
-			if (classNames.Contains(name) || _reservedTypeNames.Contains(name))
+			if (_reservedTypeNames.Contains(name))
+				name += "Entity";
+
+			if (classNames.TryGetValue(name, out var takenBy) && takenBy.Length > 0 && takenBy != schemaName)
 			{
-				var schemaPrefix = Names.ToIdentifier(table.SchemaName ?? "", _options.ClassNaming);
-				var qualified    = _options.ClassNaming == ClassNaming.Pascal ? schemaPrefix + name : schemaPrefix + "_" + name;
-
-				name = Names.MakeUnique(qualified, n => classNames.Contains(n) || _reservedTypeNames.Contains(n));
+				var prefix = Names.ToIdentifier(schemaName, _options.ClassNaming);
+				name = _options.ClassNaming == ClassNaming.Pascal ? prefix + name : prefix + "_" + name;
 			}
 
-			classNames.Add(name);
+			name = Names.MakeUnique(name, n => classNames.ContainsKey(n) || _reservedTypeNames.Contains(n));
+			classNames[name] = schemaName;
 
 			var entity = new EntityModel { Table = table, ClassName = name, FileName = name + ".cs" };
 			AddProperties(entity);
