@@ -70,7 +70,7 @@ sealed class ModelBuilder(GenerationOptions options)
 			var name       = ClassName(table.TableName!);
 
 			if (_reservedTypeNames.Contains(name))
-				name += "Entity";
+				name += _options.ClassNaming == ClassNaming.Pascal ? "Entity" : "_entity";
 
 			if (classNames.TryGetValue(name, out var takenBy) && takenBy.Length > 0 && takenBy != schemaName)
 			{
@@ -136,7 +136,7 @@ sealed class ModelBuilder(GenerationOptions options)
 			var name = Names.ToIdentifier(column.ColumnName, _options.ClassNaming);
 
 			if (name == entity.ClassName)
-				name += "Column";
+				name += _options.ClassNaming == ClassNaming.Pascal ? "Column" : "_column";
 
 			name = Names.MakeUnique(name, taken.Contains);
 			taken.Add(name);

@@ -27,7 +27,7 @@ public partial class Odd_Table_Name
 	/// Column <c>Odd Table-Name</c>.
 	/// </summary>
 	[Column("Odd Table-Name", DbType = "text", DataType = DataType.Text)]
-	public string Odd_Table_NameColumn { get; set; }
+	public string Odd_Table_Name_column { get; set; }
 
 	/// <summary>
 	/// Column <c>with space</c>.
