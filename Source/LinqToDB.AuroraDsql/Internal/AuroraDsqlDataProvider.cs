@@ -40,7 +40,7 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 	public override ISqlBuilder CreateSqlBuilder(MappingSchema mappingSchema, DataOptions dataOptions) =>
 		new AuroraDsqlSqlBuilder(this, mappingSchema, dataOptions, GetSqlOptimizer(dataOptions), SqlProviderFlags);
 
-	public override ISchemaProvider GetSchemaProvider() => new AuroraDsqlSchemaProvider(this);
+	public override ISchemaProvider GetSchemaProvider() => new AuroraDsqlSchemaProvider();
 
 	protected override DbConnection CreateConnectionInternal(string connectionString) =>
 		new AuroraDsqlConnection(new NpgsqlConnection(ConnectionStrings.Normalize(connectionString)));

@@ -1,0 +1,3 @@
+using LinqToDB.AuroraDsql.Scaffold;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
