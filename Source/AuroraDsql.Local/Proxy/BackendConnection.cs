@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using AuroraDsql.Local.Protocol;
+
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>A socket to the backend with pipes on it, and the client side of PostgreSQL's authentication exchange.</summary>
+sealed class BackendConnection : IAsyncDisposable
+{
+	readonly Socket _socket;
+	readonly NetworkStream _stream;
+	int _disposed;
+
+	BackendConnection(Socket socket)
+	{
+		_socket = socket;
+		_stream = new NetworkStream(socket, ownsSocket: true);
+		Reader  = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
+		Writer  = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
+	}
+
+	public PipeReader Reader { get; }
+
+	public PipeWriter Writer { get; }
+
+	/// <summary>Opens the socket (no protocol yet).</summary>
+	public static async Task<BackendConnection> OpenAsync(BackendEndpoint endpoint, CancellationToken cancellationToken)
+	{
+		Socket socket;
+		EndPoint address;
+
+		if (endpoint.UnixSocketPath != null)
+		{
+			socket  = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+			address = new UnixDomainSocketEndPoint(endpoint.UnixSocketPath);
+		}
+		else
+		{
+			var ip = IPAddress.TryParse(endpoint.Host, out var parsed)
+				? parsed
+				: (await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false))[0];
+			socket  = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+			address = new IPEndPoint(ip, endpoint.Port);
+		}
+
+		try
+		{
+			await socket.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+		}
+		catch
+		{
+			socket.Dispose();
+			throw;
+		}
+
+		return new BackendConnection(socket);
+	}
+
+	/// <summary>
+	/// Sends the StartupMessage and answers authentication requests until AuthenticationOk. The messages after it
+	/// (ParameterStatus, BackendKeyData, ReadyForQuery) are left in <see cref="Reader"/>.
+	/// </summary>
+	/// <exception cref="PgServerException">The backend refused the login.</exception>
+	public async Task StartupAsync(string user, string? password, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+	{
+		var builder = new PgMessageBuilder();
+		builder.BeginUntyped().Int32(196608).CString("user").CString(user);
+		foreach (var (name, value) in parameters)
+		{
+			if (name is "user")
+				continue;
+			builder.CString(name).CString(value);
+		}
+
+		builder.Byte(0).End();
+		await WriteAsync(builder.WrittenMemory, cancellationToken).ConfigureAwait(false);
+
+		ScramClient? scram = null;
+
+		while (true)
+		{
+			var (type, body) = await ReadMessageAsync(cancellationToken).ConfigureAwait(false);
+
+			if (type == 'E')
+				throw new PgServerException(PgMessageReader.ReadErrorFields(body));
+
+			if (type == 'N')
+				continue;
+
+			if (type != 'R')
+				throw new PgProtocolException($"unexpected message '{(char)type}' during backend authentication");
+
+			var offset = 0;
+			var code   = PgMessageReader.ReadInt32(body, ref offset);
+			builder.Clear();
+
+			switch (code)
+			{
+				case 0: // AuthenticationOk
+					return;
+
+				case 3: // cleartext
+					builder.Begin((byte)'p').CString(RequirePassword(password)).End();
+					break;
+
+				case 5: // MD5
+				{
+					var salt  = body.AsSpan(offset, 4);
+					var inner = Md5Hex(Encoding.UTF8.GetBytes(RequirePassword(password) + user));
+					var outer = Md5Hex([.. Encoding.ASCII.GetBytes(inner), .. salt]);
+					builder.Begin((byte)'p').CString("md5" + outer).End();
+					break;
+				}
+
+				case 10: // SASL
+				{
+					var mechanisms = new List<string>();
+					while (offset < body.Length && body[offset] != 0)
+						mechanisms.Add(PgMessageReader.ReadCString(body, ref offset));
+
+					if (!mechanisms.Contains(ScramClient.Mechanism))
+						throw new PgProtocolException("the backend offers no supported SASL mechanism");
+
+					scram = new ScramClient(RequirePassword(password));
+					var first = Encoding.UTF8.GetBytes(scram.ClientFirstMessage);
+					builder.Begin((byte)'p').CString(ScramClient.Mechanism).Int32(first.Length).Bytes(first).End();
+					break;
+				}
+
+				case 11: // SASLContinue
+				{
+					if (scram is null)
+						throw new PgProtocolException("SASL continue without SASL start");
+					var final = Encoding.UTF8.GetBytes(scram.ClientFinalMessage(Encoding.UTF8.GetString(body, offset, body.Length - offset)));
+					builder.Begin((byte)'p').Bytes(final).End();
+					break;
+				}
+
+				case 12: // SASLFinal
+					if (scram is null || !scram.VerifyServerFinal(Encoding.UTF8.GetString(body, offset, body.Length - offset)))
+						throw new PgProtocolException("the backend's SCRAM signature is wrong");
+					continue;
+
+				default:
+					throw new PgProtocolException($"unsupported backend authentication method {code}");
+			}
+
+			await WriteAsync(builder.WrittenMemory, cancellationToken).ConfigureAwait(false);
+		}
+	}
+
+	static string RequirePassword(string? password) =>
+		password ?? throw new PgProtocolException("the backend asks for a password but the backend connection string has none");
+
+	[System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "PostgreSQL's md5 password authentication is defined with MD5.")]
+	static string Md5Hex(byte[] data) => Convert.ToHexStringLower(MD5.HashData(data));
+
+	public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+	{
+		await Writer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+	}
+
+	/// <summary>Reads one whole message; returns its type and a copy of its body.</summary>
+	public async ValueTask<(byte Type, byte[] Body)> ReadMessageAsync(CancellationToken cancellationToken)
+	{
+		while (true)
+		{
+			var result = await Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+			var buffer = result.Buffer;
+
+			if (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
+			{
+				var body = PgMessageReader.Body(message);
+				Reader.AdvanceTo(buffer.Start);
+				return (type, body);
+			}
+
+			if (result.IsCompleted || result.IsCanceled)
+			{
+				Reader.AdvanceTo(buffer.Start, buffer.End);
+				throw new PgProtocolException("the backend closed the connection");
+			}
+
+			Reader.AdvanceTo(buffer.Start, buffer.End);
+		}
+	}
+
+	/// <summary>Closes the socket at once (unblocks pending reads).</summary>
+	public void Abort()
+	{
+		try
+		{
+			_socket.Shutdown(SocketShutdown.Both);
+		}
+		catch (SocketException)
+		{
+		}
+		catch (ObjectDisposedException)
+		{
+		}
+	}
+
+	public async ValueTask DisposeAsync()
+	{
+		if (Interlocked.Exchange(ref _disposed, 1) != 0)
+			return;
+
+		try
+		{
+			// Terminate politely when we can; ignore a dead socket.
+			if (_socket.Connected)
+				_socket.Send("X\0\0\0\u0004"u8, SocketFlags.None, out _);
+		}
+		catch (ObjectDisposedException)
+		{
+		}
+
+		await Reader.CompleteAsync().ConfigureAwait(false);
+		await Writer.CompleteAsync().ConfigureAwait(false);
+		await _stream.DisposeAsync().ConfigureAwait(false);
+	}
+}

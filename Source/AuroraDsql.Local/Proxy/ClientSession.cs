@@ -1,0 +1,1063 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Protocol;
+using AuroraDsql.Local.Sql;
+
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>
+/// One client connection after TLS: authenticates the client's IAM token, opens its backend session, then relays
+/// messages both ways. The frontend loop classifies statements (rewrite, refuse, wait for jobs) and records in the
+/// <see cref="ResponseTracker"/> what each forwarded message will be answered with; the backend loop uses that to
+/// rewrite particular responses and to swallow the answers to queries the proxy injected. Both loops forward whole
+/// messages without per-message allocations and flush only when no more input is buffered, so pipelined traffic
+/// stays batched.
+/// </summary>
+sealed class ClientSession : IDisposable
+{
+	const int ProtocolVersion3 = 196608;
+
+	readonly EndpointServices _services;
+	readonly Stream _clientStream;
+	readonly PipeReader _clientReader;
+	readonly PipeWriter _clientWriter;
+	readonly string _sniHost;
+	readonly PgMessageBuilder _frontBuilder = new();
+	readonly PgMessageBuilder _backBuilder = new();
+	readonly ResponseTracker _tracker = new();
+	readonly SessionTransactionTracker _transactions = new();
+	readonly Dictionary<string, PreparedStatementInfo> _statements = new(StringComparer.Ordinal);
+	readonly Dictionary<string, PreparedStatementInfo> _portals = new(StringComparer.Ordinal);
+	readonly List<string> _submittedJobs = [];
+	readonly CancellationTokenSource _lifetime = new();
+	readonly object _cancelLock = new();
+
+	BackendConnection? _backend;
+	SessionInfo? _info;
+	int _backendProcessId;
+	int _backendSecretKey;
+	bool _atBoundary = true;
+	CancellationTokenSource? _waitCancel;
+
+	// backend-loop state
+	Expectation _current;
+	bool _hasCurrent;
+	int _statementIndex;
+
+	// termination
+	string? _terminationState;
+	string? _terminationMessage;
+	int _terminating;
+
+	public ClientSession(EndpointServices services, Stream clientStream, PipeReader clientReader, PipeWriter clientWriter, string sniHost, int processId, int secretKey)
+	{
+		_services     = services;
+		_clientStream = clientStream;
+		_clientReader = clientReader;
+		_clientWriter = clientWriter;
+		_sniHost      = sniHost;
+		ProcessId     = processId;
+		SecretKey     = secretKey;
+	}
+
+	/// <summary>The process id the client sees (the proxy's own, not the backend's).</summary>
+	public int ProcessId { get; }
+
+	/// <summary>The cancel secret the client sees.</summary>
+	public int SecretKey { get; }
+
+	public string Role => _info?.Role ?? "";
+
+	// ------------------------------------------------------------------------------------------------------------
+	// Startup and authentication
+	// ------------------------------------------------------------------------------------------------------------
+
+	/// <summary>Runs the session from the client's StartupMessage (already read) to the end of the connection.</summary>
+	public async Task RunAsync(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken shutdown)
+	{
+		using var registration = shutdown.Register(() => RequestTermination("57P01", "terminating connection due to administrator command"));
+
+		try
+		{
+			if (!await StartupAsync(protocolVersion, parameters, shutdown).ConfigureAwait(false))
+				return;
+
+			await RelayAsync().ConfigureAwait(false);
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or PgProtocolException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
+		{
+			if (ex is PgProtocolException)
+				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+		}
+		finally
+		{
+			if (_backend != null)
+				await _backend.DisposeAsync().ConfigureAwait(false);
+
+			await _clientReader.CompleteAsync().ConfigureAwait(false);
+			await _clientWriter.CompleteAsync().ConfigureAwait(false);
+		}
+	}
+
+	public void Dispose() => _lifetime.Dispose();
+
+	async Task<bool> StartupAsync(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+	{
+		string? user = null, database = null;
+		var forwarded = new List<KeyValuePair<string, string>>();
+		var unsupportedOptions = new List<string>();
+
+		foreach (var (name, value) in parameters)
+		{
+			switch (name)
+			{
+				case "user":
+					user = value;
+					break;
+				case "database":
+					database = value;
+					break;
+				case "replication":
+					await SendFatalAsync("08P01", "replication connections are not supported").ConfigureAwait(false);
+					return false;
+				default:
+					if (name.StartsWith("_pq_.", StringComparison.Ordinal))
+						unsupportedOptions.Add(name);
+					else
+						forwarded.Add(new(name, value));
+					break;
+			}
+		}
+
+		if (string.IsNullOrEmpty(user))
+		{
+			await SendFatalAsync("28000", "no PostgreSQL user name specified in startup packet").ConfigureAwait(false);
+			return false;
+		}
+
+		database = string.IsNullOrEmpty(database) ? user : database;
+
+		// Protocol 3.x with x > 0, or protocol options: answer that only 3.0 without options is spoken.
+		if ((protocolVersion & 0xFFFF) != 0 || unsupportedOptions.Count > 0)
+		{
+			_frontBuilder.Clear();
+			_frontBuilder.Begin((byte)'v').Int32(0).Int32(unsupportedOptions.Count);
+			foreach (var option in unsupportedOptions)
+				_frontBuilder.CString(option);
+			_frontBuilder.End();
+			await WriteClientAsync(_frontBuilder.WrittenMemory).ConfigureAwait(false);
+		}
+
+		// IAM authentication: the password is the token.
+		_frontBuilder.Clear();
+		_frontBuilder.AuthenticationRequest(3);
+		await WriteClientAsync(_frontBuilder.WrittenMemory).ConfigureAwait(false);
+
+		var (type, body) = await ReadClientMessageAsync(cancellationToken).ConfigureAwait(false);
+		if (type != 'p')
+		{
+			await SendFatalAsync("08P01", $"expected password response, got message type {(char)type}").ConfigureAwait(false);
+			return false;
+		}
+
+		var offset = 0;
+		var token  = PgMessageReader.ReadCString(body, ref offset);
+
+		var accepted = _services.AcceptedHosts;
+		if (_sniHost.Length > 0 && !accepted.Contains(_sniHost, StringComparer.OrdinalIgnoreCase))
+			accepted = [.. accepted, _sniHost];
+
+		var verification = _services.Verifier.Verify(token, user, accepted);
+		if (!verification.Succeeded)
+		{
+			_services.Log($"refused login of role \"{user}\": {verification.Reason}");
+			await SendFatalAsync(verification.SqlState, verification.Message).ConfigureAwait(false);
+			return false;
+		}
+
+		// The backend session.
+		var backendParameters = new List<KeyValuePair<string, string>>(forwarded) { new("database", database) };
+		var endpoint = _services.Backend;
+
+		try
+		{
+			_backend = await BackendConnection.OpenAsync(endpoint, cancellationToken).ConfigureAwait(false);
+			await _backend.StartupAsync(endpoint.Impersonate ? endpoint.SuperUser : user, endpoint.Password, backendParameters, cancellationToken).ConfigureAwait(false);
+		}
+		catch (PgServerException ex)
+		{
+			await SendFatalAsync(ex.SqlState, ex.Message).ConfigureAwait(false);
+			return false;
+		}
+		catch (Exception ex) when (ex is SocketException or IOException or PgProtocolException)
+		{
+			_services.Log($"backend connection failed: {ex.Message}");
+			await SendFatalAsync("08006", "could not connect to the backend server").ConfigureAwait(false);
+			return false;
+		}
+
+		_info = new SessionInfo(user, database, _transactions);
+
+		// Collect the backend's startup answers; the client gets them after AuthenticationOk, with our own key data.
+		var startupMessages = new PgMessageBuilder();
+		startupMessages.AuthenticationRequest(0);
+
+		while (true)
+		{
+			var (backendType, backendBody) = await _backend.ReadMessageAsync(cancellationToken).ConfigureAwait(false);
+			switch ((char)backendType)
+			{
+				case 'S':
+				{
+					var o = 0;
+					var name  = PgMessageReader.ReadCString(backendBody, ref o);
+					var value = PgMessageReader.ReadCString(backendBody, ref o);
+					value = OnParameterStatus(name, value);
+					startupMessages.ParameterStatus(name, value);
+					break;
+				}
+				case 'K':
+				{
+					var o = 0;
+					_backendProcessId = PgMessageReader.ReadInt32(backendBody, ref o);
+					_backendSecretKey = PgMessageReader.ReadInt32(backendBody, ref o);
+					break;
+				}
+				case 'N':
+					startupMessages.Begin((byte)'N').Bytes(backendBody).End();
+					break;
+				case 'E':
+				{
+					var fields = PgMessageReader.ReadErrorFields(backendBody);
+					await SendFatalAsync(fields.GetValueOrDefault('C', "08006"), fields.GetValueOrDefault('M', "backend error")).ConfigureAwait(false);
+					return false;
+				}
+				case 'Z':
+					if (endpoint.Impersonate && !await ImpersonateAsync(user, startupMessages, cancellationToken).ConfigureAwait(false))
+						return false;
+
+					startupMessages.BackendKeyData(ProcessId, SecretKey);
+					startupMessages.ReadyForQuery((byte)'I');
+					await WriteClientAsync(startupMessages.WrittenMemory).ConfigureAwait(false);
+					_services.Log($"session {ProcessId}: role \"{user}\" connected");
+					return true;
+			}
+		}
+	}
+
+	/// <summary>External backend: become the client's role (and check it may log in).</summary>
+	async Task<bool> ImpersonateAsync(string role, PgMessageBuilder startupMessages, CancellationToken cancellationToken)
+	{
+		var check = "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = " + SqlText.QuoteLiteral(role) +
+			" AND rolcanlogin) THEN RAISE EXCEPTION USING ERRCODE = '28000', MESSAGE = pg_catalog.format('role \"%s\" does not exist', " +
+			SqlText.QuoteLiteral(role) + "); END IF; END$$; SET SESSION AUTHORIZATION " + SqlText.QuoteIdentifier(role);
+
+		_backBuilder.Clear();
+		_backBuilder.Query(check);
+		await _backend!.WriteAsync(_backBuilder.WrittenMemory, cancellationToken).ConfigureAwait(false);
+
+		Dictionary<char, string>? error = null;
+		while (true)
+		{
+			var (type, body) = await _backend.ReadMessageAsync(cancellationToken).ConfigureAwait(false);
+			if (type == 'E')
+				error ??= PgMessageReader.ReadErrorFields(body);
+			else if (type == 'S')
+			{
+				var o = 0;
+				var name  = PgMessageReader.ReadCString(body, ref o);
+				var value = OnParameterStatus(name, PgMessageReader.ReadCString(body, ref o));
+				startupMessages.ParameterStatus(name, value);
+			}
+			else if (type == 'Z')
+				break;
+		}
+
+		if (error != null)
+		{
+			await SendFatalAsync(error.GetValueOrDefault('C', "28000"), error.GetValueOrDefault('M', "role switch failed")).ConfigureAwait(false);
+			return false;
+		}
+
+		return true;
+	}
+
+	/// <summary>Records a backend parameter and returns the value the client should see.</summary>
+	string OnParameterStatus(string name, string value)
+	{
+		if (name == "server_version")
+			value = DsqlRewriter.ServerVersion;
+
+		if (_info != null)
+		{
+			lock (_info.ParameterValues)
+				_info.ParameterValues[name] = value;
+		}
+
+		return value;
+	}
+
+	async Task<(byte Type, byte[] Body)> ReadClientMessageAsync(CancellationToken cancellationToken)
+	{
+		while (true)
+		{
+			var result = await _clientReader.ReadAsync(cancellationToken).ConfigureAwait(false);
+			var buffer = result.Buffer;
+
+			if (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
+			{
+				var body = PgMessageReader.Body(message);
+				_clientReader.AdvanceTo(buffer.Start);
+				return (type, body);
+			}
+
+			_clientReader.AdvanceTo(buffer.Start, buffer.End);
+			if (result.IsCompleted || result.IsCanceled)
+				throw new IOException("the client closed the connection");
+		}
+	}
+
+	async Task WriteClientAsync(ReadOnlyMemory<byte> data)
+	{
+		await _clientWriter.WriteAsync(data).ConfigureAwait(false);
+	}
+
+	async Task SendFatalAsync(string sqlState, string message)
+	{
+		var builder = new PgMessageBuilder();
+		builder.Error("FATAL", sqlState, message);
+		try
+		{
+			await WriteClientAsync(builder.WrittenMemory).ConfigureAwait(false);
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+		{
+			// the client is gone already
+		}
+	}
+
+	// ------------------------------------------------------------------------------------------------------------
+	// Relay
+	// ------------------------------------------------------------------------------------------------------------
+
+	async Task RelayAsync()
+	{
+		var frontend = Task.Run(FrontendLoopAsync);
+		var backend  = Task.Run(BackendLoopAsync);
+		var duration = Task.Delay(_services.Options.MaxConnectionDuration, _lifetime.Token);
+
+		var first = await Task.WhenAny(frontend, backend, duration).ConfigureAwait(false);
+
+		if (first == duration && !duration.IsCanceled)
+		{
+			var seconds = _services.Options.MaxConnectionDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+			_services.Log($"session {ProcessId}: maximum connection duration reached");
+			RequestTermination("57P01", $"terminating connection: the maximum connection duration of {seconds} s was reached");
+		}
+		else if (first == frontend)
+		{
+			// The client is gone (or sent Terminate): end the backend session.
+			StopLoops();
+		}
+		else if (first == backend)
+		{
+			// The backend ended the session; its last messages (a FATAL error) were forwarded.
+			StopLoops();
+		}
+
+		try
+		{
+			await Task.WhenAll(frontend, backend).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+		}
+		catch (TimeoutException)
+		{
+			// A loop is stuck writing to a peer that does not read: cut the sockets.
+			_backend?.Abort();
+			await _clientStream.DisposeAsync().ConfigureAwait(false);
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or PgProtocolException)
+		{
+			// ended by a peer
+		}
+
+		await _lifetime.CancelAsync().ConfigureAwait(false);
+	}
+
+	/// <summary>Ends the session: the client gets a FATAL error with this SQLSTATE and message, then both sides close.</summary>
+	public void RequestTermination(string sqlState, string message)
+	{
+		if (Interlocked.Exchange(ref _terminating, 1) != 0)
+			return;
+
+		_terminationState   = sqlState;
+		_terminationMessage = message;
+		StopLoops();
+	}
+
+	void StopLoops()
+	{
+		try
+		{
+			_lifetime.Cancel();
+		}
+		catch (ObjectDisposedException)
+		{
+		}
+
+		_clientReader.CancelPendingRead();
+		_backend?.Reader.CancelPendingRead();
+	}
+
+	/// <summary>A CancelRequest for this session: stop a proxy-side wait and cancel the backend's current query.</summary>
+	public async Task CancelAsync()
+	{
+		lock (_cancelLock)
+			_waitCancel?.Cancel();
+
+		if (_backendProcessId == 0)
+			return;
+
+		try
+		{
+			var connection = await BackendConnection.OpenAsync(_services.Backend, CancellationToken.None).ConfigureAwait(false);
+			await using var _ = connection.ConfigureAwait(false);
+			var request = new byte[16];
+			BinaryPrimitives.WriteInt32BigEndian(request, 16);
+			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(4), 80877102);
+			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), _backendProcessId);
+			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(12), _backendSecretKey);
+			await connection.WriteAsync(request, CancellationToken.None).ConfigureAwait(false);
+		}
+		catch (Exception ex) when (ex is SocketException or IOException)
+		{
+			_services.Log($"cancel request could not reach the backend: {ex.Message}");
+		}
+	}
+
+	// ---- frontend: client → backend ----------------------------------------------------------------------------
+
+	async Task FrontendLoopAsync()
+	{
+		var writer = _backend!.Writer;
+
+		while (true)
+		{
+			var result = await _clientReader.ReadAsync().ConfigureAwait(false);
+			if (result.IsCanceled || _lifetime.IsCancellationRequested)
+				return;
+
+			var buffer = result.Buffer;
+			var terminate = false;
+
+			while (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
+			{
+				if (type == 'X')
+				{
+					terminate = true;
+					break;
+				}
+
+				await HandleFrontendMessageAsync(type, message).ConfigureAwait(false);
+			}
+
+			_clientReader.AdvanceTo(buffer.Start, buffer.End);
+			await writer.FlushAsync().ConfigureAwait(false);
+
+			if (terminate || result.IsCompleted)
+				return;
+		}
+	}
+
+	ValueTask HandleFrontendMessageAsync(byte type, ReadOnlySequence<byte> message)
+	{
+		switch ((char)type)
+		{
+			case 'Q':
+				return HandleQueryAsync(message);
+			case 'P':
+				HandleParse(message);
+				return ValueTask.CompletedTask;
+			case 'B':
+				HandleBind(message);
+				return ValueTask.CompletedTask;
+			case 'E':
+				return HandleExecuteAsync(message);
+			case 'D':
+				Forward(message, new Expectation(ExpectationKind.Describe), boundary: false);
+				return ValueTask.CompletedTask;
+			case 'C':
+				if (_statements.Count > 0 || _portals.Count > 0)
+					ForgetClosed(message);
+				Forward(message, new Expectation(ExpectationKind.Close), boundary: false);
+				return ValueTask.CompletedTask;
+			case 'S':
+				Forward(message, new Expectation(ExpectationKind.Sync), boundary: true);
+				_transactions.OnBoundary();
+				return ValueTask.CompletedTask;
+			case 'F':
+				Forward(message, new Expectation(ExpectationKind.FunctionCall), boundary: true);
+				_transactions.OnBoundary();
+				return ValueTask.CompletedTask;
+			default:
+				// CopyData/CopyDone/CopyFail, Flush, and anything else: the backend answers (or complains) in line.
+				Copy(_backend!.Writer, message);
+				return ValueTask.CompletedTask;
+		}
+	}
+
+	void Forward(in ReadOnlySequence<byte> message, in Expectation expectation, bool boundary)
+	{
+		_tracker.Enqueue(expectation);
+		Copy(_backend!.Writer, message);
+		_atBoundary = boundary;
+	}
+
+	static void Copy(PipeWriter writer, in ReadOnlySequence<byte> message)
+	{
+		if (message.IsSingleSegment)
+			writer.Write(message.FirstSpan);
+		else
+		{
+			foreach (var segment in message)
+				writer.Write(segment.Span);
+		}
+	}
+
+	async ValueTask HandleQueryAsync(ReadOnlySequence<byte> message)
+	{
+		var body = message.Slice(5);
+		var sql  = Encoding.UTF8.GetString(body.Slice(0, Math.Max(0, body.Length - 1)));
+
+		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+		StatementPlan?[]? plans = null;
+		List<(int Index, string JobId)>? waits = null;
+
+		for (var k = 0; k < statements.Count; k++)
+		{
+			var statement = statements[k];
+			var inBlock   = _transactions.InBlock;
+			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
+			var plan      = _services.Classifiers.Classify(context);
+			_transactions.OnStatement(TransactionControlDetector.Detect(statement));
+
+			if (plan is null)
+				continue;
+
+			plans ??= new StatementPlan?[statements.Count];
+			plans[k] = plan;
+
+			if (plan.WaitForJob?.LiteralId is { } jobId && !inBlock && statements.Count == 1)
+				(waits ??= []).Add((k, jobId));
+		}
+
+		if (plans != null && _atBoundary)
+			Inject(plans);
+
+		if (waits != null)
+		{
+			foreach (var (index, jobId) in waits)
+			{
+				if (!await WaitForJobAsync(jobId).ConfigureAwait(false))
+					plans![index] = StatementPlan.Refuse(statements[index], "57014", "canceling statement due to user request");
+			}
+		}
+
+		var expectation = new Expectation(ExpectationKind.Query) { Plans = plans };
+
+		if (plans is null || Array.TrueForAll(plans, p => p?.Sql is null))
+			Forward(message, expectation, boundary: true);
+		else
+		{
+			var rewritten = new StringBuilder(sql.Length + 64);
+			var copied = 0;
+			for (var k = 0; k < statements.Count; k++)
+			{
+				if (plans[k]?.Sql is not { } replacement)
+					continue;
+				rewritten.Append(sql, copied, statements[k].Start - copied).Append(replacement);
+				copied = statements[k].End;
+			}
+
+			rewritten.Append(sql, copied, sql.Length - copied);
+
+			_frontBuilder.Clear();
+			_frontBuilder.Query(rewritten.ToString());
+			_tracker.Enqueue(expectation);
+			_backend!.Writer.Write(_frontBuilder.WrittenSpan);
+			_atBoundary = true;
+		}
+
+		_transactions.OnBoundary();
+	}
+
+	void HandleParse(ReadOnlySequence<byte> message)
+	{
+		var body   = message.Slice(5).ToArray();
+		var offset = 0;
+		var name   = PgMessageReader.ReadCString(body, ref offset);
+		var sql    = PgMessageReader.ReadCString(body, ref offset);
+		var rest   = body.AsSpan(offset);
+
+		StatementPlan? plan = null;
+		var control = TransactionControl.None;
+		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+
+		if (statements.Count == 1)
+		{
+			var context = new StatementContext(statements[0], QueryProtocol.Extended, 1, name, _info, _transactions.Current);
+			plan    = _services.Classifiers.Classify(context);
+			control = TransactionControlDetector.Detect(statements[0]);
+		}
+
+		if (plan != null || control != TransactionControl.None)
+			_statements[name] = new PreparedStatementInfo(plan, control);
+		else if (_statements.Count > 0)
+			_statements.Remove(name);
+
+		if (plan?.InjectBefore != null && _atBoundary)
+			Inject([plan]);
+
+		if (plan?.Sql is null)
+		{
+			Forward(message, new Expectation(ExpectationKind.Parse), boundary: false);
+			return;
+		}
+
+		var replacement = sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..];
+		_frontBuilder.Clear();
+		_frontBuilder.Begin((byte)'P').CString(name).CString(replacement).Bytes(rest).End();
+		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
+		_backend!.Writer.Write(_frontBuilder.WrittenSpan);
+		_atBoundary = false;
+	}
+
+	void HandleBind(ReadOnlySequence<byte> message)
+	{
+		if (_statements.Count > 0 || _portals.Count > 0)
+		{
+			var body   = message.Slice(5).ToArray();
+			var offset = 0;
+			var portal = PgMessageReader.ReadCString(body, ref offset);
+			var name   = PgMessageReader.ReadCString(body, ref offset);
+
+			if (_statements.TryGetValue(name, out var info))
+			{
+				if (info.Plan?.WaitForJob is { ParameterNumber: > 0 } reference)
+					info = info with { BoundJobId = ReadTextParameter(body, offset, reference.ParameterNumber) };
+				else if (info.Plan?.WaitForJob is { LiteralId: { } literal })
+					info = info with { BoundJobId = literal };
+
+				_portals[portal] = info;
+			}
+			else
+				_portals.Remove(portal);
+		}
+
+		Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
+	}
+
+	/// <summary>The value of parameter <paramref name="number"/> (1-based) of a Bind body, read as UTF-8 text.</summary>
+	static string? ReadTextParameter(byte[] body, int offset, int number)
+	{
+		try
+		{
+			var formatCount = PgMessageReader.ReadInt16(body, ref offset);
+			offset += 2 * formatCount;
+			var count = PgMessageReader.ReadInt16(body, ref offset);
+			for (var k = 1; k <= count; k++)
+			{
+				var length = PgMessageReader.ReadInt32(body, ref offset);
+				if (k == number)
+					return length < 0 ? null : Encoding.UTF8.GetString(body, offset, length);
+				if (length > 0)
+					offset += length;
+			}
+		}
+		catch (PgProtocolException)
+		{
+			// malformed: the backend will say so
+		}
+
+		return null;
+	}
+
+	void ForgetClosed(ReadOnlySequence<byte> message)
+	{
+		var body   = message.Slice(5).ToArray();
+		var offset = 1;
+		var name   = PgMessageReader.ReadCString(body, ref offset);
+		if (body[0] == 'S')
+			_statements.Remove(name);
+		else
+			_portals.Remove(name);
+	}
+
+	async ValueTask HandleExecuteAsync(ReadOnlySequence<byte> message)
+	{
+		PreparedStatementInfo? info = null;
+		if (_portals.Count > 0)
+		{
+			var body   = message.Slice(5).ToArray();
+			var offset = 0;
+			var portal = PgMessageReader.ReadCString(body, ref offset);
+			_portals.TryGetValue(portal, out info);
+		}
+
+		var inBlock = _transactions.InBlock;
+		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
+
+		if (info?.BoundJobId is { } jobId && !inBlock)
+			await WaitForJobAsync(jobId).ConfigureAwait(false);
+
+		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
+	}
+
+	/// <summary>Sends the plans' injected queries ahead of the client's message (only at a Query/Sync boundary).</summary>
+	void Inject(StatementPlan?[] plans)
+	{
+		foreach (var plan in plans)
+		{
+			if (plan?.InjectBefore is null)
+				continue;
+
+			foreach (var sql in plan.InjectBefore)
+				InjectQuery(sql);
+		}
+	}
+
+	/// <summary>
+	/// Sends a simple query of the proxy's own on the backend connection; its responses are swallowed up to its
+	/// ReadyForQuery. Only valid at a Query/Sync boundary, from the frontend loop.
+	/// </summary>
+	public InjectedQuery InjectQuery(string sql)
+	{
+		var injected = new InjectedQuery(sql);
+		_frontBuilder.Clear();
+		_frontBuilder.Query(sql);
+		_tracker.Enqueue(new Expectation(ExpectationKind.Injected) { Injected = injected });
+		_backend!.Writer.Write(_frontBuilder.WrittenSpan);
+		return injected;
+	}
+
+	/// <summary>Waits for a job before the client's CALL runs; false when a CancelRequest interrupted the wait.</summary>
+	async Task<bool> WaitForJobAsync(string jobId)
+	{
+		await _backend!.Writer.FlushAsync().ConfigureAwait(false);
+
+		using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+		lock (_cancelLock)
+			_waitCancel = cancel;
+
+		try
+		{
+			await _services.Jobs.WaitForCompletionAsync(jobId, cancel.Token).ConfigureAwait(false);
+			return true;
+		}
+		catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
+		{
+			return false;
+		}
+		finally
+		{
+			lock (_cancelLock)
+				_waitCancel = null;
+		}
+	}
+
+	// ---- backend: backend → client -----------------------------------------------------------------------------
+
+	async Task BackendLoopAsync()
+	{
+		var reader = _backend!.Reader;
+
+		try
+		{
+			while (true)
+			{
+				var result = await reader.ReadAsync().ConfigureAwait(false);
+				if (result.IsCanceled)
+					break;
+
+				var buffer = result.Buffer;
+
+				while (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
+				{
+					if (HandleBackendMessage(type, message))
+					{
+						// ReadyForQuery after a transaction that submitted jobs: on DSQL the index is in the catalog when
+						// the statement returns, so the client waits until the background build has created it.
+						await _clientWriter.FlushAsync().ConfigureAwait(false);
+						await AwaitSubmittedJobsAsync().ConfigureAwait(false);
+						Copy(_clientWriter, message);
+					}
+				}
+
+				reader.AdvanceTo(buffer.Start, buffer.End);
+				await _clientWriter.FlushAsync().ConfigureAwait(false);
+
+				if (result.IsCompleted)
+					break;
+			}
+		}
+		catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+		{
+		}
+
+		if (_terminationMessage != null)
+		{
+			_backBuilder.Clear();
+			_backBuilder.Error("FATAL", _terminationState!, _terminationMessage);
+			await _clientWriter.WriteAsync(_backBuilder.WrittenMemory).ConfigureAwait(false);
+		}
+	}
+
+	async Task AwaitSubmittedJobsAsync()
+	{
+		string[] jobs;
+		lock (_submittedJobs)
+		{
+			jobs = [.. _submittedJobs];
+			_submittedJobs.Clear();
+		}
+
+		await _services.Jobs.WaitUntilVisibleAsync(jobs, TimeSpan.FromSeconds(5), _lifetime.Token).ConfigureAwait(false);
+	}
+
+	/// <summary>
+	/// Relays one backend message. Returns true for a ReadyForQuery that the caller must hold back until submitted
+	/// jobs are visible (the caller then forwards it).
+	/// </summary>
+	bool HandleBackendMessage(byte type, in ReadOnlySequence<byte> message)
+	{
+		switch ((char)type)
+		{
+			case 'S':
+				ForwardParameterStatus(message);
+				return false;
+			case 'A':
+				Copy(_clientWriter, message);
+				return false;
+			case 'N':
+				if (!(_hasCurrent && _current.Kind == ExpectationKind.Injected))
+					Copy(_clientWriter, message);
+				return false;
+		}
+
+		if (!_hasCurrent)
+		{
+			if (!_tracker.TryDequeue(out _current))
+			{
+				// Nothing outstanding (e.g. a FATAL error when the server shuts down): pass it on.
+				Copy(_clientWriter, message);
+				return false;
+			}
+
+			_hasCurrent     = true;
+			_statementIndex = 0;
+		}
+
+		switch (_current.Kind)
+		{
+			case ExpectationKind.Query:
+				switch ((char)type)
+				{
+					case 'D':
+						CaptureJobId(CurrentQueryPlan(), message);
+						break;
+					case 'C':
+						var plan = CurrentQueryPlan();
+						_statementIndex++;
+						if (plan != null)
+						{
+							ForwardCommandComplete(plan, message);
+							return false;
+						}
+
+						break;
+					case 'I':
+						_statementIndex++;
+						break;
+					case 'Z':
+						_hasCurrent = false;
+						return OnReadyForQuery(message);
+				}
+
+				Copy(_clientWriter, message);
+				return false;
+
+			case ExpectationKind.Execute:
+				switch ((char)type)
+				{
+					case 'D':
+						CaptureJobId(_current.Plan, message);
+						break;
+					case 'C':
+						_hasCurrent = false;
+						if (_current.Plan != null)
+						{
+							ForwardCommandComplete(_current.Plan, message);
+							return false;
+						}
+
+						break;
+					case 'I' or 's':
+						_hasCurrent = false;
+						break;
+					case 'E':
+						_hasCurrent = false;
+						_tracker.SkipToSync();
+						break;
+				}
+
+				Copy(_clientWriter, message);
+				return false;
+
+			case ExpectationKind.Parse or ExpectationKind.Bind or ExpectationKind.Close or ExpectationKind.Describe:
+				switch ((char)type)
+				{
+					case '1' or '2' or '3' or 'T' or 'n':
+						_hasCurrent = false;
+						break;
+					case 'E':
+						_hasCurrent = false;
+						_tracker.SkipToSync();
+						break;
+				}
+
+				Copy(_clientWriter, message);
+				return false;
+
+			case ExpectationKind.Sync or ExpectationKind.FunctionCall:
+				if (type == 'Z')
+				{
+					_hasCurrent = false;
+					return OnReadyForQuery(message);
+				}
+
+				Copy(_clientWriter, message);
+				return false;
+
+			case ExpectationKind.Injected:
+				HandleInjectedResponse(type, message);
+				return false;
+
+			default:
+				Copy(_clientWriter, message);
+				return false;
+		}
+	}
+
+	StatementPlan? CurrentQueryPlan()
+	{
+		var plans = _current.Plans;
+		return plans != null && _statementIndex < plans.Length ? plans[_statementIndex] : null;
+	}
+
+	/// <summary>Updates the transaction state; true when the ReadyForQuery must wait for submitted jobs.</summary>
+	bool OnReadyForQuery(in ReadOnlySequence<byte> message)
+	{
+		var status = message.Slice(5, 1).FirstSpan[0];
+		_transactions.OnReadyForQuery(status, _tracker.IsEmpty);
+
+		if (status == 'I')
+		{
+			lock (_submittedJobs)
+			{
+				if (_submittedJobs.Count > 0)
+					return true;
+			}
+		}
+
+		Copy(_clientWriter, message);
+		return false;
+	}
+
+	void HandleInjectedResponse(byte type, in ReadOnlySequence<byte> message)
+	{
+		var injected = _current.Injected!;
+		switch ((char)type)
+		{
+			case 'C':
+			{
+				var body = message.Slice(5).ToArray();
+				injected.Tags.Add(Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1)));
+				break;
+			}
+			case 'E':
+			{
+				var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
+				injected.Error ??= (fields.GetValueOrDefault('C', "XX000"), fields.GetValueOrDefault('M', ""));
+				break;
+			}
+			case 'Z':
+			{
+				_hasCurrent = false;
+				var status = message.Slice(5, 1).FirstSpan[0];
+				_transactions.OnReadyForQuery(status, drained: false);
+				injected.Completion.TrySetResult((char)status);
+				break;
+			}
+		}
+	}
+
+	void ForwardCommandComplete(StatementPlan plan, in ReadOnlySequence<byte> message)
+	{
+		if (plan.OnCommandComplete != null)
+		{
+			var body = message.Slice(5).ToArray();
+			plan.OnCommandComplete(Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1)));
+		}
+
+		if (plan.CommandTag is null)
+		{
+			Copy(_clientWriter, message);
+			return;
+		}
+
+		_backBuilder.Clear();
+		_backBuilder.CommandComplete(plan.CommandTag);
+		_clientWriter.Write(_backBuilder.WrittenSpan);
+	}
+
+	void CaptureJobId(StatementPlan? plan, in ReadOnlySequence<byte> message)
+	{
+		if (plan is not { SubmitsJob: true })
+			return;
+
+		var body   = message.Slice(5).ToArray();
+		var offset = 0;
+		if (PgMessageReader.ReadInt16(body, ref offset) < 1)
+			return;
+
+		var length = PgMessageReader.ReadInt32(body, ref offset);
+		if (length <= 0)
+			return;
+
+		var jobId = Encoding.UTF8.GetString(body, offset, length);
+		lock (_submittedJobs)
+			_submittedJobs.Add(jobId);
+	}
+
+	void ForwardParameterStatus(in ReadOnlySequence<byte> message)
+	{
+		var body   = message.Slice(5).ToArray();
+		var offset = 0;
+		var name   = PgMessageReader.ReadCString(body, ref offset);
+		var value  = PgMessageReader.ReadCString(body, ref offset);
+		var shown  = OnParameterStatus(name, value);
+
+		if (shown == value)
+			Copy(_clientWriter, message);
+		else
+		{
+			_backBuilder.Clear();
+			_backBuilder.ParameterStatus(name, shown);
+			_clientWriter.Write(_backBuilder.WrittenSpan);
+		}
+	}
+}
