@@ -100,6 +100,8 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				{
 					BinDirectory  = options.PostgresBinDirectory,
 					DataDirectory = options.DataDirectory,
+					// A backend whose client (the proxy session) went away stops its query instead of running on.
+					Settings      = new Dictionary<string, string>(StringComparer.Ordinal) { ["client_connection_check_interval"] = "1s" },
 				}, cancellationToken).ConfigureAwait(false);
 
 				backend = new BackendEndpoint

@@ -218,6 +218,9 @@ sealed class BackendConnection : IAsyncDisposable
 		catch (ObjectDisposedException)
 		{
 		}
+		catch (SocketException)
+		{
+		}
 
 		await Reader.CompleteAsync().ConfigureAwait(false);
 		await Writer.CompleteAsync().ConfigureAwait(false);

@@ -43,6 +43,7 @@ sealed class ClientSession : IDisposable
 	int _backendSecretKey;
 	bool _atBoundary = true;
 	CancellationTokenSource? _waitCancel;
+	byte[]? _deferredParse;
 
 	// backend-loop state
 	Expectation _current;
@@ -361,7 +362,9 @@ sealed class ClientSession : IDisposable
 		}
 		else if (first == frontend)
 		{
-			// The client is gone (or sent Terminate): end the backend session.
+			// The client is gone (or sent Terminate): end the backend session, cancelling a query still running.
+			if (!_tracker.IsEmpty)
+				await CancelAsync().ConfigureAwait(false);
 			StopLoops();
 		}
 		else if (first == backend)
@@ -475,6 +478,9 @@ sealed class ClientSession : IDisposable
 
 	ValueTask HandleFrontendMessageAsync(byte type, ReadOnlySequence<byte> message)
 	{
+		if (_deferredParse != null && type != 'B')
+			ReleaseDeferredParse();
+
 		switch ((char)type)
 		{
 			case 'Q':
@@ -483,10 +489,10 @@ sealed class ClientSession : IDisposable
 				HandleParse(message);
 				return ValueTask.CompletedTask;
 			case 'B':
-				HandleBind(message);
-				return ValueTask.CompletedTask;
+				return HandleBindAsync(message);
 			case 'E':
-				return HandleExecuteAsync(message);
+				HandleExecute(message);
+				return ValueTask.CompletedTask;
 			case 'D':
 				Forward(message, new Expectation(ExpectationKind.Describe), boundary: false);
 				return ValueTask.CompletedTask;
@@ -551,7 +557,7 @@ sealed class ClientSession : IDisposable
 			plans ??= new StatementPlan?[statements.Count];
 			plans[k] = plan;
 
-			if (plan.WaitForJob?.LiteralId is { } jobId && !inBlock && statements.Count == 1)
+			if (plan.WaitForJob?.LiteralId is { } jobId && !inBlock)
 				(waits ??= []).Add((k, jobId));
 		}
 
@@ -622,22 +628,46 @@ sealed class ClientSession : IDisposable
 		if (plan?.InjectBefore != null && _atBoundary)
 			Inject([plan]);
 
+		if (plan?.WaitForJob != null)
+		{
+			// Forwarding the Parse would open the backend's implicit transaction (and a snapshot) that a concurrent index
+			// build waits for, while the proxy waits for the build: hold the Parse back until the Bind says which job.
+			_deferredParse = plan.Sql is null ? message.ToArray() : BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
+			return;
+		}
+
 		if (plan?.Sql is null)
 		{
 			Forward(message, new Expectation(ExpectationKind.Parse), boundary: false);
 			return;
 		}
 
-		var replacement = sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..];
-		_frontBuilder.Clear();
-		_frontBuilder.Begin((byte)'P').CString(name).CString(replacement).Bytes(rest).End();
+		var replacement = BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
 		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
-		_backend!.Writer.Write(_frontBuilder.WrittenSpan);
+		_backend!.Writer.Write(replacement);
 		_atBoundary = false;
 	}
 
-	void HandleBind(ReadOnlySequence<byte> message)
+	static byte[] BuildParse(string name, string sql, ReadOnlySpan<byte> parameterTypes)
 	{
+		var builder = new PgMessageBuilder();
+		builder.Begin((byte)'P').CString(name).CString(sql).Bytes(parameterTypes).End();
+		return builder.WrittenSpan.ToArray();
+	}
+
+	void ReleaseDeferredParse()
+	{
+		var parse = _deferredParse!;
+		_deferredParse = null;
+		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
+		_backend!.Writer.Write(parse);
+		_atBoundary = false;
+	}
+
+	async ValueTask HandleBindAsync(ReadOnlySequence<byte> message)
+	{
+		string? waitFor = null;
+
 		if (_statements.Count > 0 || _portals.Count > 0)
 		{
 			var body   = message.Slice(5).ToArray();
@@ -653,10 +683,19 @@ sealed class ClientSession : IDisposable
 					info = info with { BoundJobId = literal };
 
 				_portals[portal] = info;
+				waitFor = info.BoundJobId;
 			}
 			else
 				_portals.Remove(portal);
 		}
+
+		// The backend takes the transaction snapshot at Bind when there are parameters: wait for the job before it,
+		// so that the procedure sees the job's final state.
+		if (waitFor != null && !_transactions.InBlock)
+			await WaitForJobAsync(waitFor).ConfigureAwait(false);
+
+		if (_deferredParse != null)
+			ReleaseDeferredParse();
 
 		Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
 	}
@@ -697,7 +736,7 @@ sealed class ClientSession : IDisposable
 			_portals.Remove(name);
 	}
 
-	async ValueTask HandleExecuteAsync(ReadOnlySequence<byte> message)
+	void HandleExecute(ReadOnlySequence<byte> message)
 	{
 		PreparedStatementInfo? info = null;
 		if (_portals.Count > 0)
@@ -708,12 +747,7 @@ sealed class ClientSession : IDisposable
 			_portals.TryGetValue(portal, out info);
 		}
 
-		var inBlock = _transactions.InBlock;
 		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
-
-		if (info?.BoundJobId is { } jobId && !inBlock)
-			await WaitForJobAsync(jobId).ConfigureAwait(false);
-
 		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
 	}
 
