@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -8,7 +6,7 @@ using AuroraDsql.Local.Protocol;
 
 namespace AuroraDsql.Local.Proxy;
 
-/// <summary>A socket to the backend with pipes on it, and the client side of PostgreSQL's authentication exchange.</summary>
+/// <summary>A socket to the backend with an input buffer, and the client side of PostgreSQL's authentication exchange.</summary>
 sealed class BackendConnection : IAsyncDisposable
 {
 	readonly Socket _socket;
@@ -19,13 +17,13 @@ sealed class BackendConnection : IAsyncDisposable
 	{
 		_socket = socket;
 		_stream = new NetworkStream(socket, ownsSocket: true);
-		Reader  = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-		Writer  = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
 	}
 
-	public PipeReader Reader { get; }
+	/// <summary>The connection's stream (blocking reads and writes are fine: the socket is in blocking mode for them).</summary>
+	public Stream Stream => _stream;
 
-	public PipeWriter Writer { get; }
+	/// <summary>Bytes read from the backend and not yet taken.</summary>
+	public MessageBuffer Input { get; } = new();
 
 	/// <summary>Opens the socket (no protocol yet).</summary>
 	public static async Task<BackendConnection> OpenAsync(BackendEndpoint endpoint, CancellationToken cancellationToken)
@@ -62,7 +60,7 @@ sealed class BackendConnection : IAsyncDisposable
 
 	/// <summary>
 	/// Sends the StartupMessage and answers authentication requests until AuthenticationOk. The messages after it
-	/// (ParameterStatus, BackendKeyData, ReadyForQuery) are left in <see cref="Reader"/>.
+	/// (ParameterStatus, BackendKeyData, ReadyForQuery) are left in <see cref="Input"/>.
 	/// </summary>
 	/// <exception cref="PgServerException">The backend refused the login.</exception>
 	public async Task StartupAsync(string user, string? password, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
@@ -159,33 +157,33 @@ sealed class BackendConnection : IAsyncDisposable
 	[System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "PostgreSQL's md5 password authentication is defined with MD5.")]
 	static string Md5Hex(byte[] data) => Convert.ToHexStringLower(MD5.HashData(data));
 
-	public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-	{
-		await Writer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-	}
+	public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _stream.WriteAsync(data, cancellationToken);
 
 	/// <summary>Reads one whole message; returns its type and a copy of its body.</summary>
 	public async ValueTask<(byte Type, byte[] Body)> ReadMessageAsync(CancellationToken cancellationToken)
 	{
 		while (true)
 		{
-			var result = await Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-			var buffer = result.Buffer;
+			if (Input.TryReadMessage(out var type, out var message))
+				return (type, message[5..].ToArray());
 
-			if (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
-			{
-				var body = PgMessageReader.Body(message);
-				Reader.AdvanceTo(buffer.Start);
-				return (type, body);
-			}
-
-			if (result.IsCompleted || result.IsCanceled)
-			{
-				Reader.AdvanceTo(buffer.Start, buffer.End);
+			if (!await Input.FillAsync(_stream, cancellationToken).ConfigureAwait(false))
 				throw new PgProtocolException("the backend closed the connection");
-			}
+		}
+	}
 
-			Reader.AdvanceTo(buffer.Start, buffer.End);
+	/// <summary>Stops reading: a blocked read returns end-of-stream.</summary>
+	public void ShutdownReceive()
+	{
+		try
+		{
+			_socket.Shutdown(SocketShutdown.Receive);
+		}
+		catch (SocketException)
+		{
+		}
+		catch (ObjectDisposedException)
+		{
 		}
 	}
 
@@ -222,8 +220,7 @@ sealed class BackendConnection : IAsyncDisposable
 		{
 		}
 
-		await Reader.CompleteAsync().ConfigureAwait(false);
-		await Writer.CompleteAsync().ConfigureAwait(false);
 		await _stream.DisposeAsync().ConfigureAwait(false);
+		Input.Dispose();
 	}
 }

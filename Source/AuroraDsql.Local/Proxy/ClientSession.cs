@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using AuroraDsql.Local.Classification;
@@ -20,12 +19,10 @@ namespace AuroraDsql.Local.Proxy;
 /// </summary>
 sealed class ClientSession : IDisposable
 {
-	const int ProtocolVersion3 = 196608;
-
 	readonly EndpointServices _services;
+	readonly Socket _clientSocket;
 	readonly Stream _clientStream;
-	readonly PipeReader _clientReader;
-	readonly PipeWriter _clientWriter;
+	readonly MessageBuffer _clientIn;
 	readonly string _sniHost;
 	readonly PgMessageBuilder _frontBuilder = new();
 	readonly PgMessageBuilder _backBuilder = new();
@@ -36,6 +33,10 @@ sealed class ClientSession : IDisposable
 	readonly List<string> _submittedJobs = [];
 	readonly CancellationTokenSource _lifetime = new();
 	readonly object _cancelLock = new();
+
+	// Output of each loop, written to the peer when no more input is buffered (pipelined messages go out together).
+	ArrayBufferWriter<byte> _backendOut = new(16 * 1024);
+	ArrayBufferWriter<byte> _clientOut = new(16 * 1024);
 
 	BackendConnection? _backend;
 	SessionInfo? _info;
@@ -51,16 +52,17 @@ sealed class ClientSession : IDisposable
 	int _statementIndex;
 
 	// termination
+	volatile bool _stopping;
 	string? _terminationState;
 	string? _terminationMessage;
 	int _terminating;
 
-	public ClientSession(EndpointServices services, Stream clientStream, PipeReader clientReader, PipeWriter clientWriter, string sniHost, int processId, int secretKey)
+	public ClientSession(EndpointServices services, Socket clientSocket, Stream clientStream, MessageBuffer clientIn, string sniHost, int processId, int secretKey)
 	{
 		_services     = services;
+		_clientSocket = clientSocket;
 		_clientStream = clientStream;
-		_clientReader = clientReader;
-		_clientWriter = clientWriter;
+		_clientIn     = clientIn;
 		_sniHost      = sniHost;
 		ProcessId     = processId;
 		SecretKey     = secretKey;
@@ -99,9 +101,6 @@ sealed class ClientSession : IDisposable
 		{
 			if (_backend != null)
 				await _backend.DisposeAsync().ConfigureAwait(false);
-
-			await _clientReader.CompleteAsync().ConfigureAwait(false);
-			await _clientWriter.CompleteAsync().ConfigureAwait(false);
 		}
 	}
 
@@ -307,25 +306,18 @@ sealed class ClientSession : IDisposable
 	{
 		while (true)
 		{
-			var result = await _clientReader.ReadAsync(cancellationToken).ConfigureAwait(false);
-			var buffer = result.Buffer;
+			if (_clientIn.TryReadMessage(out var type, out var message))
+				return (type, message[5..].ToArray());
 
-			if (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
-			{
-				var body = PgMessageReader.Body(message);
-				_clientReader.AdvanceTo(buffer.Start);
-				return (type, body);
-			}
-
-			_clientReader.AdvanceTo(buffer.Start, buffer.End);
-			if (result.IsCompleted || result.IsCanceled)
+			if (!await _clientIn.FillAsync(_clientStream, cancellationToken).ConfigureAwait(false))
 				throw new IOException("the client closed the connection");
 		}
 	}
 
 	async Task WriteClientAsync(ReadOnlyMemory<byte> data)
 	{
-		await _clientWriter.WriteAsync(data).ConfigureAwait(false);
+		await _clientStream.WriteAsync(data).ConfigureAwait(false);
+		await _clientStream.FlushAsync().ConfigureAwait(false);
 	}
 
 	async Task SendFatalAsync(string sqlState, string message)
@@ -348,8 +340,10 @@ sealed class ClientSession : IDisposable
 
 	async Task RelayAsync()
 	{
-		var frontend = Task.Run(FrontendLoopAsync);
-		var backend  = Task.Run(BackendLoopAsync);
+		// One blocking thread per direction: the kernel wakes the reader directly when bytes arrive, without a trip
+		// through the socket engine and the thread pool; this keeps the added round-trip latency small.
+		var frontend = StartLoop(FrontendLoop, "dsql-front");
+		var backend  = StartLoop(BackendLoop, "dsql-back");
 		var duration = Task.Delay(_services.Options.MaxConnectionDuration, _lifetime.Token);
 
 		var first = await Task.WhenAny(frontend, backend, duration).ConfigureAwait(false);
@@ -367,11 +361,19 @@ sealed class ClientSession : IDisposable
 				await CancelAsync().ConfigureAwait(false);
 			StopLoops();
 		}
-		else if (first == backend)
+
+		// The backend loop ends after the backend closed (its last messages were forwarded) or after a stop request
+		// (then it writes the termination error); the client side is closed after it.
+		try
 		{
-			// The backend ended the session; its last messages (a FATAL error) were forwarded.
-			StopLoops();
+			await backend.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
 		}
+		catch (TimeoutException)
+		{
+			_backend?.Abort();
+		}
+
+		ShutdownClient();
 
 		try
 		{
@@ -379,16 +381,33 @@ sealed class ClientSession : IDisposable
 		}
 		catch (TimeoutException)
 		{
-			// A loop is stuck writing to a peer that does not read: cut the sockets.
 			_backend?.Abort();
-			await _clientStream.DisposeAsync().ConfigureAwait(false);
-		}
-		catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or PgProtocolException)
-		{
-			// ended by a peer
+			_clientSocket.Dispose();
 		}
 
 		await _lifetime.CancelAsync().ConfigureAwait(false);
+	}
+
+	static Task StartLoop(Action loop, string name)
+	{
+		var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+		var thread = new Thread(() =>
+		{
+			try
+			{
+				loop();
+			}
+			finally
+			{
+				done.TrySetResult();
+			}
+		}, 256 * 1024)
+		{
+			IsBackground = true,
+			Name = name,
+		};
+		thread.Start();
+		return done.Task;
 	}
 
 	/// <summary>Ends the session: the client gets a FATAL error with this SQLSTATE and message, then both sides close.</summary>
@@ -404,6 +423,8 @@ sealed class ClientSession : IDisposable
 
 	void StopLoops()
 	{
+		_stopping = true;
+
 		try
 		{
 			_lifetime.Cancel();
@@ -412,8 +433,22 @@ sealed class ClientSession : IDisposable
 		{
 		}
 
-		_clientReader.CancelPendingRead();
-		_backend?.Reader.CancelPendingRead();
+		// Unblocks the backend loop's read; it then writes the termination error (if any) and ends.
+		_backend?.ShutdownReceive();
+	}
+
+	void ShutdownClient()
+	{
+		try
+		{
+			_clientSocket.Shutdown(SocketShutdown.Both);
+		}
+		catch (SocketException)
+		{
+		}
+		catch (ObjectDisposedException)
+		{
+		}
 	}
 
 	/// <summary>A CancelRequest for this session: stop a proxy-side wait and cancel the backend's current query.</summary>
@@ -444,36 +479,58 @@ sealed class ClientSession : IDisposable
 
 	// ---- frontend: client → backend ----------------------------------------------------------------------------
 
-	async Task FrontendLoopAsync()
+	void FrontendLoop()
 	{
-		var writer = _backend!.Writer;
-
-		while (true)
+		try
 		{
-			var result = await _clientReader.ReadAsync().ConfigureAwait(false);
-			if (result.IsCanceled || _lifetime.IsCancellationRequested)
-				return;
-
-			var buffer = result.Buffer;
-			var terminate = false;
-
-			while (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
+			while (!_stopping)
 			{
-				if (type == 'X')
+				if (_clientIn.TryReadMessage(out var type, out var message))
 				{
-					terminate = true;
-					break;
+					if (type == 'X')
+						break;
+
+					var pending = HandleFrontendMessageAsync(type, new ReadOnlySequence<byte>(message));
+					if (!pending.IsCompletedSuccessfully)
+						pending.AsTask().GetAwaiter().GetResult();
+					continue;
 				}
 
-				await HandleFrontendMessageAsync(type, message).ConfigureAwait(false);
+				// No whole message left: send what was gathered, then wait for more.
+				FlushBackend();
+				if (!_clientIn.Fill(_clientStream))
+					break;
 			}
 
-			_clientReader.AdvanceTo(buffer.Start, buffer.End);
-			await writer.FlushAsync().ConfigureAwait(false);
-
-			if (terminate || result.IsCompleted)
-				return;
+			FlushBackend();
 		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException or InvalidOperationException)
+		{
+			if (ex is PgProtocolException)
+				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+		}
+	}
+
+	void FlushBackend()
+	{
+		if (_backendOut.WrittenCount == 0)
+			return;
+
+		_backend!.Stream.Write(_backendOut.WrittenSpan);
+		_backendOut.ResetWrittenCount();
+		if (_backendOut.Capacity > 1 << 20)
+			_backendOut = new ArrayBufferWriter<byte>(16 * 1024);
+	}
+
+	void FlushClient()
+	{
+		if (_clientOut.WrittenCount == 0)
+			return;
+
+		_clientStream.Write(_clientOut.WrittenSpan);
+		_clientOut.ResetWrittenCount();
+		if (_clientOut.Capacity > 1 << 20)
+			_clientOut = new ArrayBufferWriter<byte>(16 * 1024);
 	}
 
 	ValueTask HandleFrontendMessageAsync(byte type, ReadOnlySequence<byte> message)
@@ -511,7 +568,7 @@ sealed class ClientSession : IDisposable
 				return ValueTask.CompletedTask;
 			default:
 				// CopyData/CopyDone/CopyFail, Flush, and anything else: the backend answers (or complains) in line.
-				Copy(_backend!.Writer, message);
+				Copy(_backendOut, message);
 				return ValueTask.CompletedTask;
 		}
 	}
@@ -519,11 +576,11 @@ sealed class ClientSession : IDisposable
 	void Forward(in ReadOnlySequence<byte> message, in Expectation expectation, bool boundary)
 	{
 		_tracker.Enqueue(expectation);
-		Copy(_backend!.Writer, message);
+		Copy(_backendOut, message);
 		_atBoundary = boundary;
 	}
 
-	static void Copy(PipeWriter writer, in ReadOnlySequence<byte> message)
+	static void Copy(IBufferWriter<byte> writer, in ReadOnlySequence<byte> message)
 	{
 		if (message.IsSingleSegment)
 			writer.Write(message.FirstSpan);
@@ -594,7 +651,7 @@ sealed class ClientSession : IDisposable
 			_frontBuilder.Clear();
 			_frontBuilder.Query(rewritten.ToString());
 			_tracker.Enqueue(expectation);
-			_backend!.Writer.Write(_frontBuilder.WrittenSpan);
+			_backendOut.Write(_frontBuilder.WrittenSpan);
 			_atBoundary = true;
 		}
 
@@ -644,7 +701,7 @@ sealed class ClientSession : IDisposable
 
 		var replacement = BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
 		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
-		_backend!.Writer.Write(replacement);
+		_backendOut.Write(replacement);
 		_atBoundary = false;
 	}
 
@@ -660,7 +717,7 @@ sealed class ClientSession : IDisposable
 		var parse = _deferredParse!;
 		_deferredParse = null;
 		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
-		_backend!.Writer.Write(parse);
+		_backendOut.Write(parse);
 		_atBoundary = false;
 	}
 
@@ -774,14 +831,14 @@ sealed class ClientSession : IDisposable
 		_frontBuilder.Clear();
 		_frontBuilder.Query(sql);
 		_tracker.Enqueue(new Expectation(ExpectationKind.Injected) { Injected = injected });
-		_backend!.Writer.Write(_frontBuilder.WrittenSpan);
+		_backendOut.Write(_frontBuilder.WrittenSpan);
 		return injected;
 	}
 
 	/// <summary>Waits for a job before the client's CALL runs; false when a CancelRequest interrupted the wait.</summary>
 	async Task<bool> WaitForJobAsync(string jobId)
 	{
-		await _backend!.Writer.FlushAsync().ConfigureAwait(false);
+		FlushBackend();
 
 		using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
 		lock (_cancelLock)
@@ -805,48 +862,55 @@ sealed class ClientSession : IDisposable
 
 	// ---- backend: backend → client -----------------------------------------------------------------------------
 
-	async Task BackendLoopAsync()
+	void BackendLoop()
 	{
-		var reader = _backend!.Reader;
+		var input = _backend!.Input;
+		var stream = _backend.Stream;
 
 		try
 		{
 			while (true)
 			{
-				var result = await reader.ReadAsync().ConfigureAwait(false);
-				if (result.IsCanceled)
-					break;
-
-				var buffer = result.Buffer;
-
-				while (PgMessageReader.TryReadMessage(ref buffer, out var type, out var message))
+				if (input.TryReadMessage(out var type, out var message))
 				{
-					if (HandleBackendMessage(type, message))
+					var sequence = new ReadOnlySequence<byte>(message);
+					if (HandleBackendMessage(type, sequence))
 					{
 						// ReadyForQuery after a transaction that submitted jobs: on DSQL the index is in the catalog when
 						// the statement returns, so the client waits until the background build has created it.
-						await _clientWriter.FlushAsync().ConfigureAwait(false);
-						await AwaitSubmittedJobsAsync().ConfigureAwait(false);
-						Copy(_clientWriter, message);
+						FlushClient();
+						AwaitSubmittedJobsAsync().GetAwaiter().GetResult();
+						Copy(_clientOut, sequence);
 					}
+
+					continue;
 				}
 
-				reader.AdvanceTo(buffer.Start, buffer.End);
-				await _clientWriter.FlushAsync().ConfigureAwait(false);
-
-				if (result.IsCompleted)
+				FlushClient();
+				if (_stopping || !input.Fill(stream))
 					break;
 			}
 		}
-		catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException)
 		{
+			if (ex is PgProtocolException)
+				_services.Log($"session {ProcessId}: backend protocol error: {ex.Message}");
 		}
 
-		if (_terminationMessage != null)
+		try
 		{
-			_backBuilder.Clear();
-			_backBuilder.Error("FATAL", _terminationState!, _terminationMessage);
-			await _clientWriter.WriteAsync(_backBuilder.WrittenMemory).ConfigureAwait(false);
+			if (_terminationMessage != null)
+			{
+				_backBuilder.Clear();
+				_backBuilder.Error("FATAL", _terminationState!, _terminationMessage);
+				_clientOut.Write(_backBuilder.WrittenSpan);
+			}
+
+			FlushClient();
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+		{
+			// the client is gone
 		}
 	}
 
@@ -874,11 +938,11 @@ sealed class ClientSession : IDisposable
 				ForwardParameterStatus(message);
 				return false;
 			case 'A':
-				Copy(_clientWriter, message);
+				Copy(_clientOut, message);
 				return false;
 			case 'N':
 				if (!(_hasCurrent && _current.Kind == ExpectationKind.Injected))
-					Copy(_clientWriter, message);
+					Copy(_clientOut, message);
 				return false;
 		}
 
@@ -887,7 +951,7 @@ sealed class ClientSession : IDisposable
 			if (!_tracker.TryDequeue(out _current))
 			{
 				// Nothing outstanding (e.g. a FATAL error when the server shuts down): pass it on.
-				Copy(_clientWriter, message);
+				Copy(_clientOut, message);
 				return false;
 			}
 
@@ -921,7 +985,7 @@ sealed class ClientSession : IDisposable
 						return OnReadyForQuery(message);
 				}
 
-				Copy(_clientWriter, message);
+				Copy(_clientOut, message);
 				return false;
 
 			case ExpectationKind.Execute:
@@ -948,7 +1012,7 @@ sealed class ClientSession : IDisposable
 						break;
 				}
 
-				Copy(_clientWriter, message);
+				Copy(_clientOut, message);
 				return false;
 
 			case ExpectationKind.Parse or ExpectationKind.Bind or ExpectationKind.Close or ExpectationKind.Describe:
@@ -963,7 +1027,7 @@ sealed class ClientSession : IDisposable
 						break;
 				}
 
-				Copy(_clientWriter, message);
+				Copy(_clientOut, message);
 				return false;
 
 			case ExpectationKind.Sync or ExpectationKind.FunctionCall:
@@ -973,7 +1037,7 @@ sealed class ClientSession : IDisposable
 					return OnReadyForQuery(message);
 				}
 
-				Copy(_clientWriter, message);
+				Copy(_clientOut, message);
 				return false;
 
 			case ExpectationKind.Injected:
@@ -981,7 +1045,7 @@ sealed class ClientSession : IDisposable
 				return false;
 
 			default:
-				Copy(_clientWriter, message);
+				Copy(_clientOut, message);
 				return false;
 		}
 	}
@@ -1007,7 +1071,7 @@ sealed class ClientSession : IDisposable
 			}
 		}
 
-		Copy(_clientWriter, message);
+		Copy(_clientOut, message);
 		return false;
 	}
 
@@ -1049,13 +1113,13 @@ sealed class ClientSession : IDisposable
 
 		if (plan.CommandTag is null)
 		{
-			Copy(_clientWriter, message);
+			Copy(_clientOut, message);
 			return;
 		}
 
 		_backBuilder.Clear();
 		_backBuilder.CommandComplete(plan.CommandTag);
-		_clientWriter.Write(_backBuilder.WrittenSpan);
+		_clientOut.Write(_backBuilder.WrittenSpan);
 	}
 
 	void CaptureJobId(StatementPlan? plan, in ReadOnlySequence<byte> message)
@@ -1086,12 +1150,12 @@ sealed class ClientSession : IDisposable
 		var shown  = OnParameterStatus(name, value);
 
 		if (shown == value)
-			Copy(_clientWriter, message);
+			Copy(_clientOut, message);
 		else
 		{
 			_backBuilder.Clear();
 			_backBuilder.ParameterStatus(name, shown);
-			_clientWriter.Write(_backBuilder.WrittenSpan);
+			_clientOut.Write(_backBuilder.WrittenSpan);
 		}
 	}
 }

@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -125,15 +123,12 @@ sealed class ProxyServer : IAsyncDisposable
 			}
 
 			stream = ssl;
-			var reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-			var writer = PipeWriter.Create(ssl, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
+			using var input = new MessageBuffer();
 
-			var (protocol, parameters, cancelKey) = await ReadStartupAsync(reader, token).ConfigureAwait(false);
+			var (protocol, parameters, cancelKey) = await ReadStartupAsync(input, ssl, token).ConfigureAwait(false);
 			if (cancelKey != null)
 			{
 				await RouteCancelAsync(cancelKey).ConfigureAwait(false);
-				await reader.CompleteAsync().ConfigureAwait(false);
-				await writer.CompleteAsync().ConfigureAwait(false);
 				return;
 			}
 
@@ -141,12 +136,12 @@ sealed class ProxyServer : IAsyncDisposable
 			{
 				var builder = new PgMessageBuilder();
 				builder.Error("FATAL", "0A000", $"unsupported frontend protocol {protocol >> 16}.{protocol & 0xFFFF}: server supports 3.0 to 3.0");
-				await writer.WriteAsync(builder.WrittenMemory, token).ConfigureAwait(false);
+				await ssl.WriteAsync(builder.WrittenMemory, token).ConfigureAwait(false);
 				return;
 			}
 
 			var (processId, secretKey) = NewSessionKey();
-			using var session = new ClientSession(_services, ssl, reader, writer, ssl.TargetHostName ?? "", processId, secretKey);
+			using var session = new ClientSession(_services, socket, ssl, input, ssl.TargetHostName ?? "", processId, secretKey);
 			_sessions[processId] = session;
 
 			try
@@ -178,45 +173,30 @@ sealed class ProxyServer : IAsyncDisposable
 		}, token);
 
 	/// <summary>Reads the untyped startup packet inside TLS: a StartupMessage or a CancelRequest.</summary>
-	static async Task<(int Protocol, List<KeyValuePair<string, string>> Parameters, byte[]? CancelKey)> ReadStartupAsync(PipeReader reader, CancellationToken token)
+	static async Task<(int Protocol, List<KeyValuePair<string, string>> Parameters, byte[]? CancelKey)> ReadStartupAsync(MessageBuffer input, Stream stream, CancellationToken token)
 	{
-		var lengthBytes = new byte[4];
 		while (true)
 		{
-			var result = await reader.ReadAsync(token).ConfigureAwait(false);
-			var buffer = result.Buffer;
-
-			if (buffer.Length >= 4)
+			if (input.TryReadUntypedMessage(10_000, out var message))
 			{
-				buffer.Slice(0, 4).CopyTo(lengthBytes);
-				var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
-				if (length < 8 || length > 10_000)
-					throw new PgProtocolException("invalid startup packet length");
+				var packet = message.ToArray();
+				var code = BinaryPrimitives.ReadInt32BigEndian(packet.AsSpan(4));
+				if (code == CancelRequestCode && packet.Length == 16)
+					return (code, [], packet[8..16]);
 
-				if (buffer.Length >= length)
+				var parameters = new List<KeyValuePair<string, string>>();
+				var offset = 8;
+				while (offset < packet.Length && packet[offset] != 0)
 				{
-					var packet = buffer.Slice(0, length).ToArray();
-					reader.AdvanceTo(buffer.GetPosition(length));
-
-					var code = BinaryPrimitives.ReadInt32BigEndian(packet.AsSpan(4));
-					if (code == CancelRequestCode && length == 16)
-						return (code, [], packet[8..16]);
-
-					var parameters = new List<KeyValuePair<string, string>>();
-					var offset = 8;
-					while (offset < packet.Length && packet[offset] != 0)
-					{
-						var name  = PgMessageReader.ReadCString(packet, ref offset);
-						var value = PgMessageReader.ReadCString(packet, ref offset);
-						parameters.Add(new(name, value));
-					}
-
-					return (code, parameters, null);
+					var name  = PgMessageReader.ReadCString(packet, ref offset);
+					var value = PgMessageReader.ReadCString(packet, ref offset);
+					parameters.Add(new(name, value));
 				}
+
+				return (code, parameters, null);
 			}
 
-			reader.AdvanceTo(buffer.Start, buffer.End);
-			if (result.IsCompleted)
+			if (!await input.FillAsync(stream, token).ConfigureAwait(false))
 				throw new EndOfStreamException();
 		}
 	}
