@@ -25,6 +25,41 @@ sealed class BackendConnection : IAsyncDisposable
 	/// <summary>Bytes read from the backend and not yet taken.</summary>
 	public MessageBuffer Input { get; } = new();
 
+	/// <summary>
+	/// Opens the socket synchronously. A socket that only ever sees blocking calls stays a plain blocking socket on Unix,
+	/// which a thread-per-direction relay needs: a single async call switches .NET sockets to non-blocking mode for good,
+	/// after which every blocking call goes through the socket engine's event thread.
+	/// </summary>
+	public static BackendConnection Open(BackendEndpoint endpoint)
+	{
+		Socket socket;
+		EndPoint address;
+
+		if (endpoint.UnixSocketPath != null)
+		{
+			socket  = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+			address = new UnixDomainSocketEndPoint(endpoint.UnixSocketPath);
+		}
+		else
+		{
+			var ip = IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : Dns.GetHostAddresses(endpoint.Host)[0];
+			socket  = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+			address = new IPEndPoint(ip, endpoint.Port);
+		}
+
+		try
+		{
+			socket.Connect(address);
+		}
+		catch
+		{
+			socket.Dispose();
+			throw;
+		}
+
+		return new BackendConnection(socket);
+	}
+
 	/// <summary>Opens the socket (no protocol yet).</summary>
 	public static async Task<BackendConnection> OpenAsync(BackendEndpoint endpoint, CancellationToken cancellationToken)
 	{
@@ -63,7 +98,7 @@ sealed class BackendConnection : IAsyncDisposable
 	/// (ParameterStatus, BackendKeyData, ReadyForQuery) are left in <see cref="Input"/>.
 	/// </summary>
 	/// <exception cref="PgServerException">The backend refused the login.</exception>
-	public async Task StartupAsync(string user, string? password, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+	public void Startup(string user, string? password, IEnumerable<KeyValuePair<string, string>> parameters)
 	{
 		var builder = new PgMessageBuilder();
 		builder.BeginUntyped().Int32(196608).CString("user").CString(user);
@@ -75,13 +110,13 @@ sealed class BackendConnection : IAsyncDisposable
 		}
 
 		builder.Byte(0).End();
-		await WriteAsync(builder.WrittenMemory, cancellationToken).ConfigureAwait(false);
+		Write(builder.WrittenSpan);
 
 		ScramClient? scram = null;
 
 		while (true)
 		{
-			var (type, body) = await ReadMessageAsync(cancellationToken).ConfigureAwait(false);
+			var (type, body) = ReadMessage();
 
 			if (type == 'E')
 				throw new PgServerException(PgMessageReader.ReadErrorFields(body));
@@ -147,7 +182,7 @@ sealed class BackendConnection : IAsyncDisposable
 					throw new PgProtocolException($"unsupported backend authentication method {code}");
 			}
 
-			await WriteAsync(builder.WrittenMemory, cancellationToken).ConfigureAwait(false);
+			Write(builder.WrittenSpan);
 		}
 	}
 
@@ -158,6 +193,21 @@ sealed class BackendConnection : IAsyncDisposable
 	static string Md5Hex(byte[] data) => Convert.ToHexStringLower(MD5.HashData(data));
 
 	public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _stream.WriteAsync(data, cancellationToken);
+
+	public void Write(ReadOnlySpan<byte> data) => _stream.Write(data);
+
+	/// <summary>Reads one whole message (blocking); returns its type and a copy of its body.</summary>
+	public (byte Type, byte[] Body) ReadMessage()
+	{
+		while (true)
+		{
+			if (Input.TryReadMessage(out var type, out var message))
+				return (type, message[5..].ToArray());
+
+			if (!Input.Fill(_stream))
+				throw new PgProtocolException("the backend closed the connection");
+		}
+	}
 
 	/// <summary>Reads one whole message; returns its type and a copy of its body.</summary>
 	public async ValueTask<(byte Type, byte[] Body)> ReadMessageAsync(CancellationToken cancellationToken)

@@ -53,6 +53,7 @@ sealed class ClientSession : IDisposable
 
 	// termination
 	volatile bool _stopping;
+	volatile bool _relaying;
 	string? _terminationState;
 	string? _terminationMessage;
 	int _terminating;
@@ -76,21 +77,28 @@ sealed class ClientSession : IDisposable
 
 	public string Role => _info?.Role ?? "";
 
+	/// <summary>The client's socket.</summary>
+	public Socket ClientSocket => _clientSocket;
+
 	// ------------------------------------------------------------------------------------------------------------
 	// Startup and authentication
 	// ------------------------------------------------------------------------------------------------------------
 
-	/// <summary>Runs the session from the client's StartupMessage (already read) to the end of the connection.</summary>
-	public async Task RunAsync(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken shutdown)
+	/// <summary>
+	/// Runs the session from the client's StartupMessage (already read) to the end of the connection, on the calling
+	/// (dedicated) thread, which then becomes the frontend loop.
+	/// </summary>
+	public void Run(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken shutdown)
 	{
 		using var registration = shutdown.Register(() => RequestTermination("57P01", "terminating connection due to administrator command"));
 
 		try
 		{
-			if (!await StartupAsync(protocolVersion, parameters, shutdown).ConfigureAwait(false))
+			if (!Startup(protocolVersion, parameters))
 				return;
 
-			await RelayAsync().ConfigureAwait(false);
+			_clientSocket.ReceiveTimeout = 0;
+			Relay();
 		}
 		catch (Exception ex) when (ex is IOException or SocketException or PgProtocolException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
 		{
@@ -99,14 +107,13 @@ sealed class ClientSession : IDisposable
 		}
 		finally
 		{
-			if (_backend != null)
-				await _backend.DisposeAsync().ConfigureAwait(false);
+			_backend?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 		}
 	}
 
 	public void Dispose() => _lifetime.Dispose();
 
-	async Task<bool> StartupAsync(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+	bool Startup(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters)
 	{
 		string? user = null, database = null;
 		var forwarded = new List<KeyValuePair<string, string>>();
@@ -123,7 +130,7 @@ sealed class ClientSession : IDisposable
 					database = value;
 					break;
 				case "replication":
-					await SendFatalAsync("08P01", "replication connections are not supported").ConfigureAwait(false);
+					SendFatal("08P01", "replication connections are not supported");
 					return false;
 				default:
 					if (name.StartsWith("_pq_.", StringComparison.Ordinal))
@@ -136,7 +143,7 @@ sealed class ClientSession : IDisposable
 
 		if (string.IsNullOrEmpty(user))
 		{
-			await SendFatalAsync("28000", "no PostgreSQL user name specified in startup packet").ConfigureAwait(false);
+			SendFatal("28000", "no PostgreSQL user name specified in startup packet");
 			return false;
 		}
 
@@ -150,18 +157,18 @@ sealed class ClientSession : IDisposable
 			foreach (var option in unsupportedOptions)
 				_frontBuilder.CString(option);
 			_frontBuilder.End();
-			await WriteClientAsync(_frontBuilder.WrittenMemory).ConfigureAwait(false);
+			WriteClient(_frontBuilder.WrittenSpan);
 		}
 
 		// IAM authentication: the password is the token.
 		_frontBuilder.Clear();
 		_frontBuilder.AuthenticationRequest(3);
-		await WriteClientAsync(_frontBuilder.WrittenMemory).ConfigureAwait(false);
+		WriteClient(_frontBuilder.WrittenSpan);
 
-		var (type, body) = await ReadClientMessageAsync(cancellationToken).ConfigureAwait(false);
+		var (type, body) = ReadClientMessage();
 		if (type != 'p')
 		{
-			await SendFatalAsync("08P01", $"expected password response, got message type {(char)type}").ConfigureAwait(false);
+			SendFatal("08P01", $"expected password response, got message type {(char)type}");
 			return false;
 		}
 
@@ -176,7 +183,7 @@ sealed class ClientSession : IDisposable
 		if (!verification.Succeeded)
 		{
 			_services.Log($"refused login of role \"{user}\": {verification.Reason}");
-			await SendFatalAsync(verification.SqlState, verification.Message).ConfigureAwait(false);
+			SendFatal(verification.SqlState, verification.Message);
 			return false;
 		}
 
@@ -186,18 +193,18 @@ sealed class ClientSession : IDisposable
 
 		try
 		{
-			_backend = await BackendConnection.OpenAsync(endpoint, cancellationToken).ConfigureAwait(false);
-			await _backend.StartupAsync(endpoint.Impersonate ? endpoint.SuperUser : user, endpoint.Password, backendParameters, cancellationToken).ConfigureAwait(false);
+			_backend = BackendConnection.Open(endpoint);
+			_backend.Startup(endpoint.Impersonate ? endpoint.SuperUser : user, endpoint.Password, backendParameters);
 		}
 		catch (PgServerException ex)
 		{
-			await SendFatalAsync(ex.SqlState, ex.Message).ConfigureAwait(false);
+			SendFatal(ex.SqlState, ex.Message);
 			return false;
 		}
 		catch (Exception ex) when (ex is SocketException or IOException or PgProtocolException)
 		{
 			_services.Log($"backend connection failed: {ex.Message}");
-			await SendFatalAsync("08006", "could not connect to the backend server").ConfigureAwait(false);
+			SendFatal("08006", "could not connect to the backend server");
 			return false;
 		}
 
@@ -209,7 +216,7 @@ sealed class ClientSession : IDisposable
 
 		while (true)
 		{
-			var (backendType, backendBody) = await _backend.ReadMessageAsync(cancellationToken).ConfigureAwait(false);
+			var (backendType, backendBody) = _backend.ReadMessage();
 			switch ((char)backendType)
 			{
 				case 'S':
@@ -234,16 +241,16 @@ sealed class ClientSession : IDisposable
 				case 'E':
 				{
 					var fields = PgMessageReader.ReadErrorFields(backendBody);
-					await SendFatalAsync(fields.GetValueOrDefault('C', "08006"), fields.GetValueOrDefault('M', "backend error")).ConfigureAwait(false);
+					SendFatal(fields.GetValueOrDefault('C', "08006"), fields.GetValueOrDefault('M', "backend error"));
 					return false;
 				}
 				case 'Z':
-					if (endpoint.Impersonate && !await ImpersonateAsync(user, startupMessages, cancellationToken).ConfigureAwait(false))
+					if (endpoint.Impersonate && !Impersonate(user, startupMessages))
 						return false;
 
 					startupMessages.BackendKeyData(ProcessId, SecretKey);
 					startupMessages.ReadyForQuery((byte)'I');
-					await WriteClientAsync(startupMessages.WrittenMemory).ConfigureAwait(false);
+					WriteClient(startupMessages.WrittenSpan);
 					_services.Log($"session {ProcessId}: role \"{user}\" connected");
 					return true;
 			}
@@ -251,7 +258,7 @@ sealed class ClientSession : IDisposable
 	}
 
 	/// <summary>External backend: become the client's role (and check it may log in).</summary>
-	async Task<bool> ImpersonateAsync(string role, PgMessageBuilder startupMessages, CancellationToken cancellationToken)
+	bool Impersonate(string role, PgMessageBuilder startupMessages)
 	{
 		var check = "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = " + SqlText.QuoteLiteral(role) +
 			" AND rolcanlogin) THEN RAISE EXCEPTION USING ERRCODE = '28000', MESSAGE = pg_catalog.format('role \"%s\" does not exist', " +
@@ -259,12 +266,12 @@ sealed class ClientSession : IDisposable
 
 		_backBuilder.Clear();
 		_backBuilder.Query(check);
-		await _backend!.WriteAsync(_backBuilder.WrittenMemory, cancellationToken).ConfigureAwait(false);
+		_backend!.Write(_backBuilder.WrittenSpan);
 
 		Dictionary<char, string>? error = null;
 		while (true)
 		{
-			var (type, body) = await _backend.ReadMessageAsync(cancellationToken).ConfigureAwait(false);
+			var (type, body) = _backend.ReadMessage();
 			if (type == 'E')
 				error ??= PgMessageReader.ReadErrorFields(body);
 			else if (type == 'S')
@@ -280,7 +287,7 @@ sealed class ClientSession : IDisposable
 
 		if (error != null)
 		{
-			await SendFatalAsync(error.GetValueOrDefault('C', "28000"), error.GetValueOrDefault('M', "role switch failed")).ConfigureAwait(false);
+			SendFatal(error.GetValueOrDefault('C', "28000"), error.GetValueOrDefault('M', "role switch failed"));
 			return false;
 		}
 
@@ -302,31 +309,27 @@ sealed class ClientSession : IDisposable
 		return value;
 	}
 
-	async Task<(byte Type, byte[] Body)> ReadClientMessageAsync(CancellationToken cancellationToken)
+	(byte Type, byte[] Body) ReadClientMessage()
 	{
 		while (true)
 		{
 			if (_clientIn.TryReadMessage(out var type, out var message))
 				return (type, message[5..].ToArray());
 
-			if (!await _clientIn.FillAsync(_clientStream, cancellationToken).ConfigureAwait(false))
+			if (!_clientIn.Fill(_clientStream))
 				throw new IOException("the client closed the connection");
 		}
 	}
 
-	async Task WriteClientAsync(ReadOnlyMemory<byte> data)
-	{
-		await _clientStream.WriteAsync(data).ConfigureAwait(false);
-		await _clientStream.FlushAsync().ConfigureAwait(false);
-	}
+	void WriteClient(ReadOnlySpan<byte> data) => _clientStream.Write(data);
 
-	async Task SendFatalAsync(string sqlState, string message)
+	void SendFatal(string sqlState, string message)
 	{
 		var builder = new PgMessageBuilder();
 		builder.Error("FATAL", sqlState, message);
 		try
 		{
-			await WriteClientAsync(builder.WrittenMemory).ConfigureAwait(false);
+			WriteClient(builder.WrittenSpan);
 		}
 		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
 		{
@@ -338,76 +341,52 @@ sealed class ClientSession : IDisposable
 	// Relay
 	// ------------------------------------------------------------------------------------------------------------
 
-	async Task RelayAsync()
+	void Relay()
 	{
-		// One blocking thread per direction: the kernel wakes the reader directly when bytes arrive, without a trip
-		// through the socket engine and the thread pool; this keeps the added round-trip latency small.
-		var frontend = StartLoop(FrontendLoop, "dsql-front");
-		var backend  = StartLoop(BackendLoop, "dsql-back");
-		var duration = Task.Delay(_services.Options.MaxConnectionDuration, _lifetime.Token);
+		// One blocking thread per direction (this one reads the client): the kernel wakes the reader directly when bytes
+		// arrive, without a trip through the socket engine and the thread pool.
+		_relaying = true;
+		var backend = new Thread(BackendLoop, 256 * 1024) { IsBackground = true, Name = "dsql-backend" };
+		backend.Start();
+		var supervisor = SuperviseAsync();
 
-		var first = await Task.WhenAny(frontend, backend, duration).ConfigureAwait(false);
+		FrontendLoop();
 
-		if (first == duration && !duration.IsCanceled)
-		{
-			var seconds = _services.Options.MaxConnectionDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-			_services.Log($"session {ProcessId}: maximum connection duration reached");
-			RequestTermination("57P01", $"terminating connection: the maximum connection duration of {seconds} s was reached");
-		}
-		else if (first == frontend)
+		if (!_stopping)
 		{
 			// The client is gone (or sent Terminate): end the backend session, cancelling a query still running.
 			if (!_tracker.IsEmpty)
-				await CancelAsync().ConfigureAwait(false);
+				CancelAsync().GetAwaiter().GetResult();
 			StopLoops();
 		}
 
-		// The backend loop ends after the backend closed (its last messages were forwarded) or after a stop request
-		// (then it writes the termination error); the client side is closed after it.
-		try
-		{
-			await backend.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-		}
-		catch (TimeoutException)
-		{
-			_backend?.Abort();
-		}
-
-		ShutdownClient();
-
-		try
-		{
-			await Task.WhenAll(frontend, backend).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-		}
-		catch (TimeoutException)
+		// The backend loop forwards the backend's last messages (or the termination error), then closes the client side.
+		if (!backend.Join(TimeSpan.FromSeconds(5)))
 		{
 			_backend?.Abort();
 			_clientSocket.Dispose();
+			backend.Join(TimeSpan.FromSeconds(5));
 		}
 
-		await _lifetime.CancelAsync().ConfigureAwait(false);
+		_lifetime.Cancel();
+		supervisor.GetAwaiter().GetResult();
 	}
 
-	static Task StartLoop(Action loop, string name)
+	/// <summary>Ends the session at the maximum connection duration.</summary>
+	async Task SuperviseAsync()
 	{
-		var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-		var thread = new Thread(() =>
+		try
 		{
-			try
-			{
-				loop();
-			}
-			finally
-			{
-				done.TrySetResult();
-			}
-		}, 256 * 1024)
+			await Task.Delay(_services.Options.MaxConnectionDuration, _lifetime.Token).ConfigureAwait(false);
+		}
+		catch (OperationCanceledException)
 		{
-			IsBackground = true,
-			Name = name,
-		};
-		thread.Start();
-		return done.Task;
+			return;
+		}
+
+		var seconds = _services.Options.MaxConnectionDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+		_services.Log($"session {ProcessId}: maximum connection duration reached");
+		RequestTermination("57P01", $"terminating connection: the maximum connection duration of {seconds} s was reached");
 	}
 
 	/// <summary>Ends the session: the client gets a FATAL error with this SQLSTATE and message, then both sides close.</summary>
@@ -419,6 +398,10 @@ sealed class ClientSession : IDisposable
 		_terminationState   = sqlState;
 		_terminationMessage = message;
 		StopLoops();
+
+		// Still logging in: there is no relay to deliver the error, just close.
+		if (!_relaying)
+			ShutdownClient();
 	}
 
 	void StopLoops()
@@ -912,6 +895,10 @@ sealed class ClientSession : IDisposable
 		{
 			// the client is gone
 		}
+
+		// Unblocks the frontend loop's read.
+		_stopping = true;
+		ShutdownClient();
 	}
 
 	async Task AwaitSubmittedJobsAsync()

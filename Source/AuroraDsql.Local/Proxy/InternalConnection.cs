@@ -29,8 +29,8 @@ sealed class InternalConnection : IAsyncDisposable
 		try
 		{
 			var user = endpoint.Impersonate || role is null ? endpoint.SuperUser : role;
-			await connection.StartupAsync(user, endpoint.Password,
-				[new("database", endpoint.Database), new("application_name", applicationName), new("client_encoding", "UTF8")],
+			await Task.Run(() => connection.Startup(user, endpoint.Password,
+				[new("database", endpoint.Database), new("application_name", applicationName), new("client_encoding", "UTF8")]),
 				cancellationToken).ConfigureAwait(false);
 
 			var processId = 0;

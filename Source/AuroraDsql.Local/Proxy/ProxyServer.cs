@@ -28,7 +28,7 @@ sealed class ProxyServer : IAsyncDisposable
 	readonly Socket _listener;
 	readonly CancellationTokenSource _shutdown = new();
 	readonly ConcurrentDictionary<int, ClientSession> _sessions = new();
-	readonly ConcurrentDictionary<Task, bool> _connections = new();
+	readonly ConcurrentDictionary<Task, Socket> _connections = new();
 	Task? _acceptLoop;
 
 	public ProxyServer(EndpointServices services, int port)
@@ -61,54 +61,67 @@ sealed class ProxyServer : IAsyncDisposable
 			}
 
 			socket.NoDelay = true;
-			var task = Task.Run(() => HandleConnectionAsync(socket));
-			_connections[task] = true;
-			_ = task.ContinueWith(t => _connections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+			// Thread per connection, blocking calls only: see BackendConnection.Open for why.
+			var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+			_connections[done.Task] = socket;
+			var thread = new Thread(() =>
+			{
+				try
+				{
+					HandleConnection(socket);
+				}
+				finally
+				{
+					_connections.TryRemove(done.Task, out _);
+					done.TrySetResult();
+				}
+			}, 256 * 1024) { IsBackground = true, Name = "dsql-client" };
+			thread.Start();
 		}
 	}
 
-	async Task HandleConnectionAsync(Socket socket)
+	void HandleConnection(Socket socket)
 	{
 		Stream stream = new NetworkStream(socket, ownsSocket: true);
 
 		try
 		{
-			using var startup = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-			startup.CancelAfter(StartupTimeout);
-			var token = startup.Token;
+			// Negotiation and login must not hang forever: blocking reads time out until the session starts.
+			socket.ReceiveTimeout = (int)StartupTimeout.TotalMilliseconds;
 
 			SslStream? ssl = null;
 			var header = new byte[8];
 
 			while (ssl is null)
 			{
-				await stream.ReadExactlyAsync(header.AsMemory(0, 1), token).ConfigureAwait(false);
+				stream.ReadExactly(header.AsSpan(0, 1));
 
 				if (header[0] == 0x16)
 				{
 					// Direct TLS (PostgreSQL 17): the first byte is a TLS handshake record.
 					ssl = new SslStream(new PrefixedStream([0x16], stream), leaveInnerStreamOpen: false);
-					await AuthenticateAsync(ssl, token).ConfigureAwait(false);
+					Authenticate(ssl);
 					break;
 				}
 
-				await stream.ReadExactlyAsync(header.AsMemory(1, 7), token).ConfigureAwait(false);
+				stream.ReadExactly(header.AsSpan(1, 7));
 				var length = BinaryPrimitives.ReadInt32BigEndian(header);
 				var code   = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
 
 				if (length == 8 && code == SslRequestCode)
 				{
-					await stream.WriteAsync("S"u8.ToArray(), token).ConfigureAwait(false);
+					stream.Write("S"u8);
 					ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-					await AuthenticateAsync(ssl, token).ConfigureAwait(false);
+					Authenticate(ssl);
 				}
 				else if (length == 8 && code == GssEncRequestCode)
-					await stream.WriteAsync("N"u8.ToArray(), token).ConfigureAwait(false);
+					stream.Write("N"u8);
 				else if (length == 16 && code == CancelRequestCode)
 				{
 					var key = new byte[8];
-					await stream.ReadExactlyAsync(key, token).ConfigureAwait(false);
-					await RouteCancelAsync(key).ConfigureAwait(false);
+					stream.ReadExactly(key);
+					RouteCancel(key);
 					return;
 				}
 				else
@@ -117,7 +130,7 @@ sealed class ProxyServer : IAsyncDisposable
 					_services.Log("refused a connection without TLS");
 					var builder = new PgMessageBuilder();
 					builder.Error("FATAL", "28000", "SSL/TLS is required: the endpoint refuses unencrypted connections (use sslmode=require or stronger)");
-					await stream.WriteAsync(builder.WrittenMemory, token).ConfigureAwait(false);
+					stream.Write(builder.WrittenSpan);
 					return;
 				}
 			}
@@ -125,10 +138,10 @@ sealed class ProxyServer : IAsyncDisposable
 			stream = ssl;
 			using var input = new MessageBuffer();
 
-			var (protocol, parameters, cancelKey) = await ReadStartupAsync(input, ssl, token).ConfigureAwait(false);
+			var (protocol, parameters, cancelKey) = ReadStartup(input, ssl);
 			if (cancelKey != null)
 			{
-				await RouteCancelAsync(cancelKey).ConfigureAwait(false);
+				RouteCancel(cancelKey);
 				return;
 			}
 
@@ -136,9 +149,12 @@ sealed class ProxyServer : IAsyncDisposable
 			{
 				var builder = new PgMessageBuilder();
 				builder.Error("FATAL", "0A000", $"unsupported frontend protocol {protocol >> 16}.{protocol & 0xFFFF}: server supports 3.0 to 3.0");
-				await ssl.WriteAsync(builder.WrittenMemory, token).ConfigureAwait(false);
+				ssl.Write(builder.WrittenSpan);
 				return;
 			}
+
+			if (_shutdown.IsCancellationRequested)
+				return;
 
 			var (processId, secretKey) = NewSessionKey();
 			using var session = new ClientSession(_services, socket, ssl, input, ssl.TargetHostName ?? "", processId, secretKey);
@@ -146,7 +162,7 @@ sealed class ProxyServer : IAsyncDisposable
 
 			try
 			{
-				await session.RunAsync(protocol, parameters, _shutdown.Token).ConfigureAwait(false);
+				session.Run(protocol, parameters, _shutdown.Token);
 			}
 			finally
 			{
@@ -159,21 +175,21 @@ sealed class ProxyServer : IAsyncDisposable
 		}
 		finally
 		{
-			await stream.DisposeAsync().ConfigureAwait(false);
+			stream.Dispose();
 		}
 	}
 
-	Task AuthenticateAsync(SslStream ssl, CancellationToken token) =>
-		ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+	void Authenticate(SslStream ssl) =>
+		ssl.AuthenticateAsServer(new SslServerAuthenticationOptions
 		{
 			ServerCertificateContext  = _services.Certificates.Context,
 			ApplicationProtocols      = [PostgresAlpn],
 			ClientCertificateRequired = false,
 			EnabledSslProtocols       = SslProtocols.Tls12 | SslProtocols.Tls13,
-		}, token);
+		});
 
 	/// <summary>Reads the untyped startup packet inside TLS: a StartupMessage or a CancelRequest.</summary>
-	static async Task<(int Protocol, List<KeyValuePair<string, string>> Parameters, byte[]? CancelKey)> ReadStartupAsync(MessageBuffer input, Stream stream, CancellationToken token)
+	static (int Protocol, List<KeyValuePair<string, string>> Parameters, byte[]? CancelKey) ReadStartup(MessageBuffer input, Stream stream)
 	{
 		while (true)
 		{
@@ -196,7 +212,7 @@ sealed class ProxyServer : IAsyncDisposable
 				return (code, parameters, null);
 			}
 
-			if (!await input.FillAsync(stream, token).ConfigureAwait(false))
+			if (!input.Fill(stream))
 				throw new EndOfStreamException();
 		}
 	}
@@ -211,13 +227,13 @@ sealed class ProxyServer : IAsyncDisposable
 		}
 	}
 
-	async Task RouteCancelAsync(byte[] key)
+	void RouteCancel(byte[] key)
 	{
 		var processId = BinaryPrimitives.ReadInt32BigEndian(key);
 		var secretKey = BinaryPrimitives.ReadInt32BigEndian(key.AsSpan(4));
 
 		if (_sessions.TryGetValue(processId, out var session) && session.SecretKey == secretKey)
-			await session.CancelAsync().ConfigureAwait(false);
+			session.CancelAsync().GetAwaiter().GetResult();
 	}
 
 	/// <summary>Stops accepting, ends every session with a FATAL 57P01 error and waits for them.</summary>
@@ -228,6 +244,21 @@ sealed class ProxyServer : IAsyncDisposable
 
 		if (_acceptLoop != null)
 			await _acceptLoop.ConfigureAwait(false);
+
+		// Connections still negotiating (sessions end through the shutdown token).
+		foreach (var (task, socket) in _connections)
+		{
+			if (!task.IsCompleted && !_sessions.Values.Any(s => s.ClientSocket == socket))
+			{
+				try
+				{
+					socket.Shutdown(SocketShutdown.Both);
+				}
+				catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+				{
+				}
+			}
+		}
 
 		try
 		{
