@@ -140,7 +140,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				Backend       = backend,
 				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew),
 				Certificates  = certificates,
-				Classifiers   = new ClassifierChain([new DsqlRewriter()]),
+				Classifiers   = new ClassifierChain([.. options.Classifiers, new DsqlRewriter()]),
 				Jobs          = jobs,
 				Log           = log,
 				AcceptedHosts = [.. new[] { options.HostName, "localhost", "127.0.0.1" }.Distinct(StringComparer.OrdinalIgnoreCase)],

@@ -55,4 +55,7 @@ public sealed record LocalDsqlEndpointOptions
 
 	/// <summary>Where the endpoint writes its log lines (connections, refusals, jobs; never secrets). Default: none.</summary>
 	public TextWriter? Log { get; init; }
+
+	/// <summary>Statement classifiers that run before the built-in DSQL rewrites (the rule engine's hook; tests).</summary>
+	internal IReadOnlyList<Classification.IStatementClassifier> Classifiers { get; init; } = [];
 }

@@ -18,9 +18,6 @@ sealed class MessageBuffer : IDisposable
 	/// <summary>Bytes buffered and not yet taken.</summary>
 	public int Available => _end - _start;
 
-	/// <summary>True when at least one whole typed message is buffered.</summary>
-	public bool HasMessage => Available >= 5 && Available >= 1 + BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
-
 	/// <summary>Takes one whole typed message (header included) if buffered. The memory is valid until the next fill.</summary>
 	public bool TryReadMessage(out byte type, out ReadOnlyMemory<byte> message)
 	{
@@ -92,6 +89,7 @@ sealed class MessageBuffer : IDisposable
 		{
 			_start = 0;
 			_end   = 0;
+			Shrink();
 		}
 		else if (_end == _buffer.Length || _buffer.Length - _start < 1024)
 			Compact();
@@ -132,7 +130,7 @@ sealed class MessageBuffer : IDisposable
 	}
 
 	/// <summary>After a large message, go back to a small buffer.</summary>
-	public void Shrink()
+	void Shrink()
 	{
 		if (_buffer.Length > 4 * InitialSize && Available < InitialSize)
 		{

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -9,44 +8,6 @@ static class PgMessageReader
 {
 	/// <summary>Largest message accepted from a client (the server's own limit for most messages is 1 GiB).</summary>
 	public const int MaxMessageLength = 1 << 30;
-
-	/// <summary>
-	/// Takes one complete typed message (type byte + int32 length + body) off the front of <paramref name="buffer"/>.
-	/// <paramref name="message"/> is the whole message including its header.
-	/// </summary>
-	public static bool TryReadMessage(ref ReadOnlySequence<byte> buffer, out byte type, out ReadOnlySequence<byte> message)
-	{
-		if (buffer.Length < 5)
-		{
-			type    = 0;
-			message = default;
-			return false;
-		}
-
-		Span<byte> header = stackalloc byte[5];
-		if (buffer.FirstSpan.Length >= 5)
-			buffer.FirstSpan[..5].CopyTo(header);
-		else
-			buffer.Slice(0, 5).CopyTo(header);
-
-		type = header[0];
-		var length = BinaryPrimitives.ReadInt32BigEndian(header[1..]);
-		if (length < 4 || length > MaxMessageLength)
-			throw new PgProtocolException($"invalid message length {length} for message type '{(char)type}'");
-
-		if (buffer.Length < length + 1L)
-		{
-			message = default;
-			return false;
-		}
-
-		message = buffer.Slice(0, length + 1);
-		buffer  = buffer.Slice(length + 1);
-		return true;
-	}
-
-	/// <summary>Copies a message's body (after the 5-byte header) into a contiguous array.</summary>
-	public static byte[] Body(in ReadOnlySequence<byte> message) => message.Slice(5).ToArray();
 
 	/// <summary>Reads a NUL-terminated UTF-8 string at <paramref name="offset"/> and moves past it.</summary>
 	public static string ReadCString(ReadOnlySpan<byte> body, ref int offset)

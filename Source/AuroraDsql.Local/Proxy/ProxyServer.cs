@@ -272,6 +272,4 @@ sealed class ProxyServer : IAsyncDisposable
 		_shutdown.Dispose();
 	}
 
-	/// <summary>Sessions open now (for diagnostics and tests).</summary>
-	public int SessionCount => _sessions.Count;
 }
