@@ -150,6 +150,10 @@ sealed class JobManager : IAsyncDisposable
 				if (ex is not PgServerException)
 					await ReconnectAsync(token).ConfigureAwait(false);
 			}
+			catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+			{
+				_log($"job worker: internal error: {ex}");
+			}
 			finally
 			{
 				poll.TrySetResult();

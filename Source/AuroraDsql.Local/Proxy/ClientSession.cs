@@ -487,12 +487,20 @@ sealed class ClientSession : IDisposable
 
 			FlushBackend();
 		}
-		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException or InvalidOperationException)
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException)
 		{
 			if (ex is PgProtocolException)
 				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
 		}
+		catch (Exception ex) when (IsUnexpected(ex))
+		{
+			// A bug must end this session, not the process hosting the endpoint.
+			_services.Log($"session {ProcessId}: internal error in the frontend loop: {ex}");
+			RequestTermination("XX000", "internal error in the local DSQL endpoint");
+		}
 	}
+
+	static bool IsUnexpected(Exception ex) => ex is not (OutOfMemoryException or StackOverflowException);
 
 	void FlushBackend()
 	{
@@ -878,6 +886,12 @@ sealed class ClientSession : IDisposable
 		{
 			if (ex is PgProtocolException)
 				_services.Log($"session {ProcessId}: backend protocol error: {ex.Message}");
+		}
+		catch (Exception ex) when (IsUnexpected(ex))
+		{
+			_services.Log($"session {ProcessId}: internal error in the backend loop: {ex}");
+			_terminationState   ??= "XX000";
+			_terminationMessage ??= "internal error in the local DSQL endpoint";
 		}
 
 		try

@@ -173,6 +173,11 @@ sealed class ProxyServer : IAsyncDisposable
 		{
 			// The client went away or spoke nonsense during negotiation.
 		}
+		catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException))
+		{
+			// A bug must end this connection, not the process hosting the endpoint.
+			_services.Log($"connection failed with an internal error: {ex}");
+		}
 		finally
 		{
 			stream.Dispose();
