@@ -188,7 +188,13 @@ sealed class ClientSession : IDisposable
 		}
 
 		// The backend session.
+		// DSQL runs every transaction at REPEATABLE READ and starts sessions in UTC (a client may still set its TimeZone);
+		// the endpoint's own cluster is configured so, an external server may not be.
 		var backendParameters = new List<KeyValuePair<string, string>>(forwarded) { new("database", database) };
+		if (!forwarded.Any(p => p.Key.Equals("TimeZone", StringComparison.OrdinalIgnoreCase)))
+			backendParameters.Add(new("TimeZone", "UTC"));
+		backendParameters.RemoveAll(p => p.Key.Equals("default_transaction_isolation", StringComparison.OrdinalIgnoreCase));
+		backendParameters.Add(new("default_transaction_isolation", "repeatable read"));
 		var endpoint = _services.Backend;
 
 		try
