@@ -53,7 +53,7 @@ public sealed class DedicatedEndpointTests
 	[Test]
 	public async Task Delayed_jobs_show_submitted_and_processing_and_end_the_endpoint_cleanly()
 	{
-		var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(2) });
+		var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(4) });
 		var caDirectory = Path.GetDirectoryName(endpoint.CaCertificatePath)!;
 		RawPgClient? idle = null;
 
@@ -79,12 +79,35 @@ public sealed class DedicatedEndpointTests
 			}
 
 			(await StateAsync()).Should().Be(("submitted", false));
-			await Task.Delay(TimeSpan.FromSeconds(1.3));
+			await Task.Delay(TimeSpan.FromSeconds(2.3));
 			(await StateAsync()).Should().Be(("processing", false));
 
 			// the table stays usable while the index is built
 			await using (var insert = new NpgsqlCommand("INSERT INTO t VALUES (3)", connection))
 				(await insert.ExecuteNonQueryAsync()).Should().Be(1);
+
+			// a wait can be cancelled, in both protocols
+			await using (var other = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString()) { Pooling = false }.ConnectionString))
+			{
+				await other.OpenAsync();
+				await using var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", other);
+				wait.Parameters.AddWithValue("id", jobId);
+				var waiting = wait.ExecuteScalarAsync();
+				await Task.Delay(200);
+				wait.Cancel();
+				var cancelled = async () => await waiting;
+				(await cancelled.Should().ThrowAsync<OperationCanceledException>()).WithInnerException<PostgresException>().Which.SqlState.Should().Be("57014");
+
+				var (raw, _) = await RawPgClient.ConnectAsync(endpoint);
+				await using (raw)
+				{
+					await raw.SendAsync(RawPgClient.Build('Q', RawPgClient.CString($"CALL sys.wait_for_job('{jobId}')")));
+					await Task.Delay(200);
+					await using (var cancel = await RawPgClient.OpenSocketAsync(endpoint.Port))
+						await cancel.SendAsync([.. RawPgClient.BigEndian(16), .. RawPgClient.BigEndian(80877102), .. RawPgClient.BigEndian(raw.ProcessId), .. RawPgClient.BigEndian(raw.SecretKey)]);
+					(await raw.ReadUntilReadyAsync()).Select(m => m.ToString()).Should().Equal("E(57014: canceling statement due to user request)", "Z(I)");
+				}
+			}
 
 			await using (var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", connection))
 			{

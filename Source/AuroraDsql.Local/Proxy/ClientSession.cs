@@ -745,8 +745,16 @@ sealed class ClientSession : IDisposable
 
 		// The backend takes the transaction snapshot at Bind when there are parameters: wait for the job before it,
 		// so that the procedure sees the job's final state.
-		if (waitFor != null && !_transactions.InBlock)
-			await WaitForJobAsync(waitFor).ConfigureAwait(false);
+		if (waitFor != null && !_transactions.InBlock && !await WaitForJobAsync(waitFor).ConfigureAwait(false) && _deferredParse != null)
+		{
+			// Cancelled while waiting: the held-back statement becomes the cancellation error (same name and parameters).
+			var parse  = _deferredParse;
+			var offset = 5;
+			var name   = PgMessageReader.ReadCString(parse, ref offset);
+			var sql    = PgMessageReader.ReadCString(parse, ref offset);
+			var parameterCount = StatementSplitter.Split(sql) is [var statement] ? statement.MaxParameterNumber() : 0;
+			_deferredParse = BuildParse(name, StatementPlan.RefusalSql("57014", "canceling statement due to user request", null, null, parameterCount), parse.AsSpan(offset));
+		}
 
 		if (_deferredParse != null)
 			ReleaseDeferredParse();

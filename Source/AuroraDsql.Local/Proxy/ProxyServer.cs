@@ -76,7 +76,7 @@ sealed class ProxyServer : IAsyncDisposable
 					_connections.TryRemove(done.Task, out _);
 					done.TrySetResult();
 				}
-			}, 256 * 1024) { IsBackground = true, Name = "dsql-client" };
+			}, 1024 * 1024) { IsBackground = true, Name = "dsql-client" };
 			thread.Start();
 		}
 	}
