@@ -12,16 +12,16 @@ public sealed class DedicatedEndpointTests
 	{
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{
-			MaxConnectionDuration = TimeSpan.FromSeconds(4),
+			MaxConnectionDuration = TimeSpan.FromSeconds(6),
 			TokenClockSkew = TimeSpan.Zero,
 		});
 
-		var token = endpoint.GenerateToken(expiresIn: TimeSpan.FromSeconds(1));
+		var token = endpoint.GenerateToken(expiresIn: TimeSpan.FromSeconds(2));
 		var (client, messages) = await RawPgClient.ConnectAsync(endpoint, password: token);
 		await using var __ = client;
 		messages.Last().Type.Should().Be('Z');
 
-		await Task.Delay(TimeSpan.FromSeconds(1.5));
+		await Task.Delay(TimeSpan.FromSeconds(3));
 
 		// the open session goes on after its token expired …
 		(await client.QueryAsync("SELECT 1")).Select(m => m.ToString()).Should().Equal("T", "D(1)", "C(SELECT 1)", "Z(I)");
@@ -42,7 +42,7 @@ public sealed class DedicatedEndpointTests
 		// Npgsql sees the same error on its next command
 		await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString()) { Pooling = false }.ConnectionString);
 		await connection.OpenAsync();
-		await Task.Delay(TimeSpan.FromSeconds(4.5));
+		await Task.Delay(TimeSpan.FromSeconds(6.5));
 		var act = () => new NpgsqlCommand("SELECT 1", connection).ExecuteScalarAsync();
 		var error = (await act.Should().ThrowAsync<NpgsqlException>()).Which;
 		if (error is PostgresException postgres)

@@ -169,9 +169,10 @@ public sealed class ProtocolTests
 		await using var busy = await EndpointFixture.OpenAsync();
 		await using var other = await EndpointFixture.OpenAsync();
 
-		await using var sleep = new NpgsqlCommand("SELECT pg_sleep(30)", busy);
+		var marker = EndpointFixture.UniqueName("sleeper");
+		await using var sleep = new NpgsqlCommand($"SELECT pg_sleep(30) /* {marker} */", busy);
 		var running = sleep.ExecuteScalarAsync();
-		await Task.Delay(300);
+		await WaitUntilRunningAsync(marker);
 		sleep.Cancel();
 
 		var act = async () => await running;
@@ -182,6 +183,15 @@ public sealed class ProtocolTests
 		(await check.ExecuteScalarAsync()).Should().Be(1);
 		await using var again = new NpgsqlCommand("SELECT 2", busy);
 		(await again.ExecuteScalarAsync()).Should().Be(2);
+	}
+
+	static async Task WaitUntilRunningAsync(string marker)
+	{
+		await using var backend = await EndpointFixture.OpenBackendAsync();
+		await using var count = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{marker}%' AND pid <> pg_backend_pid()", backend);
+		var deadline = DateTime.UtcNow.AddSeconds(10);
+		while ((long)(await count.ExecuteScalarAsync())! == 0 && DateTime.UtcNow < deadline)
+			await Task.Delay(20);
 	}
 
 	[Test]
