@@ -31,6 +31,10 @@ public sealed class SeamTests
 					return StatementPlan.Refuse(s, "0A000", "forbidden word", detail: "a detail", hint: "a hint");
 				if (s.IsKeyword(k, "armed_setting"))
 					return new StatementPlan { InjectBefore = ["SELECT set_config('test.armed', 'yes', false)", "SELECT 1/0"] };
+				if (s.IsKeyword(k, "counted"))
+					return new StatementPlan { OnExecute = t => t.Items["executions"] = (int)(t.Items.GetValueOrDefault("executions") ?? 0) + 1, State = "counted" };
+				if (s.IsKeyword(k, "report_count"))
+					return new StatementPlan { Sql = $"SELECT {(int)(context.Transaction.Items.GetValueOrDefault("executions") ?? 0)} AS report_count" };
 			}
 
 			return null;
@@ -119,6 +123,26 @@ public sealed class SeamTests
 		await using var command = new NpgsqlCommand("SELECT current_setting('test.armed', true) AS armed_setting, @p::int", connection);
 		command.Parameters.AddWithValue("p", 1);
 		(await command.ExecuteScalarAsync()).Should().Be("yes");
+	}
+
+	[Test]
+	public async Task Every_execution_of_a_prepared_statement_is_seen_in_its_transaction()
+	{
+		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
+		await using var __ = client;
+
+		await client.SendAsync(RawPgClient.Build('Q', RawPgClient.CString("BEGIN")), RawPgClient.Parse("SELECT 1 AS counted", "named"), RawPgClient.Sync());
+		await client.ReadUntilReadyAsync();
+		await client.ReadUntilReadyAsync();
+
+		for (var k = 0; k < 3; k++)
+			await client.SendAsync(RawPgClient.Bind("", "named"), RawPgClient.Execute(), RawPgClient.Sync());
+		for (var k = 0; k < 3; k++)
+			await client.ReadUntilReadyAsync();
+
+		(await client.QueryAsync("SELECT report_count")).Select(m => m.ToString()).Should().Contain("D(3)");
+		await client.QueryAsync("COMMIT");
+		(await client.QueryAsync("SELECT report_count")).Select(m => m.ToString()).Should().Contain("D(0)");
 	}
 
 	[Test]

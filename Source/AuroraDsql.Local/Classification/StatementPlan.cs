@@ -31,6 +31,13 @@ sealed class StatementPlan
 	/// <summary>Called by the response relay with the statement's CommandComplete tag (before any replacement).</summary>
 	public Action<string>? OnCommandComplete { get; init; }
 
+	/// <summary>
+	/// Called on the frontend loop each time the statement is sent for execution (a simple Query; every Execute of a
+	/// prepared statement, also a re-executed named one), with the transaction it runs in: per-transaction rules
+	/// (one DDL, no DDL with DML) count here.
+	/// </summary>
+	public Action<TransactionScope>? OnExecute { get; init; }
+
 	/// <summary>A classifier's own data, carried along with the statement.</summary>
 	public object? State { get; init; }
 

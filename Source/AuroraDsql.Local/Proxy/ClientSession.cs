@@ -603,6 +603,7 @@ sealed class ClientSession : IDisposable
 			var inBlock   = _transactions.InBlock;
 			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
 			var plan      = _services.Classifiers.Classify(context);
+			plan?.OnExecute?.Invoke(context.Transaction);
 			_transactions.OnStatement(TransactionControlDetector.Detect(statement));
 
 			if (plan is null)
@@ -676,6 +677,7 @@ sealed class ClientSession : IDisposable
 
 		if (plan != null || control != TransactionControl.None)
 			_statements[name] = new PreparedStatementInfo(plan, control);
+		// (a plan's OnExecute runs at each Execute, not here)
 		else if (_statements.Count > 0)
 			_statements.Remove(name);
 
@@ -809,6 +811,7 @@ sealed class ClientSession : IDisposable
 			_portals.TryGetValue(portal, out info);
 		}
 
+		info?.Plan?.OnExecute?.Invoke(_transactions.Current);
 		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
 		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
 	}
