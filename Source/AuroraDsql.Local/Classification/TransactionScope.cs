@@ -24,6 +24,8 @@ sealed class TransactionScope
 	/// <summary>True once the backend reported the transaction as failed (ReadyForQuery 'E').</summary>
 	public bool IsFailed { get; internal set; }
 
-	/// <summary>Classifier data for this transaction.</summary>
-	public Dictionary<string, object?> Items { get; } = new(StringComparer.Ordinal);
+	/// <summary>Classifier data for this transaction (created on first use).</summary>
+	public Dictionary<string, object?> Items => _items ??= new(StringComparer.Ordinal);
+
+	Dictionary<string, object?>? _items;
 }
