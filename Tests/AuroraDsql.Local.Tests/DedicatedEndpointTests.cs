@@ -165,6 +165,7 @@ public sealed class DedicatedEndpointTests
 		{
 			BackendConnectionString = $"Host=127.0.0.1;Port={backendPort};Username=postgres;Password={password};Database=postgres",
 			HostName = "cluster.dsql.local",
+			JobCompletionDelay = TimeSpan.FromSeconds(1.5),
 		});
 
 		endpoint.BackendConnectionString.Should().Contain("127.0.0.1");
@@ -176,6 +177,26 @@ public sealed class DedicatedEndpointTests
 		await using (var connection = await EndpointFixture.OpenAsync(role, endpoint))
 		await using (var command = new NpgsqlCommand("SELECT current_user", connection))
 			(await command.ExecuteScalarAsync()).Should().Be(role);
+
+		// async jobs run there too, as the submitting role, and exactly once although two endpoints share the backend:
+		// the shared endpoint sees the submitted job as well, leaves it to its owner and follows it for its own waiters.
+		await using (var connection = await EndpointFixture.OpenAsync(endpoint: endpoint))
+		await using (var viaShared = await EndpointFixture.OpenAsync())
+		{
+			var table = EndpointFixture.UniqueName("ext_jobs");
+			await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (a int)", connection))
+				await create.ExecuteNonQueryAsync();
+			await using var submit = new NpgsqlCommand($"CREATE INDEX ASYNC ON {table} (a)", connection);
+			var jobId = (string)(await submit.ExecuteScalarAsync())!;
+			await using var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", viaShared);
+			wait.Parameters.AddWithValue("id", jobId);
+			(await wait.ExecuteScalarAsync()).Should().Be(true);
+			await using var details = new NpgsqlCommand("SELECT status || coalesce(details, '') FROM sys.jobs WHERE job_id = @id", connection);
+			details.Parameters.AddWithValue("id", jobId);
+			(await details.ExecuteScalarAsync()).Should().Be("completed");
+			await using var owner = new NpgsqlCommand($"SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = '{table}_a_idx'", connection);
+			(await owner.ExecuteScalarAsync()).Should().Be("admin");
+		}
 
 		var (client, messages) = await RawPgClient.ConnectAsync(endpoint, user: "no_such_role_x", password: endpoint.GenerateToken("no_such_role_x"));
 		await using (client)

@@ -16,6 +16,12 @@ namespace AuroraDsql.Local.Jobs;
 sealed class JobManager : IAsyncDisposable
 {
 	static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+	/// <summary>
+	/// First key of the advisory lock a worker holds on a job while it runs it (second key: hash of the job id). Several
+	/// endpoints may share one backend; the lock makes one of them run each job, and dies with the worker's connection.
+	/// </summary>
+	const int JobLockNamespace = 834711042;
 	static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
 
 	readonly BackendEndpoint _backend;
@@ -42,10 +48,12 @@ sealed class JobManager : IAsyncDisposable
 	{
 		_control = await InternalConnection.OpenAsync(_backend, cancellationToken, applicationName: "aurora-dsql-local jobs").ConfigureAwait(false);
 
-		// Jobs cut short by an earlier shutdown cannot be resumed (their concurrent build was aborted).
+		// Jobs cut short by an earlier shutdown cannot be resumed (their concurrent build was aborted); a job another
+		// endpoint on the same backend is running holds its lock and is left alone.
 		await _control.ExecuteAsync(
 			"UPDATE sys.jobs SET status = 'failed', details = 'interrupted: the endpoint stopped while the job was running', update_time = now() " +
-			"WHERE status = 'processing'", cancellationToken).ConfigureAwait(false);
+			$"WHERE status = 'processing' AND pg_catalog.pg_try_advisory_lock({JobLockNamespace}, pg_catalog.hashtext(job_id)); " +
+			"SELECT pg_catalog.pg_advisory_unlock_all()", cancellationToken).ConfigureAwait(false);
 
 		_loop = Task.Run(LoopAsync, CancellationToken.None);
 	}
@@ -208,6 +216,16 @@ sealed class JobManager : IAsyncDisposable
 			var id      = SqlText.QuoteLiteral(request.JobId);
 			var delayed = _completionDelay > TimeSpan.Zero;
 
+			var claimed = await status.ScalarAsync(
+				$"SELECT pg_catalog.pg_try_advisory_lock({JobLockNamespace}, pg_catalog.hashtext({id})) AND " +
+				$"EXISTS (SELECT FROM sys.jobs WHERE job_id = {id} AND status = 'submitted')", token).ConfigureAwait(false);
+			if (claimed != "t")
+			{
+				// Another endpoint runs it (or ran it already): follow its state for this endpoint's waiters.
+				succeeded = await FollowAsync(status, id, state, token).ConfigureAwait(false);
+				return;
+			}
+
 			if (delayed)
 			{
 				// Holding a lock that conflicts with the build's wait for writers keeps the index INVALID (and the job
@@ -291,6 +309,19 @@ sealed class JobManager : IAsyncDisposable
 				if (connection != null)
 					await connection.DisposeAsync().ConfigureAwait(false);
 			}
+		}
+	}
+
+	/// <summary>Polls a job run elsewhere until it has ended; true when it completed.</summary>
+	static async Task<bool> FollowAsync(InternalConnection status, string id, JobState state, CancellationToken token)
+	{
+		state.Visible.TrySetResult();
+		while (true)
+		{
+			var current = await status.ScalarAsync($"SELECT status FROM sys.jobs WHERE job_id = {id}", token).ConfigureAwait(false);
+			if (current is null or "completed" or "failed")
+				return current == "completed";
+			await Task.Delay(50, token).ConfigureAwait(false);
 		}
 	}
 
