@@ -102,4 +102,76 @@ public sealed class LexerTests
 		Lex("e x b n u U&x").Select(t => t.Kind).Should().OnlyContain(k => k == TokenKind.Identifier || k == TokenKind.Operator);
 		Lex("name'x'").Select(t => t.Kind).Should().Equal(TokenKind.Identifier, TokenKind.String);
 	}
+	[TestCase("1.", "Number")]
+	[TestCase("1e5", "Number")]
+	[TestCase("0b101", "Number")]
+	[TestCase("0o17", "Number")]
+	[TestCase("a$1", "Identifier")]
+	[TestCase("_x", "Identifier")]
+	[TestCase("имя", "Identifier")]
+	[TestCase("$1", "Parameter")]
+	[TestCase("$$$$", "String")]
+	[TestCase("$_$x$_$", "String")]
+	[TestCase("U&'\\'", "String")]
+	[TestCase("E''''", "String")]
+	[TestCase("~~*", "Operator")]
+	[TestCase("!=", "Operator")]
+	public void Single_tokens(string sql, string kind)
+	{
+		Lex(sql).Should().ContainSingle().Which.Should().Be((Enum.Parse<TokenKind>(kind), sql));
+	}
+
+	[Test]
+	public void Number_then_identifier_and_exponent_without_digits()
+	{
+		Lex("1e").Select(t => t.Text).Should().Equal("1", "e");
+		Lex("1.x").Select(t => t.Text).Should().Equal("1.", "x");
+		Lex("a.1").Select(t => t.Text).Should().Equal("a", ".1");
+	}
+
+	[Test]
+	public void Operators_ending_in_plus_or_minus_are_split_unless_special()
+	{
+		Lex("a*-b").Select(t => t.Text).Should().Equal("a", "*", "-", "b");
+		Lex("a<-b").Select(t => t.Text).Should().Equal("a", "<", "-", "b");
+		Lex("a@-b").Select(t => t.Text).Should().Equal("a", "@-", "b");
+		Lex("a!-b").Select(t => t.Text).Should().Equal("a", "!-", "b");
+	}
+
+	[Test]
+	public void Unicode_escapes_with_uescape_and_big_escapes()
+	{
+		const string sql = @"U&'\\x' U&'#0041#+01F600' UESCAPE '#' E'\U0001F600' E'\101\x42'";
+		var tokens = new List<Token>();
+		SqlLexer.Tokenize(sql, tokens);
+		tokens.Select(t => SqlText.StringValue(sql, t)).Should().Equal(@"\x", "A😀", "😀", "AB");
+	}
+
+	[Test]
+	public void Comment_markers_inside_literals_are_text()
+	{
+		Lex("select '--not a comment', \"/*also not*/\", $$-- nor /* this$$ -- but this is").Select(t => t.Kind).Should().Equal(
+			TokenKind.Identifier, TokenKind.String, TokenKind.Punctuation, TokenKind.QuotedIdentifier, TokenKind.Punctuation, TokenKind.String);
+	}
+
+	[Test]
+	public void Lexing_never_throws_on_garbage()
+	{
+		var random = new Random(42);
+		const string alphabet = "ab$1'\"\\-/*;:.()[]E&U+~!@#%^|`?=<> \n0x";
+		for (var k = 0; k < 2000; k++)
+		{
+			var text = new string(Enumerable.Range(0, random.Next(1, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+			var tokens = new List<Token>();
+			SqlLexer.Tokenize(text, tokens);
+			SqlLexer.Tokenize(text, tokens, standardConformingStrings: false);
+			StatementSplitter.Split(text);
+			foreach (var token in tokens)
+			{
+				(token.Start + token.Length).Should().BeLessThanOrEqualTo(text.Length);
+				_ = SqlText.Name(text, token);
+				_ = SqlText.StringValue(text, token);
+			}
+		}
+	}
 }
