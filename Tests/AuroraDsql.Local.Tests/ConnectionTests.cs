@@ -35,6 +35,9 @@ public sealed class ConnectionTests
 		messages.Should().Contain(m => m.Type == 'K');
 		client.ProcessId.Should().BePositive();
 
+		var setting = await client.QueryAsync("SELECT current_setting('server_version'), current_setting('server_version_num')::int");
+		setting.Select(m => m.ToString()).Should().Contain("D(16.13,160013)");
+
 		var show = await client.QueryAsync("SHOW server_version");
 		show.Select(m => m.ToString()).Should().Equal("T", "D(16.13)", "C(SHOW)", "Z(I)");
 		show[0].Columns.Should().Equal("server_version");

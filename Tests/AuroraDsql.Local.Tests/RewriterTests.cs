@@ -67,6 +67,8 @@ public sealed class RewriterTests
 	[TestCase("SELECT version()", "SELECT sys.version()")]
 	[TestCase("select pg_catalog.version() as v, VERSION ( ), 'version()', \"version\"() -- version()", "select sys.version() as v, sys.version(), 'version()', \"version\"()")]
 	[TestCase("SELECT x.version() FROM y", null)]
+	[TestCase("SELECT current_setting('server_version_num')::int >= 160000", "SELECT '160013'::text::int >= 160000")]
+	[TestCase("select pg_catalog.current_setting('server_version', true), current_setting('work_mem')", "select '16.13'::text, current_setting('work_mem')")]
 	[TestCase("SELECT $$version()$$", null)]
 	public void Version_calls_answer_postgresql_16(string sql, string? expected)
 	{

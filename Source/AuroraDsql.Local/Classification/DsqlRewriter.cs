@@ -172,7 +172,10 @@ sealed class DsqlRewriter : IStatementClassifier
 		return new StatementPlan { WaitForJob = reference };
 	}
 
-	/// <summary><c>version()</c> and <c>pg_catalog.version()</c> → <c>sys.version()</c>.</summary>
+	/// <summary>
+	/// <c>version()</c> → <c>sys.version()</c>; <c>current_setting('server_version[_num]' [, missing_ok])</c> → the DSQL
+	/// value (also with the <c>pg_catalog.</c> prefix).
+	/// </summary>
 	static StatementPlan? VersionCalls(SqlStatement s)
 	{
 		StringBuilder? sql = null;
@@ -180,7 +183,25 @@ sealed class DsqlRewriter : IStatementClassifier
 
 		for (var k = 0; k + 2 < s.Tokens.Count; k++)
 		{
-			if (!s.IsKeyword(k, "version") || !s.IsSymbol(k + 1, "(") || !s.IsSymbol(k + 2, ")"))
+			string replacement;
+			int last;
+
+			if (s.IsKeyword(k, "version") && s.IsSymbol(k + 1, "(") && s.IsSymbol(k + 2, ")"))
+			{
+				replacement = "sys.version()";
+				last = k + 2;
+			}
+			else if (s.IsKeyword(k, "current_setting") && s.IsSymbol(k + 1, "(") && k + 3 < s.Tokens.Count
+				&& SqlText.StringValue(s.Text, s.Tokens[k + 2]) is "server_version" or "server_version_num")
+			{
+				last = k + 3;
+				if (s.IsSymbol(last, ",") && last + 2 < s.Tokens.Count && s.IsSymbol(last + 2, ")"))
+					last += 2;
+				if (!s.IsSymbol(last, ")"))
+					continue;
+				replacement = SqlText.StringValue(s.Text, s.Tokens[k + 2]) == "server_version" ? $"'{ServerVersion}'::text" : $"'{ServerVersionNum}'::text";
+			}
+			else
 				continue;
 
 			var start = s.Tokens[k].Start;
@@ -192,9 +213,9 @@ sealed class DsqlRewriter : IStatementClassifier
 			}
 
 			sql ??= new StringBuilder(s.End - s.Start + 16);
-			sql.Append(s.Text, copied, start - copied).Append("sys.version()");
-			copied = s.Tokens[k + 2].End;
-			k += 2;
+			sql.Append(s.Text, copied, start - copied).Append(replacement);
+			copied = s.Tokens[last].End;
+			k = last;
 		}
 
 		if (sql is null)
