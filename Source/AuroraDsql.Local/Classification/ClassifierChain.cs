@@ -1,0 +1,20 @@
+namespace AuroraDsql.Local.Classification;
+
+/// <summary>Runs classifiers in order; the first plan wins.</summary>
+sealed class ClassifierChain
+{
+	readonly IStatementClassifier[] _classifiers;
+
+	public ClassifierChain(IEnumerable<IStatementClassifier> classifiers) => _classifiers = classifiers.ToArray();
+
+	public StatementPlan? Classify(StatementContext context)
+	{
+		foreach (var classifier in _classifiers)
+		{
+			if (classifier.Classify(context) is { } plan)
+				return plan;
+		}
+
+		return null;
+	}
+}

@@ -1,0 +1,243 @@
+using System.Text;
+using AuroraDsql.Local.Sql;
+
+namespace AuroraDsql.Local.Classification;
+
+/// <summary>
+/// Rewrites what DSQL answers differently from PostgreSQL 15, at the token level:
+/// <list type="bullet">
+/// <item><c>CREATE [UNIQUE] INDEX ASYNC …</c> → a job submission returning <c>job_id</c>, tag <c>CREATE INDEX</c>;</item>
+/// <item><c>ALTER TABLE ASYNC t VALIDATE CONSTRAINT c</c> → a VALIDATE_CONSTRAINT job, tag <c>ALTER TABLE</c>;</item>
+/// <item><c>CALL sys.wait_for_job(…)</c> → the proxy waits for the job first;</item>
+/// <item><c>version()</c> → <c>sys.version()</c> (<c>PostgreSQL 16</c>), <c>SHOW server_version[_num]</c> → the DSQL value.</item>
+/// </list>
+/// </summary>
+sealed class DsqlRewriter : IStatementClassifier
+{
+	/// <summary>The server version the endpoint reports.</summary>
+	public const string ServerVersion = "16.13";
+
+	/// <summary><c>server_version_num</c> for <see cref="ServerVersion"/>.</summary>
+	public const string ServerVersionNum = "160013";
+
+	public StatementPlan? Classify(StatementContext context)
+	{
+		var s = context.Statement;
+		if (s.HasLexicalError)
+			return null;
+
+		if (s.IsKeyword(0, "create"))
+			return CreateIndexAsync(s);
+
+		if (s.IsKeyword(0, "alter") && s.IsKeyword(1, "table") && s.IsKeyword(2, "async"))
+			return AlterTableAsync(s);
+
+		if (s.IsKeyword(0, "call"))
+			return WaitForJob(s);
+
+		if (s.IsKeyword(0, "show") && s.Tokens.Count == 2)
+		{
+			var name = s.NameAt(1);
+			if (name == "server_version")
+				return new StatementPlan { Sql = $"SELECT '{ServerVersion}'::text AS server_version", CommandTag = "SHOW" };
+			if (name == "server_version_num")
+				return new StatementPlan { Sql = $"SELECT '{ServerVersionNum}'::text AS server_version_num", CommandTag = "SHOW" };
+		}
+
+		return VersionCalls(s);
+	}
+
+	/// <summary>
+	/// <c>CREATE [UNIQUE] INDEX ASYNC [[IF NOT EXISTS] name] ON [ONLY] table rest…</c> →
+	/// <c>SELECT sys.submit_index_build(unique, if_not_exists, name, table, only, rest, trial_rest) AS job_id</c>.
+	/// </summary>
+	static StatementPlan? CreateIndexAsync(SqlStatement s)
+	{
+		var k = 1;
+		var unique = s.IsKeyword(k, "unique");
+		if (unique)
+			k++;
+
+		if (!s.IsKeyword(k, "index") || !s.IsKeyword(k + 1, "async"))
+			return null;
+		k += 2;
+
+		var ifNotExists = false;
+		if (s.IsKeyword(k, "if") && s.IsKeyword(k + 1, "not") && s.IsKeyword(k + 2, "exists"))
+		{
+			ifNotExists = true;
+			k += 3;
+		}
+
+		string? name = null;
+		if (!s.IsKeyword(k, "on"))
+		{
+			name = s.NameAt(k);
+			if (name is null)
+				return null;
+			k++;
+		}
+
+		if (!s.IsKeyword(k, "on"))
+			return null;
+		k++;
+
+		var only = s.IsKeyword(k, "only");
+		if (only)
+			k++;
+
+		var tableStart = k;
+		if (s.NameAt(k) is null)
+			return null;
+		k++;
+		while (s.IsSymbol(k, ".") && s.NameAt(k + 1) is not null)
+			k += 2;
+
+		if (k >= s.Tokens.Count)
+			return null;
+
+		var table = s.Text[s.Tokens[tableStart].Start..s.Tokens[k - 1].End];
+		var rest  = s.Text[s.Tokens[k].Start..s.End];
+
+		// The trial build (run at submission, in a rolled-back subtransaction, to report errors at once) indexes no row.
+		var whereIndex = FindTopLevelKeyword(s, k, "where");
+		var trialRest = whereIndex < 0
+			? rest + " WHERE false"
+			: s.Text[s.Tokens[k].Start..s.Tokens[whereIndex].Start] + "WHERE (" + s.Text[s.Tokens[whereIndex + 1].Start..s.End] + ") AND false";
+
+		var sql = new StringBuilder("SELECT sys.submit_index_build(");
+		sql.Append(unique ? "true" : "false").Append(", ");
+		sql.Append(ifNotExists ? "true" : "false").Append(", ");
+		sql.Append(name is null ? "NULL" : SqlText.QuoteLiteral(name)).Append(", ");
+		sql.Append(SqlText.QuoteLiteral(table)).Append(", ");
+		sql.Append(only ? "true" : "false").Append(", ");
+		sql.Append(SqlText.QuoteLiteral(rest)).Append(", ");
+		sql.Append(SqlText.QuoteLiteral(trialRest)).Append(") AS job_id");
+
+		return new StatementPlan { Sql = sql.ToString(), CommandTag = "CREATE INDEX", SubmitsJob = true };
+	}
+
+	/// <summary><c>ALTER TABLE ASYNC [ONLY] table VALIDATE CONSTRAINT name</c>.</summary>
+	static StatementPlan? AlterTableAsync(SqlStatement s)
+	{
+		var k = 3;
+		if (s.IsKeyword(k, "only"))
+			k++;
+
+		var tableStart = k;
+		if (s.NameAt(k) is null)
+			return null;
+		k++;
+		while (s.IsSymbol(k, ".") && s.NameAt(k + 1) is not null)
+			k += 2;
+
+		var table = s.Text[s.Tokens[tableStart].Start..s.Tokens[k - 1].End];
+
+		if (!s.IsKeyword(k, "validate") || !s.IsKeyword(k + 1, "constraint") || s.NameAt(k + 2) is not { } constraint || s.Tokens.Count != k + 3)
+			return null;
+
+		return new StatementPlan
+		{
+			Sql        = $"SELECT sys.submit_validate_constraint({SqlText.QuoteLiteral(table)}, {SqlText.QuoteLiteral(constraint)}) AS job_id",
+			CommandTag = "ALTER TABLE",
+			SubmitsJob = true,
+		};
+	}
+
+	/// <summary><c>CALL sys.wait_for_job('id' | $n [::type])</c>: wait in the proxy, then let the procedure report.</summary>
+	static StatementPlan? WaitForJob(SqlStatement s)
+	{
+		if (s.NameAt(1) != "sys" || !s.IsSymbol(2, ".") || s.NameAt(3) != "wait_for_job" || !s.IsSymbol(4, "("))
+			return null;
+
+		if (s.Tokens.Count < 7)
+			return null;
+
+		var argument = s.Tokens[5];
+		var k = 6;
+		if (s.IsSymbol(k, "::") && s.NameAt(k + 1) is not null)
+			k += 2;
+
+		if (!s.IsSymbol(k, ")") || k + 1 != s.Tokens.Count)
+			return null;
+
+		JobReference reference;
+		if (argument.Kind == TokenKind.String && SqlText.StringValue(s.Text, argument) is { } literal)
+			reference = new JobReference(literal, 0);
+		else if (argument.Kind == TokenKind.Parameter)
+			reference = new JobReference(null, int.Parse(s.Text.AsSpan(argument.Start + 1, argument.Length - 1), System.Globalization.CultureInfo.InvariantCulture));
+		else
+			return null;
+
+		return new StatementPlan { WaitForJob = reference };
+	}
+
+	/// <summary>
+	/// <c>version()</c> → <c>sys.version()</c>; <c>current_setting('server_version[_num]' [, missing_ok])</c> → the DSQL
+	/// value (also with the <c>pg_catalog.</c> prefix).
+	/// </summary>
+	static StatementPlan? VersionCalls(SqlStatement s)
+	{
+		StringBuilder? sql = null;
+		var copied = s.Start;
+
+		for (var k = 0; k + 2 < s.Tokens.Count; k++)
+		{
+			string replacement;
+			int last;
+
+			if (s.IsKeyword(k, "version") && s.IsSymbol(k + 1, "(") && s.IsSymbol(k + 2, ")"))
+			{
+				replacement = "sys.version()";
+				last = k + 2;
+			}
+			else if (s.IsKeyword(k, "current_setting") && s.IsSymbol(k + 1, "(") && k + 3 < s.Tokens.Count
+				&& SqlText.StringValue(s.Text, s.Tokens[k + 2]) is "server_version" or "server_version_num")
+			{
+				last = k + 3;
+				if (s.IsSymbol(last, ",") && last + 2 < s.Tokens.Count && s.IsSymbol(last + 2, ")"))
+					last += 2;
+				if (!s.IsSymbol(last, ")"))
+					continue;
+				replacement = SqlText.StringValue(s.Text, s.Tokens[k + 2]) == "server_version" ? $"'{ServerVersion}'::text" : $"'{ServerVersionNum}'::text";
+			}
+			else
+				continue;
+
+			var start = s.Tokens[k].Start;
+			if (k > 0 && s.IsSymbol(k - 1, "."))
+			{
+				if (k < 2 || s.NameAt(k - 2) != "pg_catalog")
+					continue;
+				start = s.Tokens[k - 2].Start;
+			}
+
+			sql ??= new StringBuilder(s.End - s.Start + 16);
+			sql.Append(s.Text, copied, start - copied).Append(replacement);
+			copied = s.Tokens[last].End;
+			k = last;
+		}
+
+		if (sql is null)
+			return null;
+
+		sql.Append(s.Text, copied, s.End - copied);
+		return new StatementPlan { Sql = sql.ToString() };
+	}
+
+	static int FindTopLevelKeyword(SqlStatement s, int from, string keyword)
+	{
+		var depth = 0;
+		for (var k = from; k < s.Tokens.Count; k++)
+		{
+			if (s.IsSymbol(k, "(") || s.IsSymbol(k, "["))
+				depth++;
+			else if (s.IsSymbol(k, ")") || s.IsSymbol(k, "]"))
+				depth--;
+			else if (depth == 0 && s.IsKeyword(k, keyword))
+				return k;
+		}
+
+		return -1;
+	}
+}

@@ -1,0 +1,101 @@
+namespace AuroraDsql.Local.Classification;
+
+/// <summary>
+/// The session's transaction state: the backend's own status from each ReadyForQuery ('I' idle, 'T' in a block,
+/// 'E' failed block), and the proxy's prediction from the statements it forwards, which runs ahead of the backend while
+/// messages are pipelined. The frontend loop calls <see cref="OnStatement"/>/<see cref="OnBoundary"/>, the backend loop
+/// <see cref="OnReadyForQuery"/>; both may run at once, hence the lock.
+/// </summary>
+sealed class SessionTransactionTracker
+{
+	readonly object _lock = new();
+	readonly TimeProvider _time;
+	TransactionScope? _current;
+	bool _inBlock;
+	byte _backendStatus = (byte)'I';
+
+	public SessionTransactionTracker(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+
+	/// <summary>The status of the last ReadyForQuery: 'I', 'T' or 'E'.</summary>
+	public char BackendStatus
+	{
+		get { lock (_lock) return (char)_backendStatus; }
+	}
+
+	/// <summary>True while the proxy predicts an explicit transaction block (BEGIN forwarded, no COMMIT/ROLLBACK yet).</summary>
+	public bool InBlock
+	{
+		get { lock (_lock) return _inBlock; }
+	}
+
+	/// <summary>The transaction the next statement will run in (created on first use).</summary>
+	public TransactionScope Current
+	{
+		get
+		{
+			lock (_lock)
+				return _current ??= new TransactionScope(_inBlock, _time.GetUtcNow());
+		}
+	}
+
+	/// <summary>A statement was forwarded; applies its transaction-control effect.</summary>
+	public void OnStatement(TransactionControl control)
+	{
+		lock (_lock)
+		{
+			_current ??= new TransactionScope(_inBlock, _time.GetUtcNow());
+			_current.StatementCount++;
+
+			switch (control)
+			{
+				case TransactionControl.Begin:
+					_inBlock = true;
+					_current.IsExplicit = true;
+					break;
+				case TransactionControl.Commit or TransactionControl.Rollback or TransactionControl.PrepareTransaction:
+					_inBlock = false;
+					_current = null;
+					break;
+			}
+		}
+	}
+
+	/// <summary>End of a simple Query or a Sync: an implicit transaction ends here.</summary>
+	public void OnBoundary()
+	{
+		lock (_lock)
+		{
+			if (!_inBlock)
+				_current = null;
+		}
+	}
+
+	/// <summary>ReadyForQuery from the backend; <paramref name="drained"/> when no other client message is in flight.</summary>
+	public void OnReadyForQuery(byte status, bool drained)
+	{
+		lock (_lock)
+		{
+			_backendStatus = status;
+
+			if (status == 'E' && _current != null)
+				_current.IsFailed = true;
+
+			if (!drained)
+				return;
+
+			// Nothing in flight: the backend's word is the truth.
+			switch (status)
+			{
+				case (byte)'I':
+					_inBlock = false;
+					_current = null;
+					break;
+				case (byte)'T' or (byte)'E':
+					_inBlock = true;
+					if (_current != null)
+						_current.IsExplicit = true;
+					break;
+			}
+		}
+	}
+}

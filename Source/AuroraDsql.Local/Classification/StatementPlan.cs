@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using AuroraDsql.Local.Sql;
+
+namespace AuroraDsql.Local.Classification;
+
+/// <summary>
+/// What the proxy does with one client statement, decided by a classifier when the Query/Parse passes through, and
+/// applied to the responses that belong to it. A statement without a plan is forwarded untouched.
+/// </summary>
+sealed class StatementPlan
+{
+	/// <summary>Replacement text of the statement (no trailing semicolon); <see langword="null"/> keeps the client's text.</summary>
+	public string? Sql { get; init; }
+
+	/// <summary>Replacement CommandComplete tag (e.g. <c>CREATE INDEX</c> for a rewritten <c>CREATE INDEX ASYNC</c>).</summary>
+	public string? CommandTag { get; init; }
+
+	/// <summary>The statement returns one row whose first column is a job id (the endpoint follows the job's catalog state).</summary>
+	public bool SubmitsJob { get; init; }
+
+	/// <summary>Before the statement executes, the proxy waits (outside transaction blocks) until this job has ended.</summary>
+	public JobReference? WaitForJob { get; init; }
+
+	/// <summary>
+	/// Simple queries the proxy sends (and whose responses it swallows) right before the message carrying this statement,
+	/// if that message starts at a Query/Sync boundary (a simple Query, or the first Parse after a Sync).
+	/// </summary>
+	public IReadOnlyList<string>? InjectBefore { get; init; }
+
+	/// <summary>Called by the response relay with the statement's CommandComplete tag (before any replacement).</summary>
+	public Action<string>? OnCommandComplete { get; init; }
+
+	/// <summary>
+	/// Called on the frontend loop each time the statement is sent for execution (a simple Query; every Execute of a
+	/// prepared statement, also a re-executed named one), with the transaction it runs in: per-transaction rules
+	/// (one DDL, no DDL with DML) count here.
+	/// </summary>
+	public Action<TransactionScope>? OnExecute { get; init; }
+
+	/// <summary>A classifier's own data, carried along with the statement.</summary>
+	public object? State { get; init; }
+
+	/// <summary>
+	/// A plan that makes the backend refuse the statement with <paramref name="sqlState"/> and <paramref name="message"/>:
+	/// the statement becomes <c>CALL sys.raise_error(…)</c>, so the backend's transaction state machine reacts as to any
+	/// error (a block is aborted, an implicit transaction rolls back) and responses stay in order. Parameters <c>$1…$n</c>
+	/// of the original statement stay referenced, so the client's Bind remains valid.
+	/// </summary>
+	public static StatementPlan Refuse(SqlStatement statement, string sqlState, string message, string? detail = null, string? hint = null) =>
+		new() { Sql = RefusalSql(sqlState, message, detail, hint, statement.MaxParameterNumber()) };
+
+	/// <summary>The SQL of a refusal (see <see cref="Refuse"/>).</summary>
+	public static string RefusalSql(string sqlState, string message, string? detail, string? hint, int parameterCount)
+	{
+		var sql = new StringBuilder("CALL sys.raise_error(");
+		sql.Append(SqlText.QuoteLiteral(sqlState)).Append(", ").Append(SqlText.QuoteLiteral(message)).Append(", ");
+		sql.Append(detail is null ? "NULL" : SqlText.QuoteLiteral(detail)).Append(", ");
+		sql.Append(hint is null ? "NULL" : SqlText.QuoteLiteral(hint));
+		for (var k = 1; k <= parameterCount; k++)
+			sql.Append(", $").Append(k.ToString(CultureInfo.InvariantCulture)).Append("::text");
+		sql.Append(')');
+		return sql.ToString();
+	}
+}

@@ -1,0 +1,31 @@
+namespace AuroraDsql.Local.Classification;
+
+/// <summary>
+/// One transaction of a session as the proxy predicts it from the statements it forwards: explicit (BEGIN … COMMIT)
+/// or implicit (a simple Query, or the messages up to a Sync). Classifiers keep per-transaction data in <see cref="Items"/>
+/// (DDL/DML seen, rows modified…); a new scope starts with every new transaction.
+/// </summary>
+sealed class TransactionScope
+{
+	public TransactionScope(bool isExplicit, DateTimeOffset startedAt)
+	{
+		IsExplicit = isExplicit;
+		StartedAt  = startedAt;
+	}
+
+	/// <summary>Started by BEGIN/START TRANSACTION.</summary>
+	public bool IsExplicit { get; internal set; }
+
+	public DateTimeOffset StartedAt { get; }
+
+	/// <summary>Statements forwarded in this transaction so far (not counting the current one).</summary>
+	public int StatementCount { get; internal set; }
+
+	/// <summary>True once the backend reported the transaction as failed (ReadyForQuery 'E').</summary>
+	public bool IsFailed { get; internal set; }
+
+	/// <summary>Classifier data for this transaction (created on first use).</summary>
+	public Dictionary<string, object?> Items => _items ??= new(StringComparer.Ordinal);
+
+	Dictionary<string, object?>? _items;
+}

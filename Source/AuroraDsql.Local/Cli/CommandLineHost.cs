@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Globalization;
+using AuroraDsql.Signing;
+
+namespace AuroraDsql.Local.Cli;
+
+/// <summary>The command-line program: runs an endpoint until Ctrl+C, or prints a token (<c>token</c> command).</summary>
+static class CommandLineHost
+{
+	public const string ReadyPrefix = "Aurora DSQL local endpoint ready:";
+
+	public static async Task<int> RunAsync(string[] args)
+	{
+		var port = new Option<int>("--port", "-p") { Description = "TCP port on 127.0.0.1; 0 picks a free port.", DefaultValueFactory = _ => 0, HelpName = "N" };
+		var dataDir = new Option<string?>("--data-dir") { Description = "PostgreSQL data directory kept between runs (default: a temporary directory, deleted on exit).", HelpName = "DIR" };
+		var hostName = new Option<string>("--host-name") { Description = "Cluster host name for tokens and the server certificate (localhost and 127.0.0.1 are always accepted).", DefaultValueFactory = _ => "localhost", HelpName = "NAME" };
+		var region = new Option<string>("--region") { Description = "AWS region tokens must be signed for.", DefaultValueFactory = _ => "us-east-1", HelpName = "R" };
+		var accessKeyId = new Option<string?>("--access-key-id") { Description = $"Access key id tokens are signed with (default: the local test key {LocalDsqlCredential.DefaultAccessKeyId}).", HelpName = "ID" };
+		var secretAccessKey = new Option<string?>("--secret-access-key") { Description = "Secret key for --access-key-id (or the AURORA_DSQL_SECRET_ACCESS_KEY environment variable).", HelpName = "KEY" };
+		var sessionToken = new Option<string?>("--session-token") { Description = "Session token that tokens must carry (temporary credentials).", HelpName = "TOKEN" };
+		var maxDuration = new Option<double>("--max-connection-duration") { Description = "Connections are ended after this many seconds, as on DSQL.", DefaultValueFactory = _ => 3600, HelpName = "SECONDS" };
+		var clockSkew = new Option<double>("--token-clock-skew") { Description = "Allowed clock skew around a token's signing time and expiry, in seconds.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
+		var backend = new Option<string?>("--backend-connection-string") { Description = "Use this PostgreSQL server (superuser; Host, Port, Username, Password, Database) instead of starting one.", HelpName = "CS" };
+		var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of the PostgreSQL server programs (initdb, postgres); default: searched.", HelpName = "DIR" };
+		var certDir = new Option<string?>("--cert-dir") { Description = "Where the CA certificate (ca.pem) and key are written; an existing CA there is reused (default: a temporary directory).", HelpName = "DIR" };
+		var jobDelay = new Option<double>("--job-completion-delay") { Description = "Hold async jobs this many seconds before they complete (submitted, then processing).", DefaultValueFactory = _ => 0, HelpName = "SECONDS" };
+		var verbose = new Option<bool>("--verbose", "-v") { Description = "Log connections, refusals and jobs to standard error." };
+
+		var root = new RootCommand("A local Amazon Aurora DSQL endpoint: a PostgreSQL wire-protocol proxy with TLS, IAM token authentication and async index jobs.")
+		{
+			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay, verbose,
+		};
+
+		root.SetAction(async (parse, cancellationToken) =>
+		{
+			var credential = Credential(parse.GetValue(accessKeyId), parse.GetValue(secretAccessKey), parse.GetValue(sessionToken));
+			if (credential is null)
+				return 2;
+
+			var options = new LocalDsqlEndpointOptions
+			{
+				Port                    = parse.GetValue(port),
+				DataDirectory           = parse.GetValue(dataDir),
+				HostName                = parse.GetValue(hostName)!,
+				Region                  = parse.GetValue(region)!,
+				Credentials             = [credential],
+				MaxConnectionDuration   = TimeSpan.FromSeconds(parse.GetValue(maxDuration)),
+				TokenClockSkew          = TimeSpan.FromSeconds(parse.GetValue(clockSkew)),
+				BackendConnectionString = parse.GetValue(backend),
+				PostgresBinDirectory    = parse.GetValue(pgBin),
+				CertificateDirectory    = parse.GetValue(certDir),
+				JobCompletionDelay      = TimeSpan.FromSeconds(parse.GetValue(jobDelay)),
+				Log                     = parse.GetValue(verbose) ? Console.Error : null,
+			};
+
+			LocalDsqlEndpoint endpoint;
+			try
+			{
+				endpoint = await LocalDsqlEndpoint.StartAsync(options, cancellationToken).ConfigureAwait(false);
+			}
+			catch (OperationCanceledException)
+			{
+				return 130;
+			}
+			catch (Exception ex) when (ex is Backend.PostgresClusterException or IOException or ArgumentException or System.Net.Sockets.SocketException or Protocol.PgServerException or Protocol.PgProtocolException)
+			{
+				await Console.Error.WriteLineAsync("Could not start the endpoint: " + ex.Message).ConfigureAwait(false);
+				return 1;
+			}
+
+			await using (endpoint.ConfigureAwait(false))
+			{
+				PrintReady(endpoint, credential);
+
+				try
+				{
+					await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+				}
+				catch (OperationCanceledException)
+				{
+					await Console.Out.WriteLineAsync("Stopping...").ConfigureAwait(false);
+				}
+			}
+
+			return 0;
+		});
+
+		var role = new Option<string>("--role", "-U") { Description = "Database role (admin signs DbConnectAdmin, other roles DbConnect).", DefaultValueFactory = _ => "admin", HelpName = "ROLE" };
+		var expiresIn = new Option<int>("--expires-in") { Description = "Token lifetime in seconds.", DefaultValueFactory = _ => 900, HelpName = "SECONDS" };
+		var token = new Command("token", "Print an IAM authentication token for the endpoint (use it as the password, e.g. PGPASSWORD).")
+		{
+			role, hostName, region, accessKeyId, secretAccessKey, sessionToken, expiresIn,
+		};
+		token.SetAction(parse =>
+		{
+			var credential = Credential(parse.GetValue(accessKeyId), parse.GetValue(secretAccessKey), parse.GetValue(sessionToken));
+			if (credential is null)
+				return 2;
+
+			var roleName = parse.GetValue(role)!;
+			Console.WriteLine(SigV4QuerySigner.CreateToken(parse.GetValue(hostName)!, parse.GetValue(region)!, SigV4QuerySigner.ActionForRole(roleName),
+				credential.AccessKeyId, credential.SecretAccessKey, credential.SessionToken, DateTimeOffset.UtcNow, parse.GetValue(expiresIn)));
+			return 0;
+		});
+		root.Subcommands.Add(token);
+
+		return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) }).ConfigureAwait(false);
+	}
+
+	static LocalDsqlCredential? Credential(string? accessKeyId, string? secretAccessKey, string? sessionToken)
+	{
+		secretAccessKey ??= Environment.GetEnvironmentVariable("AURORA_DSQL_SECRET_ACCESS_KEY");
+
+		if (accessKeyId is null && secretAccessKey is null)
+			return sessionToken is null ? LocalDsqlCredential.Default : LocalDsqlCredential.Default with { SessionToken = sessionToken };
+
+		if (accessKeyId is null || secretAccessKey is null)
+		{
+			Console.Error.WriteLine("--access-key-id and --secret-access-key go together.");
+			return null;
+		}
+
+		return new LocalDsqlCredential(accessKeyId, secretAccessKey, sessionToken);
+	}
+
+	static void PrintReady(LocalDsqlEndpoint endpoint, LocalDsqlCredential credential)
+	{
+		var port = endpoint.Port.ToString(CultureInfo.InvariantCulture);
+		var isDefault = credential.AccessKeyId == LocalDsqlCredential.DefaultAccessKeyId && credential.SecretAccessKey == LocalDsqlCredential.DefaultSecretAccessKey;
+
+		Console.WriteLine($"{ReadyPrefix} host={endpoint.Host} port={port} region={endpoint.Region} ca={endpoint.CaCertificatePath}");
+		Console.WriteLine($"  Connect as user admin (or a role made with CREATE ROLE ... LOGIN) to database postgres, TLS verify-full with the CA above.");
+		Console.WriteLine($"  Password: an IAM token for host {endpoint.HostName}, region {endpoint.Region}, signed with access key id {credential.AccessKeyId}" +
+			(isDefault ? $" (secret key {LocalDsqlCredential.DefaultSecretAccessKey}, the documented local test key)." : "."));
+		Console.WriteLine($"  Example: PGPASSWORD=\"$(dotnet run --project Source/AuroraDsql.Local -- token)\" psql \"host={endpoint.HostName} port={port} dbname=postgres user=admin sslmode=verify-full sslrootcert={endpoint.CaCertificatePath}\"");
+		Console.WriteLine("  Press Ctrl+C to stop.");
+	}
+}

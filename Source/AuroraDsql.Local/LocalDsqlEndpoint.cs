@@ -1,0 +1,251 @@
+using System.Data.Common;
+using System.Globalization;
+using AuroraDsql.Local.Backend;
+using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Jobs;
+using AuroraDsql.Local.Proxy;
+using AuroraDsql.Local.Security;
+using AuroraDsql.Signing;
+
+namespace AuroraDsql.Local;
+
+/// <summary>
+/// A local endpoint that behaves like Amazon Aurora DSQL on the wire: a PostgreSQL protocol proxy on 127.0.0.1 that
+/// requires TLS, authenticates IAM tokens, answers as PostgreSQL 16 and runs <c>CREATE INDEX ASYNC</c> as jobs, in front
+/// of a throwaway PostgreSQL cluster it starts (or an existing server). Start it with <see cref="StartAsync"/>, connect
+/// with <see cref="CreateConnectionString"/>, stop it with <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class LocalDsqlEndpoint : IAsyncDisposable
+{
+	readonly LocalDsqlEndpointOptions _options;
+	readonly PostgresCluster? _cluster;
+	readonly ProxyServer _server;
+	readonly JobManager _jobs;
+	readonly EndpointCertificates _certificates;
+	readonly string? _temporaryCertificateDirectory;
+	int _disposed;
+
+	LocalDsqlEndpoint(LocalDsqlEndpointOptions options, PostgresCluster? cluster, ProxyServer server, JobManager jobs, EndpointCertificates certificates,
+		string? temporaryCertificateDirectory, string backendConnectionString)
+	{
+		_options                       = options;
+		_cluster                       = cluster;
+		_server                        = server;
+		_jobs                          = jobs;
+		_certificates                  = certificates;
+		_temporaryCertificateDirectory = temporaryCertificateDirectory;
+		BackendConnectionString        = backendConnectionString;
+	}
+
+	/// <summary>The address the endpoint listens on: always <c>127.0.0.1</c>.</summary>
+	[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Instance API: an endpoint's address.")]
+	public string Host => "127.0.0.1";
+
+	/// <summary>The TCP port the endpoint listens on.</summary>
+	public int Port => _server.Port;
+
+	/// <summary>The cluster host name tokens are signed for (see <see cref="LocalDsqlEndpointOptions.HostName"/>).</summary>
+	public string HostName => _options.HostName;
+
+	/// <summary>The AWS region tokens are signed for.</summary>
+	public string Region => _options.Region;
+
+	/// <summary>PEM file of the endpoint's CA certificate: the root certificate clients verify the server with.</summary>
+	public string CaCertificatePath => _certificates.CaCertificatePath;
+
+	/// <summary>Access key id of the first configured credentials (by default the fixed local test key).</summary>
+	public string AccessKeyId => _options.Credentials[0].AccessKeyId;
+
+	/// <summary>Secret key of the first configured credentials (by default the fixed local test key).</summary>
+	public string SecretAccessKey => _options.Credentials[0].SecretAccessKey;
+
+	/// <summary>
+	/// An Npgsql connection string for the backend PostgreSQL superuser, bypassing the endpoint (no TLS, no token, no DSQL
+	/// behaviour): for test set-up, inspection and benchmarks.
+	/// </summary>
+	public string BackendConnectionString { get; }
+
+	/// <summary>Starts the backend (or connects to the configured one), prepares it and starts listening.</summary>
+	/// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+	/// <param name="cancellationToken">Cancels the start-up.</param>
+	/// <returns>The running endpoint.</returns>
+	public static async Task<LocalDsqlEndpoint> StartAsync(LocalDsqlEndpointOptions? options = null, CancellationToken cancellationToken = default)
+	{
+		options ??= new LocalDsqlEndpointOptions();
+		Validate(options);
+
+		var logWriter = options.Log is null ? null : TextWriter.Synchronized(options.Log);
+		Action<string> log = logWriter is null
+			? static _ => { }
+			: message => logWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} {message}"));
+
+		PostgresCluster? cluster = null;
+		EndpointCertificates? certificates = null;
+		string? temporaryCertificates = null;
+		JobManager? jobs = null;
+
+		try
+		{
+			BackendEndpoint backend;
+			string backendConnectionString;
+
+			if (options.BackendConnectionString is { } external)
+			{
+				backend = BackendEndpoint.FromConnectionString(external);
+				backendConnectionString = external;
+			}
+			else
+			{
+				cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions
+				{
+					BinDirectory  = options.PostgresBinDirectory,
+					DataDirectory = options.DataDirectory,
+					// A backend whose client (the proxy session) went away stops its query instead of running on.
+					Settings      = new Dictionary<string, string>(StringComparer.Ordinal) { ["client_connection_check_interval"] = "1s" },
+				}, cancellationToken).ConfigureAwait(false);
+
+				backend = new BackendEndpoint
+				{
+					UnixSocketPath = cluster.SocketPath,
+					SuperUser      = PostgresCluster.SuperUser,
+					Database       = "postgres",
+				};
+				backendConnectionString = string.Create(CultureInfo.InvariantCulture,
+					$"Host={cluster.SocketDirectory};Port={cluster.Port};Username={PostgresCluster.SuperUser};Database=postgres");
+			}
+
+			var bootstrap = await InternalConnection.OpenAsync(backend, cancellationToken).ConfigureAwait(false);
+			await using (bootstrap.ConfigureAwait(false))
+				await BackendBootstrap.RunAsync(bootstrap, backend.Database, cancellationToken).ConfigureAwait(false);
+
+			var certificateDirectory = options.CertificateDirectory;
+			if (certificateDirectory is null)
+			{
+				temporaryCertificates = Path.Combine(Path.GetTempPath(), "auroradsql-ca-" + Guid.NewGuid().ToString("N")[..12]);
+				certificateDirectory  = temporaryCertificates;
+				if (OperatingSystem.IsWindows())
+					Directory.CreateDirectory(certificateDirectory);
+				else
+					Directory.CreateDirectory(certificateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+			}
+
+			certificates = EndpointCertificates.Create(certificateDirectory, [options.HostName]);
+
+			jobs = new JobManager(backend, options.JobCompletionDelay, log);
+			await jobs.StartAsync(cancellationToken).ConfigureAwait(false);
+
+			var services = new EndpointServices
+			{
+				Options       = options,
+				Backend       = backend,
+				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew),
+				Certificates  = certificates,
+				Classifiers   = new ClassifierChain([.. options.Classifiers, new DsqlRewriter()]),
+				Jobs          = jobs,
+				Log           = log,
+				AcceptedHosts = [.. new[] { options.HostName, "localhost", "127.0.0.1" }.Distinct(StringComparer.OrdinalIgnoreCase)],
+			};
+
+			var server = new ProxyServer(services, options.Port);
+			server.Start();
+			log($"listening on 127.0.0.1:{server.Port}");
+
+			return new LocalDsqlEndpoint(options, cluster, server, jobs, certificates, temporaryCertificates, backendConnectionString);
+		}
+		catch
+		{
+			if (jobs != null)
+				await jobs.DisposeAsync().ConfigureAwait(false);
+			certificates?.Dispose();
+			TryDeleteDirectory(temporaryCertificates);
+			if (cluster != null)
+				await cluster.DisposeAsync().ConfigureAwait(false);
+			throw;
+		}
+	}
+
+	static void Validate(LocalDsqlEndpointOptions options)
+	{
+		if (options.Port is < 0 or > 65535)
+			throw new ArgumentOutOfRangeException(nameof(options), "Port must be between 0 and 65535.");
+		if (string.IsNullOrWhiteSpace(options.HostName))
+			throw new ArgumentException("HostName must not be empty.", nameof(options));
+		if (string.IsNullOrWhiteSpace(options.Region))
+			throw new ArgumentException("Region must not be empty.", nameof(options));
+		if (options.Credentials is null || options.Credentials.Count == 0)
+			throw new ArgumentException("At least one credential is required.", nameof(options));
+		if (options.MaxConnectionDuration <= TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), "MaxConnectionDuration must be positive.");
+		if (options.TokenClockSkew < TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), "TokenClockSkew must not be negative.");
+		if (options.JobCompletionDelay < TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), "JobCompletionDelay must not be negative.");
+	}
+
+	/// <summary>
+	/// An IAM authentication token for <paramref name="role"/>, signed like the AWS SDKs do with the first configured
+	/// credentials for <see cref="HostName"/> and <see cref="Region"/> (DbConnectAdmin for <c>admin</c>, else DbConnect).
+	/// </summary>
+	/// <param name="role">The database role to log in as.</param>
+	/// <param name="expiresIn">Token lifetime (default 15 minutes, at most 7 days).</param>
+	/// <returns>The token, to be used as the password.</returns>
+	public string GenerateToken(string role = "admin", TimeSpan? expiresIn = null)
+	{
+		var credential = _options.Credentials[0];
+		var seconds = (int)(expiresIn ?? TimeSpan.FromMinutes(15)).TotalSeconds;
+		return SigV4QuerySigner.CreateToken(HostName, Region, SigV4QuerySigner.ActionForRole(role), credential.AccessKeyId, credential.SecretAccessKey,
+			credential.SessionToken, DateTimeOffset.UtcNow, seconds);
+	}
+
+	/// <summary>
+	/// An Npgsql connection string for <paramref name="role"/> through the endpoint: <c>Host=localhost</c>, the port,
+	/// database <c>postgres</c>, <c>SslMode=VerifyFull</c> against <see cref="CaCertificatePath"/>, and a fresh token as password.
+	/// </summary>
+	/// <param name="role">The database role to log in as.</param>
+	/// <returns>The connection string.</returns>
+	public string CreateConnectionString(string role = "admin")
+	{
+		var builder = new DbConnectionStringBuilder
+		{
+			["Host"]            = "localhost",
+			["Port"]            = Port.ToString(CultureInfo.InvariantCulture),
+			["Username"]        = role,
+			["Database"]        = "postgres",
+			["SslMode"]         = "VerifyFull",
+			["RootCertificate"] = CaCertificatePath,
+			["Password"]        = GenerateToken(role),
+		};
+		return builder.ConnectionString;
+	}
+
+	/// <summary>Ends all client sessions, stops the job worker and the cluster, and deletes temporary directories.</summary>
+	public async ValueTask DisposeAsync()
+	{
+		if (Interlocked.Exchange(ref _disposed, 1) != 0)
+			return;
+
+		await _server.DisposeAsync().ConfigureAwait(false);
+		await _jobs.DisposeAsync().ConfigureAwait(false);
+
+		if (_cluster != null)
+			await _cluster.DisposeAsync().ConfigureAwait(false);
+
+		_certificates.Dispose();
+		TryDeleteDirectory(_temporaryCertificateDirectory);
+	}
+
+	static void TryDeleteDirectory(string? path)
+	{
+		try
+		{
+			if (path != null && Directory.Exists(path))
+				Directory.Delete(path, recursive: true);
+		}
+		catch (IOException)
+		{
+		}
+		catch (UnauthorizedAccessException)
+		{
+		}
+	}
+}

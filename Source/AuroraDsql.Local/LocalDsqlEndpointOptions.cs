@@ -1,0 +1,61 @@
+namespace AuroraDsql.Local;
+
+/// <summary>How to run a <see cref="LocalDsqlEndpoint"/>. Every property has a working default.</summary>
+public sealed record LocalDsqlEndpointOptions
+{
+	/// <summary>TCP port on 127.0.0.1 the endpoint listens on; 0 (the default) picks a free port.</summary>
+	public int Port { get; init; }
+
+	/// <summary>
+	/// PostgreSQL data directory. <see langword="null"/> (the default) uses a temporary directory deleted on shutdown;
+	/// a directory keeps the data between runs (initialized when empty).
+	/// </summary>
+	public string? DataDirectory { get; init; }
+
+	/// <summary>
+	/// The cluster host name clients use and sign tokens for (default <c>localhost</c>). It goes into the server
+	/// certificate together with <c>localhost</c> and <c>127.0.0.1</c>; tokens signed for any of these (or for the TLS SNI
+	/// name the client sent) are accepted.
+	/// </summary>
+	public string HostName { get; init; } = "localhost";
+
+	/// <summary>The AWS region tokens must be signed for (default <c>us-east-1</c>).</summary>
+	public string Region { get; init; } = "us-east-1";
+
+	/// <summary>Credentials tokens may be signed with; default: <see cref="LocalDsqlCredential.Default"/>.</summary>
+	public IReadOnlyList<LocalDsqlCredential> Credentials { get; init; } = [LocalDsqlCredential.Default];
+
+	/// <summary>Connections are ended after this long, as on DSQL (default 60 minutes).</summary>
+	public TimeSpan MaxConnectionDuration { get; init; } = TimeSpan.FromMinutes(60);
+
+	/// <summary>Clock skew allowed around a token's signing time and expiry (default 5 minutes).</summary>
+	public TimeSpan TokenClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+	/// <summary>
+	/// Use an existing PostgreSQL server instead of starting one (Npgsql-style keys: Host, Port, Username, Password,
+	/// Database). The login must be a superuser. Sessions then log in as that user and switch to the client's role with
+	/// <c>SET SESSION AUTHORIZATION</c>, so this mode is no security boundary.
+	/// </summary>
+	public string? BackendConnectionString { get; init; }
+
+	/// <summary>Directory of the PostgreSQL server programs (<c>initdb</c>, <c>postgres</c>); default: searched.</summary>
+	public string? PostgresBinDirectory { get; init; }
+
+	/// <summary>
+	/// Where the CA certificate (<c>ca.pem</c>) and its key are written; default: a temporary directory deleted on
+	/// shutdown. A directory that already holds them keeps its CA, so clients can keep trusting it.
+	/// </summary>
+	public string? CertificateDirectory { get; init; }
+
+	/// <summary>
+	/// Holds every async job (index builds, constraint validations) this long before it completes: half of it in
+	/// <c>submitted</c>, half in <c>processing</c>, with the index INVALID meanwhile. Default zero: jobs run at once.
+	/// </summary>
+	public TimeSpan JobCompletionDelay { get; init; }
+
+	/// <summary>Where the endpoint writes its log lines (connections, refusals, jobs; never secrets). Default: none.</summary>
+	public TextWriter? Log { get; init; }
+
+	/// <summary>Statement classifiers that run before the built-in DSQL rewrites (the rule engine's hook; tests).</summary>
+	internal IReadOnlyList<Classification.IStatementClassifier> Classifiers { get; init; } = [];
+}

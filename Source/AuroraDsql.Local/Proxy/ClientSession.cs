@@ -1,0 +1,1179 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Protocol;
+using AuroraDsql.Local.Sql;
+
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>
+/// One client connection after TLS: authenticates the client's IAM token, opens its backend session, then relays
+/// messages both ways. The frontend loop classifies statements (rewrite, refuse, wait for jobs) and records in the
+/// <see cref="ResponseTracker"/> what each forwarded message will be answered with; the backend loop uses that to
+/// rewrite particular responses and to swallow the answers to queries the proxy injected. Both loops forward whole
+/// messages without per-message allocations and flush only when no more input is buffered, so pipelined traffic
+/// stays batched.
+/// </summary>
+sealed class ClientSession : IDisposable
+{
+	readonly EndpointServices _services;
+	readonly Socket _clientSocket;
+	readonly Stream _clientStream;
+	readonly MessageBuffer _clientIn;
+	readonly string _sniHost;
+	readonly PgMessageBuilder _frontBuilder = new();
+	readonly PgMessageBuilder _backBuilder = new();
+	readonly ResponseTracker _tracker = new();
+	readonly SessionTransactionTracker _transactions = new();
+	readonly Dictionary<string, PreparedStatementInfo> _statements = new(StringComparer.Ordinal);
+	readonly Dictionary<string, PreparedStatementInfo> _portals = new(StringComparer.Ordinal);
+	readonly List<string> _submittedJobs = [];
+	readonly CancellationTokenSource _lifetime = new();
+	readonly object _cancelLock = new();
+
+	// Output of each loop, written to the peer when no more input is buffered (pipelined messages go out together).
+	ArrayBufferWriter<byte> _backendOut = new(16 * 1024);
+	ArrayBufferWriter<byte> _clientOut = new(16 * 1024);
+
+	BackendConnection? _backend;
+	SessionInfo? _info;
+	int _backendProcessId;
+	int _backendSecretKey;
+	bool _atBoundary = true;
+	CancellationTokenSource? _waitCancel;
+	byte[]? _deferredParse;
+
+	// backend-loop state
+	Expectation _current;
+	bool _hasCurrent;
+	int _statementIndex;
+
+	// termination
+	volatile bool _stopping;
+	volatile bool _relaying;
+	string? _terminationState;
+	string? _terminationMessage;
+	int _terminating;
+
+	public ClientSession(EndpointServices services, Socket clientSocket, Stream clientStream, MessageBuffer clientIn, string sniHost, int processId, int secretKey)
+	{
+		_services     = services;
+		_clientSocket = clientSocket;
+		_clientStream = clientStream;
+		_clientIn     = clientIn;
+		_sniHost      = sniHost;
+		ProcessId     = processId;
+		SecretKey     = secretKey;
+	}
+
+	/// <summary>The process id the client sees (the proxy's own, not the backend's).</summary>
+	public int ProcessId { get; }
+
+	/// <summary>The cancel secret the client sees.</summary>
+	public int SecretKey { get; }
+
+	public string Role => _info?.Role ?? "";
+
+	/// <summary>The client's socket.</summary>
+	public Socket ClientSocket => _clientSocket;
+
+	// ------------------------------------------------------------------------------------------------------------
+	// Startup and authentication
+	// ------------------------------------------------------------------------------------------------------------
+
+	/// <summary>
+	/// Runs the session from the client's StartupMessage (already read) to the end of the connection, on the calling
+	/// (dedicated) thread, which then becomes the frontend loop.
+	/// </summary>
+	public void Run(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken shutdown)
+	{
+		using var registration = shutdown.Register(() => RequestTermination("57P01", "terminating connection due to administrator command"));
+
+		try
+		{
+			if (!Startup(protocolVersion, parameters))
+				return;
+
+			_clientSocket.ReceiveTimeout = 0;
+			Relay();
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or PgProtocolException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
+		{
+			if (ex is PgProtocolException)
+				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+		}
+		finally
+		{
+			_backend?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+		}
+	}
+
+	public void Dispose() => _lifetime.Dispose();
+
+	bool Startup(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters)
+	{
+		string? user = null, database = null;
+		var forwarded = new List<KeyValuePair<string, string>>();
+		var unsupportedOptions = new List<string>();
+
+		foreach (var (name, value) in parameters)
+		{
+			switch (name)
+			{
+				case "user":
+					user = value;
+					break;
+				case "database":
+					database = value;
+					break;
+				case "replication":
+					SendFatal("08P01", "replication connections are not supported");
+					return false;
+				default:
+					if (name.StartsWith("_pq_.", StringComparison.Ordinal))
+						unsupportedOptions.Add(name);
+					else
+						forwarded.Add(new(name, value));
+					break;
+			}
+		}
+
+		if (string.IsNullOrEmpty(user))
+		{
+			SendFatal("28000", "no PostgreSQL user name specified in startup packet");
+			return false;
+		}
+
+		database = string.IsNullOrEmpty(database) ? user : database;
+
+		// Protocol 3.x with x > 0, or protocol options: answer that only 3.0 without options is spoken.
+		if ((protocolVersion & 0xFFFF) != 0 || unsupportedOptions.Count > 0)
+		{
+			_frontBuilder.Clear();
+			_frontBuilder.Begin((byte)'v').Int32(0).Int32(unsupportedOptions.Count);
+			foreach (var option in unsupportedOptions)
+				_frontBuilder.CString(option);
+			_frontBuilder.End();
+			WriteClient(_frontBuilder.WrittenSpan);
+		}
+
+		// IAM authentication: the password is the token.
+		_frontBuilder.Clear();
+		_frontBuilder.AuthenticationRequest(3);
+		WriteClient(_frontBuilder.WrittenSpan);
+
+		var (type, body) = ReadClientMessage();
+		if (type != 'p')
+		{
+			SendFatal("08P01", $"expected password response, got message type {(char)type}");
+			return false;
+		}
+
+		var offset = 0;
+		var token  = PgMessageReader.ReadCString(body, ref offset);
+
+		var accepted = _services.AcceptedHosts;
+		if (_sniHost.Length > 0 && !accepted.Contains(_sniHost, StringComparer.OrdinalIgnoreCase))
+			accepted = [.. accepted, _sniHost];
+
+		var verification = _services.Verifier.Verify(token, user, accepted);
+		if (!verification.Succeeded)
+		{
+			_services.Log($"refused login of role \"{user}\": {verification.Reason}");
+			SendFatal(verification.SqlState, verification.Message);
+			return false;
+		}
+
+		// The backend session.
+		// DSQL runs every transaction at REPEATABLE READ and starts sessions in UTC (a client may still set its TimeZone);
+		// the endpoint's own cluster is configured so, an external server may not be.
+		var backendParameters = new List<KeyValuePair<string, string>>(forwarded) { new("database", database) };
+		if (!forwarded.Any(p => p.Key.Equals("TimeZone", StringComparison.OrdinalIgnoreCase)))
+			backendParameters.Add(new("TimeZone", "UTC"));
+		backendParameters.RemoveAll(p => p.Key.Equals("default_transaction_isolation", StringComparison.OrdinalIgnoreCase));
+		backendParameters.Add(new("default_transaction_isolation", "repeatable read"));
+		var endpoint = _services.Backend;
+
+		try
+		{
+			_backend = BackendConnection.Open(endpoint);
+			_backend.Startup(endpoint.Impersonate ? endpoint.SuperUser : user, endpoint.Password, backendParameters);
+		}
+		catch (PgServerException ex)
+		{
+			SendFatal(ex.SqlState, ex.Message);
+			return false;
+		}
+		catch (Exception ex) when (ex is SocketException or IOException or PgProtocolException)
+		{
+			_services.Log($"backend connection failed: {ex.Message}");
+			SendFatal("08006", "could not connect to the backend server");
+			return false;
+		}
+
+		_info = new SessionInfo(user, database, _transactions);
+
+		// Collect the backend's startup answers; the client gets them after AuthenticationOk, with our own key data.
+		var startupMessages = new PgMessageBuilder();
+		startupMessages.AuthenticationRequest(0);
+
+		while (true)
+		{
+			var (backendType, backendBody) = _backend.ReadMessage();
+			switch ((char)backendType)
+			{
+				case 'S':
+				{
+					var o = 0;
+					var name  = PgMessageReader.ReadCString(backendBody, ref o);
+					var value = PgMessageReader.ReadCString(backendBody, ref o);
+					value = OnParameterStatus(name, value);
+					startupMessages.ParameterStatus(name, value);
+					break;
+				}
+				case 'K':
+				{
+					var o = 0;
+					_backendProcessId = PgMessageReader.ReadInt32(backendBody, ref o);
+					_backendSecretKey = PgMessageReader.ReadInt32(backendBody, ref o);
+					break;
+				}
+				case 'N':
+					startupMessages.Begin((byte)'N').Bytes(backendBody).End();
+					break;
+				case 'E':
+				{
+					var fields = PgMessageReader.ReadErrorFields(backendBody);
+					SendFatal(fields.GetValueOrDefault('C', "08006"), fields.GetValueOrDefault('M', "backend error"));
+					return false;
+				}
+				case 'Z':
+					if (endpoint.Impersonate && !Impersonate(user, startupMessages))
+						return false;
+
+					startupMessages.BackendKeyData(ProcessId, SecretKey);
+					startupMessages.ReadyForQuery((byte)'I');
+					WriteClient(startupMessages.WrittenSpan);
+					_services.Log($"session {ProcessId}: role \"{user}\" connected");
+					return true;
+			}
+		}
+	}
+
+	/// <summary>External backend: become the client's role (and check it may log in).</summary>
+	bool Impersonate(string role, PgMessageBuilder startupMessages)
+	{
+		var check = "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = " + SqlText.QuoteLiteral(role) +
+			" AND rolcanlogin) THEN RAISE EXCEPTION USING ERRCODE = '28000', MESSAGE = pg_catalog.format('role \"%s\" does not exist', " +
+			SqlText.QuoteLiteral(role) + "); END IF; END$$; SET SESSION AUTHORIZATION " + SqlText.QuoteIdentifier(role);
+
+		_backBuilder.Clear();
+		_backBuilder.Query(check);
+		_backend!.Write(_backBuilder.WrittenSpan);
+
+		Dictionary<char, string>? error = null;
+		while (true)
+		{
+			var (type, body) = _backend.ReadMessage();
+			if (type == 'E')
+				error ??= PgMessageReader.ReadErrorFields(body);
+			else if (type == 'S')
+			{
+				var o = 0;
+				var name  = PgMessageReader.ReadCString(body, ref o);
+				var value = OnParameterStatus(name, PgMessageReader.ReadCString(body, ref o));
+				startupMessages.ParameterStatus(name, value);
+			}
+			else if (type == 'Z')
+				break;
+		}
+
+		if (error != null)
+		{
+			SendFatal(error.GetValueOrDefault('C', "28000"), error.GetValueOrDefault('M', "role switch failed"));
+			return false;
+		}
+
+		return true;
+	}
+
+	/// <summary>Records a backend parameter and returns the value the client should see.</summary>
+	string OnParameterStatus(string name, string value)
+	{
+		if (name == "server_version")
+			value = DsqlRewriter.ServerVersion;
+
+		if (_info != null)
+		{
+			lock (_info.ParameterValues)
+				_info.ParameterValues[name] = value;
+		}
+
+		return value;
+	}
+
+	(byte Type, byte[] Body) ReadClientMessage()
+	{
+		while (true)
+		{
+			if (_clientIn.TryReadMessage(out var type, out var message))
+				return (type, message[5..].ToArray());
+
+			if (!_clientIn.Fill(_clientStream))
+				throw new IOException("the client closed the connection");
+		}
+	}
+
+	void WriteClient(ReadOnlySpan<byte> data) => _clientStream.Write(data);
+
+	void SendFatal(string sqlState, string message)
+	{
+		var builder = new PgMessageBuilder();
+		builder.Error("FATAL", sqlState, message);
+		try
+		{
+			WriteClient(builder.WrittenSpan);
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+		{
+			// the client is gone already
+		}
+	}
+
+	// ------------------------------------------------------------------------------------------------------------
+	// Relay
+	// ------------------------------------------------------------------------------------------------------------
+
+	void Relay()
+	{
+		// One blocking thread per direction (this one reads the client): the kernel wakes the reader directly when bytes
+		// arrive, without a trip through the socket engine and the thread pool.
+		_relaying = true;
+		var backend = new Thread(BackendLoop, 256 * 1024) { IsBackground = true, Name = "dsql-backend" };
+		backend.Start();
+		var supervisor = SuperviseAsync();
+
+		FrontendLoop();
+
+		if (!_stopping)
+		{
+			// The client is gone (or sent Terminate): end the backend session, cancelling a query still running.
+			if (!_tracker.IsEmpty)
+				CancelAsync().GetAwaiter().GetResult();
+			StopLoops();
+		}
+
+		// The backend loop forwards the backend's last messages (or the termination error), then closes the client side.
+		if (!backend.Join(TimeSpan.FromSeconds(5)))
+		{
+			_backend?.Abort();
+			_clientSocket.Dispose();
+			backend.Join(TimeSpan.FromSeconds(5));
+		}
+
+		_lifetime.Cancel();
+		supervisor.GetAwaiter().GetResult();
+	}
+
+	/// <summary>Ends the session at the maximum connection duration.</summary>
+	async Task SuperviseAsync()
+	{
+		try
+		{
+			await Task.Delay(_services.Options.MaxConnectionDuration, _lifetime.Token).ConfigureAwait(false);
+		}
+		catch (OperationCanceledException)
+		{
+			return;
+		}
+
+		var seconds = _services.Options.MaxConnectionDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+		_services.Log($"session {ProcessId}: maximum connection duration reached");
+		RequestTermination("57P01", $"terminating connection: the maximum connection duration of {seconds} s was reached");
+	}
+
+	/// <summary>Ends the session: the client gets a FATAL error with this SQLSTATE and message, then both sides close.</summary>
+	public void RequestTermination(string sqlState, string message)
+	{
+		if (Interlocked.Exchange(ref _terminating, 1) != 0)
+			return;
+
+		_terminationState   = sqlState;
+		_terminationMessage = message;
+		StopLoops();
+
+		// Still logging in: there is no relay to deliver the error, just close.
+		if (!_relaying)
+			ShutdownClient();
+	}
+
+	void StopLoops()
+	{
+		_stopping = true;
+
+		try
+		{
+			_lifetime.Cancel();
+		}
+		catch (ObjectDisposedException)
+		{
+		}
+
+		// Unblocks the backend loop's read; it then writes the termination error (if any) and ends.
+		_backend?.ShutdownReceive();
+	}
+
+	void ShutdownClient()
+	{
+		try
+		{
+			_clientSocket.Shutdown(SocketShutdown.Both);
+		}
+		catch (SocketException)
+		{
+		}
+		catch (ObjectDisposedException)
+		{
+		}
+	}
+
+	/// <summary>A CancelRequest for this session: stop a proxy-side wait and cancel the backend's current query.</summary>
+	public async Task CancelAsync()
+	{
+		lock (_cancelLock)
+			_waitCancel?.Cancel();
+
+		if (_backendProcessId == 0)
+			return;
+
+		try
+		{
+			var connection = await BackendConnection.OpenAsync(_services.Backend, CancellationToken.None).ConfigureAwait(false);
+			await using var _ = connection.ConfigureAwait(false);
+			var request = new byte[16];
+			BinaryPrimitives.WriteInt32BigEndian(request, 16);
+			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(4), 80877102);
+			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), _backendProcessId);
+			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(12), _backendSecretKey);
+			await connection.WriteAsync(request, CancellationToken.None).ConfigureAwait(false);
+		}
+		catch (Exception ex) when (ex is SocketException or IOException)
+		{
+			_services.Log($"cancel request could not reach the backend: {ex.Message}");
+		}
+	}
+
+	// ---- frontend: client → backend ----------------------------------------------------------------------------
+
+	void FrontendLoop()
+	{
+		try
+		{
+			while (!_stopping)
+			{
+				if (_clientIn.TryReadMessage(out var type, out var message))
+				{
+					if (type == 'X')
+						break;
+
+					var pending = HandleFrontendMessageAsync(type, new ReadOnlySequence<byte>(message));
+					if (!pending.IsCompletedSuccessfully)
+						pending.AsTask().GetAwaiter().GetResult();
+					continue;
+				}
+
+				// No whole message left: send what was gathered, then wait for more.
+				FlushBackend();
+				if (!_clientIn.Fill(_clientStream))
+					break;
+			}
+
+			FlushBackend();
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException)
+		{
+			if (ex is PgProtocolException)
+				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+		}
+		catch (Exception ex) when (IsUnexpected(ex))
+		{
+			// A bug must end this session, not the process hosting the endpoint.
+			_services.Log($"session {ProcessId}: internal error in the frontend loop: {ex}");
+			RequestTermination("XX000", "internal error in the local DSQL endpoint");
+		}
+	}
+
+	static bool IsUnexpected(Exception ex) => ex is not (OutOfMemoryException or StackOverflowException);
+
+	void FlushBackend()
+	{
+		if (_backendOut.WrittenCount == 0)
+			return;
+
+		_backend!.Stream.Write(_backendOut.WrittenSpan);
+		_backendOut.ResetWrittenCount();
+		if (_backendOut.Capacity > 1 << 20)
+			_backendOut = new ArrayBufferWriter<byte>(16 * 1024);
+	}
+
+	void FlushClient()
+	{
+		if (_clientOut.WrittenCount == 0)
+			return;
+
+		_clientStream.Write(_clientOut.WrittenSpan);
+		_clientOut.ResetWrittenCount();
+		if (_clientOut.Capacity > 1 << 20)
+			_clientOut = new ArrayBufferWriter<byte>(16 * 1024);
+	}
+
+	ValueTask HandleFrontendMessageAsync(byte type, ReadOnlySequence<byte> message)
+	{
+		if (_deferredParse != null && type != 'B')
+			ReleaseDeferredParse();
+
+		switch ((char)type)
+		{
+			case 'Q':
+				return HandleQueryAsync(message);
+			case 'P':
+				HandleParse(message);
+				return ValueTask.CompletedTask;
+			case 'B':
+				return HandleBindAsync(message);
+			case 'E':
+				HandleExecute(message);
+				return ValueTask.CompletedTask;
+			case 'D':
+				Forward(message, new Expectation(ExpectationKind.Describe), boundary: false);
+				return ValueTask.CompletedTask;
+			case 'C':
+				if (_statements.Count > 0 || _portals.Count > 0)
+					ForgetClosed(message);
+				Forward(message, new Expectation(ExpectationKind.Close), boundary: false);
+				return ValueTask.CompletedTask;
+			case 'S':
+				Forward(message, new Expectation(ExpectationKind.Sync), boundary: true);
+				_transactions.OnBoundary();
+				return ValueTask.CompletedTask;
+			case 'F':
+				Forward(message, new Expectation(ExpectationKind.FunctionCall), boundary: true);
+				_transactions.OnBoundary();
+				return ValueTask.CompletedTask;
+			default:
+				// CopyData/CopyDone/CopyFail, Flush, and anything else: the backend answers (or complains) in line.
+				Copy(_backendOut, message);
+				return ValueTask.CompletedTask;
+		}
+	}
+
+	void Forward(in ReadOnlySequence<byte> message, in Expectation expectation, bool boundary)
+	{
+		_tracker.Enqueue(expectation);
+		Copy(_backendOut, message);
+		_atBoundary = boundary;
+	}
+
+	static void Copy(IBufferWriter<byte> writer, in ReadOnlySequence<byte> message)
+	{
+		if (message.IsSingleSegment)
+			writer.Write(message.FirstSpan);
+		else
+		{
+			foreach (var segment in message)
+				writer.Write(segment.Span);
+		}
+	}
+
+	async ValueTask HandleQueryAsync(ReadOnlySequence<byte> message)
+	{
+		var body = message.Slice(5);
+		var sql  = Encoding.UTF8.GetString(body.Slice(0, Math.Max(0, body.Length - 1)));
+
+		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+		StatementPlan?[]? plans = null;
+		List<(int Index, string JobId)>? waits = null;
+
+		for (var k = 0; k < statements.Count; k++)
+		{
+			var statement = statements[k];
+			var inBlock   = _transactions.InBlock;
+			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
+			var plan      = _services.Classifiers.Classify(context);
+			plan?.OnExecute?.Invoke(context.Transaction);
+			_transactions.OnStatement(TransactionControlDetector.Detect(statement));
+
+			if (plan is null)
+				continue;
+
+			plans ??= new StatementPlan?[statements.Count];
+			plans[k] = plan;
+
+			if (plan.WaitForJob?.LiteralId is { } jobId && !inBlock)
+				(waits ??= []).Add((k, jobId));
+		}
+
+		if (plans != null && _atBoundary)
+			Inject(plans);
+
+		if (waits != null)
+		{
+			foreach (var (index, jobId) in waits)
+			{
+				if (!await WaitForJobAsync(jobId).ConfigureAwait(false))
+					plans![index] = StatementPlan.Refuse(statements[index], "57014", "canceling statement due to user request");
+			}
+		}
+
+		var expectation = new Expectation(ExpectationKind.Query) { Plans = plans };
+
+		if (plans is null || Array.TrueForAll(plans, p => p?.Sql is null))
+			Forward(message, expectation, boundary: true);
+		else
+		{
+			var rewritten = new StringBuilder(sql.Length + 64);
+			var copied = 0;
+			for (var k = 0; k < statements.Count; k++)
+			{
+				if (plans[k]?.Sql is not { } replacement)
+					continue;
+				rewritten.Append(sql, copied, statements[k].Start - copied).Append(replacement);
+				copied = statements[k].End;
+			}
+
+			rewritten.Append(sql, copied, sql.Length - copied);
+
+			_frontBuilder.Clear();
+			_frontBuilder.Query(rewritten.ToString());
+			_tracker.Enqueue(expectation);
+			_backendOut.Write(_frontBuilder.WrittenSpan);
+			_atBoundary = true;
+		}
+
+		_transactions.OnBoundary();
+	}
+
+	void HandleParse(ReadOnlySequence<byte> message)
+	{
+		var body   = message.Slice(5).ToArray();
+		var offset = 0;
+		var name   = PgMessageReader.ReadCString(body, ref offset);
+		var sql    = PgMessageReader.ReadCString(body, ref offset);
+		var rest   = body.AsSpan(offset);
+
+		StatementPlan? plan = null;
+		var control = TransactionControl.None;
+		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+
+		if (statements.Count == 1)
+		{
+			var context = new StatementContext(statements[0], QueryProtocol.Extended, 1, name, _info, _transactions.Current);
+			plan    = _services.Classifiers.Classify(context);
+			control = TransactionControlDetector.Detect(statements[0]);
+		}
+
+		if (plan != null || control != TransactionControl.None)
+			_statements[name] = new PreparedStatementInfo(plan, control);
+		// (a plan's OnExecute runs at each Execute, not here)
+		else if (_statements.Count > 0)
+			_statements.Remove(name);
+
+		if (plan?.InjectBefore != null && _atBoundary)
+			Inject([plan]);
+
+		if (plan?.WaitForJob != null)
+		{
+			// Forwarding the Parse would open the backend's implicit transaction (and a snapshot) that a concurrent index
+			// build waits for, while the proxy waits for the build: hold the Parse back until the Bind says which job.
+			_deferredParse = plan.Sql is null ? message.ToArray() : BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
+			return;
+		}
+
+		if (plan?.Sql is null)
+		{
+			Forward(message, new Expectation(ExpectationKind.Parse), boundary: false);
+			return;
+		}
+
+		var replacement = BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
+		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
+		_backendOut.Write(replacement);
+		_atBoundary = false;
+	}
+
+	static byte[] BuildParse(string name, string sql, ReadOnlySpan<byte> parameterTypes)
+	{
+		var builder = new PgMessageBuilder();
+		builder.Begin((byte)'P').CString(name).CString(sql).Bytes(parameterTypes).End();
+		return builder.WrittenSpan.ToArray();
+	}
+
+	void ReleaseDeferredParse()
+	{
+		var parse = _deferredParse!;
+		_deferredParse = null;
+		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
+		_backendOut.Write(parse);
+		_atBoundary = false;
+	}
+
+	async ValueTask HandleBindAsync(ReadOnlySequence<byte> message)
+	{
+		string? waitFor = null;
+
+		if (_statements.Count > 0 || _portals.Count > 0)
+		{
+			var body   = message.Slice(5).ToArray();
+			var offset = 0;
+			var portal = PgMessageReader.ReadCString(body, ref offset);
+			var name   = PgMessageReader.ReadCString(body, ref offset);
+
+			if (_statements.TryGetValue(name, out var info))
+			{
+				if (info.Plan?.WaitForJob is { ParameterNumber: > 0 } reference)
+					info = info with { BoundJobId = ReadTextParameter(body, offset, reference.ParameterNumber) };
+				else if (info.Plan?.WaitForJob is { LiteralId: { } literal })
+					info = info with { BoundJobId = literal };
+
+				_portals[portal] = info;
+				waitFor = info.BoundJobId;
+			}
+			else
+				_portals.Remove(portal);
+		}
+
+		// The backend takes the transaction snapshot at Bind when there are parameters: wait for the job before it,
+		// so that the procedure sees the job's final state.
+		if (waitFor != null && !_transactions.InBlock && !await WaitForJobAsync(waitFor).ConfigureAwait(false) && _deferredParse != null)
+		{
+			// Cancelled while waiting: the held-back statement becomes the cancellation error (same name and parameters).
+			var parse  = _deferredParse;
+			var offset = 5;
+			var name   = PgMessageReader.ReadCString(parse, ref offset);
+			var sql    = PgMessageReader.ReadCString(parse, ref offset);
+			var parameterCount = StatementSplitter.Split(sql) is [var statement] ? statement.MaxParameterNumber() : 0;
+			_deferredParse = BuildParse(name, StatementPlan.RefusalSql("57014", "canceling statement due to user request", null, null, parameterCount), parse.AsSpan(offset));
+		}
+
+		if (_deferredParse != null)
+			ReleaseDeferredParse();
+
+		Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
+	}
+
+	/// <summary>The value of parameter <paramref name="number"/> (1-based) of a Bind body, read as UTF-8 text.</summary>
+	static string? ReadTextParameter(byte[] body, int offset, int number)
+	{
+		try
+		{
+			var formatCount = PgMessageReader.ReadInt16(body, ref offset);
+			offset += 2 * formatCount;
+			var count = PgMessageReader.ReadInt16(body, ref offset);
+			for (var k = 1; k <= count; k++)
+			{
+				var length = PgMessageReader.ReadInt32(body, ref offset);
+				if (k == number)
+					return length < 0 ? null : Encoding.UTF8.GetString(body, offset, length);
+				if (length > 0)
+					offset += length;
+			}
+		}
+		catch (PgProtocolException)
+		{
+			// malformed: the backend will say so
+		}
+
+		return null;
+	}
+
+	void ForgetClosed(ReadOnlySequence<byte> message)
+	{
+		var body   = message.Slice(5).ToArray();
+		var offset = 1;
+		var name   = PgMessageReader.ReadCString(body, ref offset);
+		if (body[0] == 'S')
+			_statements.Remove(name);
+		else
+			_portals.Remove(name);
+	}
+
+	void HandleExecute(ReadOnlySequence<byte> message)
+	{
+		PreparedStatementInfo? info = null;
+		if (_portals.Count > 0)
+		{
+			var body   = message.Slice(5).ToArray();
+			var offset = 0;
+			var portal = PgMessageReader.ReadCString(body, ref offset);
+			_portals.TryGetValue(portal, out info);
+		}
+
+		info?.Plan?.OnExecute?.Invoke(_transactions.Current);
+		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
+		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
+	}
+
+	/// <summary>Sends the plans' injected queries ahead of the client's message (only at a Query/Sync boundary).</summary>
+	void Inject(StatementPlan?[] plans)
+	{
+		foreach (var plan in plans)
+		{
+			if (plan?.InjectBefore is null)
+				continue;
+
+			foreach (var sql in plan.InjectBefore)
+				InjectQuery(sql);
+		}
+	}
+
+	/// <summary>
+	/// Sends a simple query of the proxy's own on the backend connection; its responses are swallowed up to its
+	/// ReadyForQuery. Only valid at a Query/Sync boundary, from the frontend loop.
+	/// </summary>
+	public InjectedQuery InjectQuery(string sql)
+	{
+		var injected = new InjectedQuery(sql);
+		_frontBuilder.Clear();
+		_frontBuilder.Query(sql);
+		_tracker.Enqueue(new Expectation(ExpectationKind.Injected) { Injected = injected });
+		_backendOut.Write(_frontBuilder.WrittenSpan);
+		return injected;
+	}
+
+	/// <summary>Waits for a job before the client's CALL runs; false when a CancelRequest interrupted the wait.</summary>
+	async Task<bool> WaitForJobAsync(string jobId)
+	{
+		FlushBackend();
+
+		using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+		lock (_cancelLock)
+			_waitCancel = cancel;
+
+		try
+		{
+			await _services.Jobs.WaitForCompletionAsync(jobId, cancel.Token).ConfigureAwait(false);
+			return true;
+		}
+		catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
+		{
+			return false;
+		}
+		finally
+		{
+			lock (_cancelLock)
+				_waitCancel = null;
+		}
+	}
+
+	// ---- backend: backend → client -----------------------------------------------------------------------------
+
+	void BackendLoop()
+	{
+		var input = _backend!.Input;
+		var stream = _backend.Stream;
+
+		try
+		{
+			while (true)
+			{
+				if (input.TryReadMessage(out var type, out var message))
+				{
+					var sequence = new ReadOnlySequence<byte>(message);
+					if (HandleBackendMessage(type, sequence))
+					{
+						// ReadyForQuery after a transaction that submitted jobs: on DSQL the index is in the catalog when
+						// the statement returns, so the client waits until the background build has created it.
+						FlushClient();
+						AwaitSubmittedJobsAsync().GetAwaiter().GetResult();
+						Copy(_clientOut, sequence);
+					}
+
+					continue;
+				}
+
+				FlushClient();
+				if (_stopping || !input.Fill(stream))
+					break;
+			}
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException)
+		{
+			if (ex is PgProtocolException)
+				_services.Log($"session {ProcessId}: backend protocol error: {ex.Message}");
+		}
+		catch (Exception ex) when (IsUnexpected(ex))
+		{
+			_services.Log($"session {ProcessId}: internal error in the backend loop: {ex}");
+			_terminationState   ??= "XX000";
+			_terminationMessage ??= "internal error in the local DSQL endpoint";
+		}
+
+		try
+		{
+			if (_terminationMessage != null)
+			{
+				_backBuilder.Clear();
+				_backBuilder.Error("FATAL", _terminationState!, _terminationMessage);
+				_clientOut.Write(_backBuilder.WrittenSpan);
+			}
+
+			FlushClient();
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+		{
+			// the client is gone
+		}
+
+		// Unblocks the frontend loop's read.
+		_stopping = true;
+		ShutdownClient();
+	}
+
+	async Task AwaitSubmittedJobsAsync()
+	{
+		string[] jobs;
+		lock (_submittedJobs)
+		{
+			jobs = [.. _submittedJobs];
+			_submittedJobs.Clear();
+		}
+
+		await _services.Jobs.WaitUntilVisibleAsync(jobs, TimeSpan.FromSeconds(5), _lifetime.Token).ConfigureAwait(false);
+	}
+
+	/// <summary>
+	/// Relays one backend message. Returns true for a ReadyForQuery that the caller must hold back until submitted
+	/// jobs are visible (the caller then forwards it).
+	/// </summary>
+	bool HandleBackendMessage(byte type, in ReadOnlySequence<byte> message)
+	{
+		switch ((char)type)
+		{
+			case 'S':
+				ForwardParameterStatus(message);
+				return false;
+			case 'A':
+				Copy(_clientOut, message);
+				return false;
+			case 'N':
+				if (!(_hasCurrent && _current.Kind == ExpectationKind.Injected))
+					Copy(_clientOut, message);
+				return false;
+		}
+
+		if (!_hasCurrent)
+		{
+			if (!_tracker.TryDequeue(out _current))
+			{
+				// Nothing outstanding (e.g. a FATAL error when the server shuts down): pass it on.
+				Copy(_clientOut, message);
+				return false;
+			}
+
+			_hasCurrent     = true;
+			_statementIndex = 0;
+		}
+
+		switch (_current.Kind)
+		{
+			case ExpectationKind.Query:
+				switch ((char)type)
+				{
+					case 'D':
+						CaptureJobId(CurrentQueryPlan(), message);
+						break;
+					case 'C':
+						var plan = CurrentQueryPlan();
+						_statementIndex++;
+						if (plan != null)
+						{
+							ForwardCommandComplete(plan, message);
+							return false;
+						}
+
+						break;
+					case 'I':
+						_statementIndex++;
+						break;
+					case 'Z':
+						_hasCurrent = false;
+						return OnReadyForQuery(message);
+				}
+
+				Copy(_clientOut, message);
+				return false;
+
+			case ExpectationKind.Execute:
+				switch ((char)type)
+				{
+					case 'D':
+						CaptureJobId(_current.Plan, message);
+						break;
+					case 'C':
+						_hasCurrent = false;
+						if (_current.Plan != null)
+						{
+							ForwardCommandComplete(_current.Plan, message);
+							return false;
+						}
+
+						break;
+					case 'I' or 's':
+						_hasCurrent = false;
+						break;
+					case 'E':
+						_hasCurrent = false;
+						_tracker.SkipToSync();
+						break;
+				}
+
+				Copy(_clientOut, message);
+				return false;
+
+			case ExpectationKind.Parse or ExpectationKind.Bind or ExpectationKind.Close or ExpectationKind.Describe:
+				switch ((char)type)
+				{
+					case '1' or '2' or '3' or 'T' or 'n':
+						_hasCurrent = false;
+						break;
+					case 'E':
+						_hasCurrent = false;
+						_tracker.SkipToSync();
+						break;
+				}
+
+				Copy(_clientOut, message);
+				return false;
+
+			case ExpectationKind.Sync or ExpectationKind.FunctionCall:
+				if (type == 'Z')
+				{
+					_hasCurrent = false;
+					return OnReadyForQuery(message);
+				}
+
+				Copy(_clientOut, message);
+				return false;
+
+			case ExpectationKind.Injected:
+				HandleInjectedResponse(type, message);
+				return false;
+
+			default:
+				Copy(_clientOut, message);
+				return false;
+		}
+	}
+
+	StatementPlan? CurrentQueryPlan()
+	{
+		var plans = _current.Plans;
+		return plans != null && _statementIndex < plans.Length ? plans[_statementIndex] : null;
+	}
+
+	/// <summary>Updates the transaction state; true when the ReadyForQuery must wait for submitted jobs.</summary>
+	bool OnReadyForQuery(in ReadOnlySequence<byte> message)
+	{
+		var status = message.Slice(5, 1).FirstSpan[0];
+		_transactions.OnReadyForQuery(status, _tracker.IsEmpty);
+
+		if (status == 'I')
+		{
+			lock (_submittedJobs)
+			{
+				if (_submittedJobs.Count > 0)
+					return true;
+			}
+		}
+
+		Copy(_clientOut, message);
+		return false;
+	}
+
+	void HandleInjectedResponse(byte type, in ReadOnlySequence<byte> message)
+	{
+		var injected = _current.Injected!;
+		switch ((char)type)
+		{
+			case 'C':
+			{
+				var body = message.Slice(5).ToArray();
+				injected.Tags.Add(Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1)));
+				break;
+			}
+			case 'E':
+			{
+				var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
+				injected.Error ??= (fields.GetValueOrDefault('C', "XX000"), fields.GetValueOrDefault('M', ""));
+				break;
+			}
+			case 'Z':
+			{
+				_hasCurrent = false;
+				var status = message.Slice(5, 1).FirstSpan[0];
+				_transactions.OnReadyForQuery(status, drained: false);
+				injected.Completion.TrySetResult((char)status);
+				break;
+			}
+		}
+	}
+
+	void ForwardCommandComplete(StatementPlan plan, in ReadOnlySequence<byte> message)
+	{
+		if (plan.OnCommandComplete != null)
+		{
+			var body = message.Slice(5).ToArray();
+			plan.OnCommandComplete(Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1)));
+		}
+
+		if (plan.CommandTag is null)
+		{
+			Copy(_clientOut, message);
+			return;
+		}
+
+		_backBuilder.Clear();
+		_backBuilder.CommandComplete(plan.CommandTag);
+		_clientOut.Write(_backBuilder.WrittenSpan);
+	}
+
+	void CaptureJobId(StatementPlan? plan, in ReadOnlySequence<byte> message)
+	{
+		if (plan is not { SubmitsJob: true })
+			return;
+
+		var body   = message.Slice(5).ToArray();
+		var offset = 0;
+		if (PgMessageReader.ReadInt16(body, ref offset) < 1)
+			return;
+
+		var length = PgMessageReader.ReadInt32(body, ref offset);
+		if (length <= 0)
+			return;
+
+		var jobId = Encoding.UTF8.GetString(body, offset, length);
+		lock (_submittedJobs)
+			_submittedJobs.Add(jobId);
+	}
+
+	void ForwardParameterStatus(in ReadOnlySequence<byte> message)
+	{
+		var body   = message.Slice(5).ToArray();
+		var offset = 0;
+		var name   = PgMessageReader.ReadCString(body, ref offset);
+		var value  = PgMessageReader.ReadCString(body, ref offset);
+		var shown  = OnParameterStatus(name, value);
+
+		if (shown == value)
+			Copy(_clientOut, message);
+		else
+		{
+			_backBuilder.Clear();
+			_backBuilder.ParameterStatus(name, shown);
+			_clientOut.Write(_backBuilder.WrittenSpan);
+		}
+	}
+}

@@ -1,0 +1,26 @@
+using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Jobs;
+using AuroraDsql.Local.Security;
+
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>What every session shares: configuration, backend, verifier, certificates, classifiers, jobs, log.</summary>
+sealed class EndpointServices
+{
+	public required LocalDsqlEndpointOptions Options { get; init; }
+
+	public required BackendEndpoint Backend { get; init; }
+
+	public required IamTokenVerifier Verifier { get; init; }
+
+	public required EndpointCertificates Certificates { get; init; }
+
+	public required ClassifierChain Classifiers { get; init; }
+
+	public required JobManager Jobs { get; init; }
+
+	public required Action<string> Log { get; init; }
+
+	/// <summary>Host names a token may be signed for (plus the SNI name of the connection).</summary>
+	public required IReadOnlyList<string> AcceptedHosts { get; init; }
+}

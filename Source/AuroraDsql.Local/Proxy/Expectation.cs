@@ -1,0 +1,20 @@
+using AuroraDsql.Local.Classification;
+
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>An entry of the response FIFO: what the backend owes for one message sent to it.</summary>
+struct Expectation
+{
+	public ExpectationKind Kind;
+
+	/// <summary>Query: the plan of each statement (null when no statement has one).</summary>
+	public StatementPlan?[]? Plans;
+
+	/// <summary>Execute: the plan of the executed statement.</summary>
+	public StatementPlan? Plan;
+
+	/// <summary>Injected: where its outcome goes.</summary>
+	public InjectedQuery? Injected;
+
+	public Expectation(ExpectationKind kind) => Kind = kind;
+}

@@ -1,0 +1,18 @@
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>A simple query the proxy sends on a client's backend connection; its responses never reach the client.</summary>
+sealed class InjectedQuery
+{
+	public InjectedQuery(string sql) => Sql = sql;
+
+	public string Sql { get; }
+
+	/// <summary>The CommandComplete tags received.</summary>
+	public List<string> Tags { get; } = [];
+
+	/// <summary>The first error (SQLSTATE, message), if any.</summary>
+	public (string SqlState, string Message)? Error { get; set; }
+
+	/// <summary>Completes with the ReadyForQuery status after the query.</summary>
+	public TaskCompletionSource<char> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,113 @@
+using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Sql;
+
+namespace AuroraDsql.Local.Tests;
+
+public sealed class RewriterTests
+{
+	static StatementPlan? Classify(string sql)
+	{
+		var statement = StatementSplitter.Split(sql).Single();
+		var tracker = new SessionTransactionTracker();
+		var context = new StatementContext(statement, QueryProtocol.Simple, 1, null, new SessionInfo("admin", "postgres", tracker), tracker.Current);
+		return new DsqlRewriter().Classify(context);
+	}
+
+	[TestCase("CREATE INDEX ASYNC ON t (a)", false, false, null, "t", "(a)")]
+	[TestCase("create unique index async idx on public.t (a, (lower(b)) NULLS FIRST) include (c) nulls not distinct where a > 0", true, false, "idx", "public.t",
+		"(a, (lower(b)) NULLS FIRST) include (c) nulls not distinct where a > 0")]
+	[TestCase("CREATE INDEX ASYNC IF NOT EXISTS \"My Idx\" ON ONLY \"S\".\"T\" (a)", false, true, "My Idx", "\"S\".\"T\"", "(a)")]
+	public void Create_index_async_becomes_a_job_submission(string sql, bool unique, bool ifNotExists, string? name, string table, string rest)
+	{
+		var plan = Classify(sql);
+		plan.Should().NotBeNull();
+		plan!.CommandTag.Should().Be("CREATE INDEX");
+		plan.SubmitsJob.Should().BeTrue();
+		plan.Sql.Should().StartWith($"SELECT sys.submit_index_build({(unique ? "true" : "false")}, {(ifNotExists ? "true" : "false")}, " +
+			$"{(name is null ? "NULL" : SqlText.QuoteLiteral(name))}, {SqlText.QuoteLiteral(table)}, ");
+		plan.Sql.Should().Contain(SqlText.QuoteLiteral(rest));
+		plan.Sql.Should().EndWith(") AS job_id");
+	}
+
+	[Test]
+	public void Trial_build_indexes_no_row()
+	{
+		Classify("CREATE INDEX ASYNC i ON t (a)")!.Sql.Should().Contain("E'(a) WHERE false'");
+		Classify("CREATE INDEX ASYNC i ON t (a) WHERE (a > 0) OR b")!.Sql.Should().Contain("E'(a) WHERE ((a > 0) OR b) AND false'");
+		Classify("CREATE INDEX ASYNC i ON t ((CASE WHEN x THEN 1 END)) WHERE b")!.Sql.Should().Contain("WHERE (b) AND false");
+	}
+
+	[TestCase("CREATE INDEX i ON t (a)")]
+	[TestCase("CREATE INDEX CONCURRENTLY i ON t (a)")]
+	[TestCase("CREATE TABLE async (a int)")]
+	[TestCase("SELECT 'CREATE INDEX ASYNC ON t (a)'")]
+	[TestCase("/* CREATE INDEX ASYNC ON t (a) */ SELECT 1")]
+	public void Other_statements_are_not_index_jobs(string sql)
+	{
+		Classify(sql)?.SubmitsJob.Should().NotBe(true);
+	}
+
+	[Test]
+	public void Alter_table_async_validate_constraint_becomes_a_job_submission()
+	{
+		var plan = Classify("ALTER TABLE ASYNC public.orders VALIDATE CONSTRAINT orders_fk");
+		plan!.Sql.Should().Be("SELECT sys.submit_validate_constraint(E'public.orders', E'orders_fk') AS job_id");
+		plan.CommandTag.Should().Be("ALTER TABLE");
+	}
+
+	[TestCase("CALL sys.wait_for_job('abc')", "abc", 0)]
+	[TestCase("call SYS.\"wait_for_job\"(E'a\\x62c')", "abc", 0)]
+	[TestCase("CALL sys.wait_for_job($1)", null, 1)]
+	[TestCase("CALL sys.wait_for_job($2::text)", null, 2)]
+	public void Wait_for_job_makes_the_proxy_wait(string sql, string? literal, int parameter)
+	{
+		Classify(sql)!.WaitForJob.Should().Be(new JobReference(literal, parameter));
+	}
+
+	[TestCase("SELECT version()", "SELECT sys.version()")]
+	[TestCase("select pg_catalog.version() as v, VERSION ( ), 'version()', \"version\"() -- version()", "select sys.version() as v, sys.version(), 'version()', \"version\"()")]
+	[TestCase("SELECT x.version() FROM y", null)]
+	[TestCase("SELECT current_setting('server_version_num')::int >= 160000", "SELECT '160013'::text::int >= 160000")]
+	[TestCase("select pg_catalog.current_setting('server_version', true), current_setting('work_mem')", "select '16.13'::text, current_setting('work_mem')")]
+	[TestCase("SELECT $$version()$$", null)]
+	public void Version_calls_answer_postgresql_16(string sql, string? expected)
+	{
+		Classify(sql)?.Sql.Should().Be(expected);
+		if (expected is null)
+			Classify(sql).Should().BeNull();
+	}
+
+	[Test]
+	public void Show_server_version_reports_16()
+	{
+		var plan = Classify("SHOW server_version");
+		plan!.Sql.Should().Be("SELECT '16.13'::text AS server_version");
+		plan.CommandTag.Should().Be("SHOW");
+		Classify("show SERVER_VERSION_NUM")!.Sql.Should().Contain("160013");
+	}
+
+	[Test]
+	public void Refusals_keep_parameters_referenced()
+	{
+		var statement = StatementSplitter.Split("TRUNCATE t WHERE a = $2").Single();
+		StatementPlan.Refuse(statement, "0A000", "unsupported statement: Truncate").Sql
+			.Should().Be("CALL sys.raise_error(E'0A000', E'unsupported statement: Truncate', NULL, NULL, $1::text, $2::text)");
+	}
+
+	[Test]
+	public void Transaction_control_is_recognized()
+	{
+		TransactionControl Detect(string sql) => TransactionControlDetector.Detect(StatementSplitter.Split(sql).Single());
+
+		Detect("BEGIN ISOLATION LEVEL REPEATABLE READ").Should().Be(TransactionControl.Begin);
+		Detect("start transaction").Should().Be(TransactionControl.Begin);
+		Detect("COMMIT").Should().Be(TransactionControl.Commit);
+		Detect("end").Should().Be(TransactionControl.Commit);
+		Detect("ROLLBACK").Should().Be(TransactionControl.Rollback);
+		Detect("rollback to savepoint s").Should().Be(TransactionControl.RollbackToSavepoint);
+		Detect("COMMIT PREPARED 'x'").Should().Be(TransactionControl.None);
+		Detect("SAVEPOINT s").Should().Be(TransactionControl.Savepoint);
+		Detect("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").Should().Be(TransactionControl.SetTransaction);
+		Detect("select 1").Should().Be(TransactionControl.None);
+	}
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(LinqToDB.AuroraDsql.Benchmarks.EndpointBenchmarks).Assembly).Run(args);
