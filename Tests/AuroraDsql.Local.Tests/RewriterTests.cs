@@ -1,5 +1,5 @@
 using AuroraDsql.Local.Classification;
-using AuroraDsql.Local.Sql;
+using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using AuroraDsql.Local.Sql;
+using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Classification;
 

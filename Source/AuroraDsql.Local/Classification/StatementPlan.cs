@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using AuroraDsql.Local.Sql;
+using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Classification;
 

@@ -1,4 +1,4 @@
-using AuroraDsql.Local.Sql;
+using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Classification;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using AuroraDsql.Local.Protocol;
 using AuroraDsql.Local.Proxy;
-using AuroraDsql.Local.Sql;
+using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Jobs;
 

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using AuroraDsql.Local.Classification;
 using AuroraDsql.Local.Protocol;
-using AuroraDsql.Local.Sql;
+using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Proxy;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AuroraDsql.Local.Sql;
+namespace AuroraDsql.Sql;
 
 /// <summary>Values of tokens: identifier names as PostgreSQL folds them, decoded string constants, key word tests.</summary>
 static class SqlText

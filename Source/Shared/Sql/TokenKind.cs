@@ -1,4 +1,4 @@
-namespace AuroraDsql.Local.Sql;
+namespace AuroraDsql.Sql;
 
 /// <summary>Kinds of PostgreSQL lexical tokens (whitespace and comments are skipped, not tokens).</summary>
 enum TokenKind : byte

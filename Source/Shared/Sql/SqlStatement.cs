@@ -1,4 +1,4 @@
-namespace AuroraDsql.Local.Sql;
+namespace AuroraDsql.Sql;
 
 /// <summary>
 /// One statement of a (multi-statement) SQL text: its tokens and its span, without the separating semicolon.

@@ -1,4 +1,4 @@
-namespace AuroraDsql.Local.Sql;
+namespace AuroraDsql.Sql;
 
 /// <summary>A token: its kind and where it is in the lexed text.</summary>
 readonly record struct Token(TokenKind Kind, int Start, int Length)

@@ -1,4 +1,4 @@
-namespace AuroraDsql.Local.Sql;
+namespace AuroraDsql.Sql;
 
 /// <summary>
 /// A PostgreSQL lexer following the server's <c>scan.l</c>: unquoted and quoted identifiers (including <c>U&amp;"…"</c>),

@@ -1,4 +1,4 @@
-namespace AuroraDsql.Local.Sql;
+namespace AuroraDsql.Sql;
 
 /// <summary>
 /// Splits a simple-query text into its statements at top-level semicolons, as the server does. Semicolons inside string
