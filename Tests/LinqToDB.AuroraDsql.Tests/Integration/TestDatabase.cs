@@ -1,4 +1,6 @@
-using AuroraDsql.Local.Backend;
+using Amazon.Runtime;
+
+using AuroraDsql.Local;
 
 using LinqToDB.Data;
 
@@ -7,47 +9,58 @@ using Npgsql;
 namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 
 /// <summary>
-/// The database every integration test runs against, started once per test run and removed at the end.
-/// This is the one place that decides what stands behind the provider.
+/// The database every integration test runs against: a local DSQL endpoint (TLS, IAM tokens, DSQL's rules) in front of a
+/// throwaway PostgreSQL, started once per test run and removed at the end. The provider connects to it exactly as to a
+/// cluster: <c>UseAuroraDsql</c> with tokens signed by the provider's own generator. This is the one place that decides
+/// what stands behind the provider.
 /// </summary>
 [SetUpFixture]
 public sealed class TestDatabase
 {
-	static PostgresCluster? _cluster;
+	static LocalDsqlEndpoint? _endpoint;
+	static NpgsqlDataSource? _npgsql;
 
-	/// <summary>Provider options pointing at the test database.</summary>
+	/// <summary>The running endpoint.</summary>
+	public static LocalDsqlEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("The test database is not running.");
+
+	/// <summary>Provider options pointing at the endpoint, as role <c>admin</c>.</summary>
 	public static DataOptions Options { get; private set; } = null!;
-
-	/// <summary>Npgsql connection string with the same target as <see cref="Options"/>.</summary>
-	public static string ConnectionString { get; private set; } = null!;
 
 	[OneTimeSetUp]
 	public async Task StartAsync()
 	{
-		_cluster = await PostgresCluster.StartAsync();
+		_endpoint = await LocalDsqlEndpoint.StartAsync();
 
-		ConnectionString = new NpgsqlConnectionStringBuilder(_cluster.SuperUserConnectionString) { Pooling = true }.ConnectionString;
-		Options          = new DataOptions().UseAuroraDsqlConnectionString(ConnectionString);
+		Options = new DataOptions().UseAuroraDsql(_endpoint.HostName, Configure);
+		_npgsql = AuroraDsqlTools.CreateDataSource(_endpoint.HostName, Configure);
 	}
 
 	[OneTimeTearDown]
 	public async Task StopAsync()
 	{
+		if (_npgsql != null)
+			await _npgsql.DisposeAsync();
+
 		NpgsqlConnection.ClearAllPools();
 
-		if (_cluster != null)
-			await _cluster.DisposeAsync();
+		if (_endpoint != null)
+			await _endpoint.DisposeAsync();
 	}
+
+	/// <summary>How the provider reaches the endpoint: its port, region, CA and test credentials.</summary>
+	public static AuroraDsqlConnectionOptions Configure(AuroraDsqlConnectionOptions options) => options with
+	{
+		Port                = Endpoint.Port,
+		Region              = Endpoint.Region,
+		Credentials         = new BasicAWSCredentials(Endpoint.AccessKeyId, Endpoint.SecretAccessKey),
+		RootCertificatePath = Endpoint.CaCertificatePath,
+	};
 
 	/// <summary>A new data connection to the test database.</summary>
 	public static DataConnection Connect(Func<DataOptions, DataOptions>? configure = null) =>
 		new(configure is null ? Options : configure(Options));
 
-	/// <summary>A plain Npgsql connection to the test database, for checks that bypass the provider.</summary>
-	public static async Task<NpgsqlConnection> OpenNpgsqlAsync()
-	{
-		var connection = new NpgsqlConnection(ConnectionString);
-		await connection.OpenAsync();
-		return connection;
-	}
+	/// <summary>A plain Npgsql connection through the endpoint (as admin), for checks that bypass the provider.</summary>
+	public static async Task<NpgsqlConnection> OpenNpgsqlAsync() =>
+		await (_npgsql ?? throw new InvalidOperationException("The test database is not running.")).OpenConnectionAsync();
 }
