@@ -37,7 +37,7 @@ public sealed class CommandLineTests
 
 		error.Should().BeEmpty();
 		code.Should().Be(0);
-		output.Should().Contain($"Connecting to 127.0.0.1:").And.Contain($"as {TestDatabase.User}")
+		output.Should().Contain($"Connecting to localhost:").And.Contain($"as {TestDatabase.User}")
 			.And.Contain("Read 12 tables and 1 view").And.Contain("[14/14] ShopDb.cs: created").And.Contain("Done: 14 created");
 		output.Should().NotContain(TestDatabase.Password).And.NotContain(TestDatabase.ConnectionString);
 
@@ -67,7 +67,7 @@ public sealed class CommandLineTests
 		var (code, output, error) = await RunAsync("scaffold", "--connection-string", wrong, "--output", folder.Path);
 
 		code.Should().Be(CommandLine.Failed);
-		error.Should().Contain("error:").And.Contain("password authentication failed");
+		error.Should().Contain("error:").And.Contain("IAM authentication failed");
 		(output + error).Should().NotContain("wrong-secret-4711");
 	}
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-using AuroraDsql.Local.Backend;
+using AuroraDsql.Local;
 
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
@@ -11,10 +11,9 @@ using Npgsql;
 namespace LinqToDB.AuroraDsql.Scaffold.Tests;
 
 /// <summary>
-/// The database behind these tests, started once per run and removed at the end, with <see cref="TestSchema"/> created in it.
-/// This is the one place that decides what stands behind the tests: today a throwaway PostgreSQL cluster
-/// (<see cref="PostgresCluster"/>); to run against the local DSQL endpoint instead, start the endpoint here, point
-/// <see cref="ConnectionString"/> and the admin connection at it, and set <see cref="AsyncIndexes"/>.
+/// The database behind these tests, started once per run and removed at the end, with <see cref="TestSchema"/> created in it:
+/// a local DSQL endpoint (TLS, IAM tokens, DSQL's rules, async index jobs) in front of a throwaway PostgreSQL.
+/// This is the one place that decides what stands behind the tests.
 /// </summary>
 [SetUpFixture]
 public sealed class TestDatabase
@@ -22,43 +21,43 @@ public sealed class TestDatabase
 	/// <summary>The (non-admin) role the tests connect as.</summary>
 	public const string User = "scaffold_user";
 
-	static PostgresCluster? _cluster;
+	static LocalDsqlEndpoint? _endpoint;
 	static string           _adminConnectionString = null!;
 
 	/// <summary>
 	/// Whether indexes are built with <c>CREATE INDEX ASYNC</c> plus <c>CALL sys.wait_for_job(…)</c>, as DSQL requires.
 	/// Plain PostgreSQL has neither; <see cref="TestSchema"/> then uses <c>CREATE INDEX</c> (and <c>CONCURRENTLY</c> to leave a failed
-	/// unique index invalid). Set to <see langword="true"/> when the local DSQL endpoint stands behind the tests.
+	/// unique index invalid).
 	/// </summary>
-	public static bool AsyncIndexes => false;
+	public static bool AsyncIndexes => true;
 
 	/// <summary>Provider options for the test role, through <c>UseAuroraDsqlConnectionString</c>.</summary>
 	public static DataOptions Options { get; private set; } = null!;
 
-	/// <summary>Npgsql connection string of the test role (password included; tests check it is never printed).</summary>
+	/// <summary>Npgsql connection string of the test role (an IAM token as password; tests check it is never printed).</summary>
 	public static string ConnectionString { get; private set; } = null!;
 
-	/// <summary>The test role's password.</summary>
+	/// <summary>The test role's password: an IAM token valid for the whole run.</summary>
 	public static string Password { get; private set; } = null!;
 
 	[OneTimeSetUp]
 	public async Task StartAsync()
 	{
-		_cluster = await PostgresCluster.StartAsync();
-		_adminConnectionString = _cluster.SuperUserConnectionString;
+		_endpoint = await LocalDsqlEndpoint.StartAsync();
 
-		Password = "pw-" + Guid.NewGuid().ToString("N");
-
-		// DSQL: roles are created by admin and mapped to IAM identities; locally a password login does the same job.
-		await ExecuteAsAdminAsync($"CREATE ROLE {User} LOGIN PASSWORD '{Password}'");
-
-		ConnectionString = new NpgsqlConnectionStringBuilder
+		_adminConnectionString = new NpgsqlConnectionStringBuilder(_endpoint.CreateConnectionString())
 		{
-			Host     = "127.0.0.1",
-			Port     = _cluster.Port,
-			Username = User,
+			Password = _endpoint.GenerateToken("admin", TimeSpan.FromHours(2)),
+		}.ConnectionString;
+
+		// As on DSQL: admin creates the role; it logs in with a DbConnect token.
+		await ExecuteAsAdminAsync($"CREATE ROLE {User} LOGIN");
+
+		Password = _endpoint.GenerateToken(User, TimeSpan.FromHours(2));
+
+		ConnectionString = new NpgsqlConnectionStringBuilder(_endpoint.CreateConnectionString(User))
+		{
 			Password = Password,
-			Database = "postgres",
 			Pooling  = true,
 		}.ConnectionString;
 
@@ -72,8 +71,8 @@ public sealed class TestDatabase
 	{
 		NpgsqlConnection.ClearAllPools();
 
-		if (_cluster != null)
-			await _cluster.DisposeAsync();
+		if (_endpoint != null)
+			await _endpoint.DisposeAsync();
 	}
 
 	/// <summary>A data connection as the test role, optionally with an interceptor.</summary>
