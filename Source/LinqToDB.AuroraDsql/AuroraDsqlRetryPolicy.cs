@@ -10,8 +10,9 @@ namespace LinqToDB.DataProvider.AuroraDsql;
 /// re-running the whole transaction helps: use <c>InTransaction</c>/<c>InTransactionAsync</c>).
 /// </summary>
 /// <remarks>
-/// Configure it once with <c>options.UseAuroraDsqlRetryPolicy()</c>: every data connection then gets its own instance.
-/// An instance is also safe to share: its per-operation state lives in the calling async flow.
+/// Configure it once with <c>options.UseAuroraDsqlRetryPolicy()</c>: every data connection then gets its own instance,
+/// bound to that connection so it can see the application's transaction. Do not share one instance between connections
+/// (for example through <c>UseRetryPolicy(instance)</c>): it would not know which transaction a statement runs in.
 /// A statement that committed on its own but whose reply was lost may run twice when retried.
 /// </remarks>
 public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
@@ -20,17 +21,18 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 	readonly DataConnection?              _dataConnection;
 	readonly AsyncLocal<List<Exception>>  _exceptions = new();
 
-	/// <summary>Creates a policy.</summary>
+	/// <summary>Creates a policy for one data connection, so it can tell when the application has a transaction open.</summary>
+	/// <param name="dataConnection">The data connection the policy serves.</param>
 	/// <param name="options">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
-	public AuroraDsqlRetryPolicy(AuroraDsqlRetryOptions? options = null)
-		: this(options, null)
+	public AuroraDsqlRetryPolicy(DataConnection dataConnection, AuroraDsqlRetryOptions? options = null)
+		: this(options, dataConnection ?? throw new ArgumentNullException(nameof(dataConnection)))
 	{
 	}
 
-	/// <summary>Creates a policy for one data connection, so it can tell when the application has a transaction open.</summary>
-	/// <param name="options">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
-	/// <param name="dataConnection">The data connection the policy serves.</param>
-	public AuroraDsqlRetryPolicy(AuroraDsqlRetryOptions? options, DataConnection? dataConnection)
+	/// <summary>A policy for statements the provider itself runs outside any transaction (for example truncate batches).</summary>
+	internal static AuroraDsqlRetryPolicy ForAutocommit(AuroraDsqlRetryOptions options) => new(options, null);
+
+	AuroraDsqlRetryPolicy(AuroraDsqlRetryOptions? options, DataConnection? dataConnection)
 		: base(
 			(options ?? AuroraDsqlRetryOptions.Default).MaxRetries,
 			(options ?? AuroraDsqlRetryOptions.Default).MaxDelay,
@@ -45,6 +47,7 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 	/// <summary>The settings in use.</summary>
 	public AuroraDsqlRetryOptions Options => _options;
 
+	// Per async flow, so concurrent operations on one connection's policy keep separate counts.
 	/// <inheritdoc />
 	protected override List<Exception> ExceptionsEncountered => _exceptions.Value ??= [];
 

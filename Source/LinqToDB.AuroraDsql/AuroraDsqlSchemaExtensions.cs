@@ -212,7 +212,25 @@ public static class AuroraDsqlSchemaExtensions
 	{
 		ArgumentNullException.ThrowIfNull(db);
 		ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+		SchemaOperations.EnsureNoTransaction(db, "CallWaitForJob");
 
-		return await db.ExecuteAsync<bool>("CALL sys.wait_for_job(:jobId)", cancellationToken, new DataParameter("jobId", jobId, DataType.Text)).ConfigureAwait(false);
+		return await db.ExecuteAsync<bool>(WaitForJobCall, cancellationToken, new DataParameter("jobId", jobId, DataType.Text)).ConfigureAwait(false);
 	}
+
+	/// <summary>
+	/// Waits for a job with DSQL's own <c>CALL sys.wait_for_job('…')</c>, which blocks on the server until the job ends
+	/// (bounded by the command timeout). Returns whether the job succeeded.
+	/// </summary>
+	/// <param name="db">Connection without an open transaction.</param>
+	/// <param name="jobId">Job id.</param>
+	public static bool CallWaitForJob(this DataConnection db, string jobId)
+	{
+		ArgumentNullException.ThrowIfNull(db);
+		ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+		SchemaOperations.EnsureNoTransaction(db, "CallWaitForJob");
+
+		return db.Execute<bool>(WaitForJobCall, new DataParameter("jobId", jobId, DataType.Text));
+	}
+
+	const string WaitForJobCall = "CALL sys.wait_for_job(:jobId)";
 }

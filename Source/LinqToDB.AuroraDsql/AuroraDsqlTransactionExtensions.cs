@@ -109,6 +109,6 @@ public static class AuroraDsqlTransactionExtensions
 		ArgumentNullException.ThrowIfNull(options);
 
 		var retryOptions = configure is null ? AuroraDsqlRetryOptions.Default : configure(AuroraDsqlRetryOptions.Default);
-		return options.UseFactory(dataConnection => new AuroraDsqlRetryPolicy(retryOptions, dataConnection));
+		return options.UseFactory(dataConnection => new AuroraDsqlRetryPolicy(dataConnection, retryOptions));
 	}
 }

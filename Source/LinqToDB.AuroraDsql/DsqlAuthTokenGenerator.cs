@@ -90,8 +90,8 @@ public static class DsqlAuthTokenGenerator
 		ArgumentNullException.ThrowIfNull(region);
 		ArgumentException.ThrowIfNullOrWhiteSpace(hostname);
 
-		if (hostname.Contains("://", StringComparison.Ordinal) || hostname.Contains('/', StringComparison.Ordinal))
-			throw new ArgumentException("The hostname must be the bare cluster endpoint, without a scheme or path (for example 'abc….dsql.us-east-1.on.aws').", nameof(hostname));
+		if (hostname.Contains("://", StringComparison.Ordinal) || hostname.Contains('/', StringComparison.Ordinal) || hostname.Contains(':', StringComparison.Ordinal))
+			throw new ArgumentException("The hostname must be the bare cluster endpoint, without a scheme, port or path (for example 'abc….dsql.us-east-1.on.aws').", nameof(hostname));
 
 		if (expiresIn <= TimeSpan.Zero || expiresIn > MaxExpiresIn)
 			throw new ArgumentOutOfRangeException(nameof(expiresIn), expiresIn, "The token lifetime must be more than zero and at most 7 days (604,800 seconds).");
@@ -108,7 +108,7 @@ public static class DsqlAuthTokenGenerator
 
 		return SigV4QuerySigner.CreateToken(
 			hostname.Trim().ToLowerInvariant(),
-			region.SystemName,
+			region.SystemName.ToLowerInvariant(),
 			action,
 			credentials.AccessKey,
 			credentials.SecretKey,

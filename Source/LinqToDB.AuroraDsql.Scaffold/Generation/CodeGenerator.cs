@@ -328,7 +328,7 @@ static class CodeGenerator
 
 	static void WriteDocText(Writer w, string text, bool escape)
 	{
-		foreach (var line in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+		foreach (var line in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split(CodeText.LineTerminators))
 			w.Line(("/// " + (escape ? CodeText.Xml(line) : line)).TrimEnd());
 	}
 

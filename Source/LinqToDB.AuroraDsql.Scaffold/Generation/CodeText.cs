@@ -47,7 +47,17 @@ static class CodeText
 
 	/// <summary>Escapes text for XML documentation.</summary>
 	public static string Xml(string text) =>
-		text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+		OneLine(text).Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+	/// <summary>Every character C# treats as a line end (CR, LF, NEL, LS, PS).</summary>
+	public static readonly char[] LineTerminators = ['\r', '\n', '\u0085', '\u2028', '\u2029'];
+
+	/// <summary>
+	/// Text from the database on one line: inside a <c>///</c> comment any line terminator would end the comment and let the
+	/// rest become code.
+	/// </summary>
+	public static string OneLine(string text) =>
+		text.IndexOfAny(LineTerminators) < 0 ? text : string.Join(' ', text.Split(LineTerminators, StringSplitOptions.RemoveEmptyEntries));
 
 	/// <summary>An integer in invariant culture.</summary>
 	public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -325,19 +325,19 @@ sealed class ModelBuilder(GenerationOptions options)
 
 			if (!index.IsValid)
 			{
-				entity.Notes.Add($"Index <c>{index.Name}</c> is not declared: it is not valid (its asynchronous build failed or has not finished).");
+				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: it is not valid (its asynchronous build failed or has not finished).");
 				continue;
 			}
 
 			if (index.Keys.Any(k => k.Descending))
 			{
-				entity.Notes.Add($"Index <c>{index.Name}</c> is not declared: it has a descending key, which Aurora DSQL does not support.");
+				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: it has a descending key, which Aurora DSQL does not support.");
 				continue;
 			}
 
 			if (index.Keys.Any(k => k.ColumnName is null && k.Expression is null))
 			{
-				entity.Notes.Add($"Index <c>{index.Name}</c> is not declared: a key could not be read.");
+				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: a key could not be read.");
 				continue;
 			}
 
@@ -364,7 +364,7 @@ sealed class ModelBuilder(GenerationOptions options)
 			});
 
 			if (index.ConstraintName != null)
-				entity.Notes.Add($"Index <c>{index.Name}</c> implements the UNIQUE constraint <c>{index.ConstraintName}</c>.");
+				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> implements the UNIQUE constraint <c>{CodeText.Xml(index.ConstraintName ?? "")}</c>.");
 		}
 	}
 

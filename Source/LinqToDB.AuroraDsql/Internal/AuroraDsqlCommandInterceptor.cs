@@ -20,18 +20,18 @@ sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 
 	public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
 	{
-		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var keyed, out var table))
+		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var table, out var keys))
 			return result;
 
-		return Option<int>.Some(BatchedDelete.Run(command, batchSize, keyed, table, RetryOptions(eventData)));
+		return Option<int>.Some(BatchedDelete.Run(command, batchSize, table, keys, RetryOptions(eventData)));
 	}
 
 	public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
 	{
-		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var keyed, out var table))
+		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var table, out var keys))
 			return result;
 
-		return Option<int>.Some(await BatchedDelete.RunAsync(command, batchSize, keyed, table, RetryOptions(eventData), cancellationToken).ConfigureAwait(false));
+		return Option<int>.Some(await BatchedDelete.RunAsync(command, batchSize, table, keys, RetryOptions(eventData), cancellationToken).ConfigureAwait(false));
 	}
 
 	static AuroraDsqlRetryOptions RetryOptions(CommandEventData eventData) =>

@@ -41,7 +41,7 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 
 	protected override void BuildCreateTableStatement(SqlCreateTableStatement createTable)
 	{
-		CreateTableValidator.Validate(createTable.Table, MappingSchema);
+		CreateTableValidator.Validate(createTable.Table, MappingSchema, DsqlOptions);
 		base.BuildCreateTableStatement(createTable);
 	}
 
@@ -75,6 +75,9 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 		{
 			// The column list ends with "\n)\n": add the constraints before its closing parenthesis.
 			var close = StringBuilder.ToString().LastIndexOf("\n)", StringComparison.Ordinal);
+			if (close < 0)
+				throw new InvalidOperationException("Cannot place the declared constraints: the CREATE TABLE statement has no column list (CreateTableOptions header/footer?). Add them with AddForeignKey/AddCheckConstraint instead.");
+
 			StringBuilder.Insert(close, string.Concat(constraints.Select(c => ",\n\t" + c)));
 		}
 
@@ -102,7 +105,12 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 				case DataType.Decimal:
 					// A bare numeric becomes numeric(18,6) on DSQL and silently rounds: always be explicit.
 					var precision = type.Precision ?? DsqlOptions.DefaultDecimalPrecision;
-					var scale     = type.Precision is null ? DsqlOptions.DefaultDecimalScale : type.Scale ?? 0;
+					var scale     = type.Scale ?? (type.Precision is null ? DsqlOptions.DefaultDecimalScale : 0);
+
+					if (scale > precision)
+						throw new AuroraDsqlNotSupportedException(
+							$"A decimal column would be numeric({precision}, {scale}): the scale cannot exceed the precision. Set Precision (and Scale) on the column, or adjust DefaultDecimalPrecision/DefaultDecimalScale.");
+
 					StringBuilder.Append(CultureInfo.InvariantCulture, $"numeric({precision}, {scale})");
 					return;
 				case DataType.SmallMoney:
@@ -149,31 +157,20 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 	#region TRUNCATE
 
 	/// <summary>
-	/// DSQL refuses TRUNCATE and limits a transaction to 3,000 modified rows. The statement built here deletes one batch;
-	/// <see cref="AuroraDsqlCommandInterceptor"/> recognizes the leading marker and repeats it in committed batches
-	/// (outside a transaction) or checks the table size first (inside one). Identity values are not reset.
+	/// DSQL refuses TRUNCATE and limits a transaction to 3,000 modified rows. The statement built here is a plain
+	/// <c>DELETE FROM table</c> behind a marker; <see cref="AuroraDsqlCommandInterceptor"/> recognizes the marker and
+	/// deletes in committed batches (outside a transaction) or checks the table size first (inside one). Identity values
+	/// are not reset.
 	/// </summary>
 	protected override void BuildTruncateTableStatement(SqlTruncateTableStatement truncateTable)
 	{
 		var table     = truncateTable.Table!;
-		var batchSize = DsqlOptions.MaxRowsPerTransaction;
 		var tableName = BuildObjectName(new(), table.TableName, ConvertType.NameToQueryTable, true, table.TableOptions).ToString();
 		var keys      = table.Fields.Where(f => f.IsPrimaryKey).OrderBy(f => f.PrimaryKeyOrder).Select(f => ConvertInline(f.PhysicalName, ConvertType.NameToQueryField)).ToList();
 
-		StringBuilder.AppendLine(TruncateMarker.Format(batchSize, keyed: keys.Count > 0, tableName));
+		StringBuilder.AppendLine(TruncateMarker.Format(DsqlOptions.MaxRowsPerTransaction, tableName, keys));
 		BuildTag(truncateTable);
-		AppendIndent().Append("DELETE FROM ").Append(tableName);
-
-		if (keys.Count > 0)
-		{
-			var keyList = string.Join(", ", keys);
-			StringBuilder
-				.Append(" WHERE (").Append(keyList).Append(") IN (SELECT ").Append(keyList)
-				.Append(" FROM ").Append(tableName)
-				.Append(CultureInfo.InvariantCulture, $" LIMIT {batchSize})");
-		}
-
-		StringBuilder.AppendLine();
+		AppendIndent().Append("DELETE FROM ").Append(tableName).AppendLine();
 	}
 
 	#endregion

@@ -196,14 +196,24 @@ static class BatchOperations
 			return Expression.Lambda<Func<T, bool>>(contains, row);
 		}
 
-		var any = batch
+		var matches = batch
 			.Select(item => keys
 				.Select(k => (Expression)Expression.Equal(
 					Expression.MakeMemberAccess(row, k.MemberInfo),
 					Expression.Constant(k.MemberAccessor.GetValue(item), k.MemberType)))
 				.Aggregate(Expression.AndAlso))
-			.Aggregate(Expression.OrElse);
+			.ToList();
 
-		return Expression.Lambda<Func<T, bool>>(any, row);
+		return Expression.Lambda<Func<T, bool>>(Balanced(matches, 0, matches.Count), row);
+	}
+
+	/// <summary>OR of the conditions as a balanced tree: a left-deep chain of thousands would overflow recursive visitors.</summary>
+	static Expression Balanced(List<Expression> conditions, int start, int count)
+	{
+		if (count == 1)
+			return conditions[start];
+
+		var half = count / 2;
+		return Expression.OrElse(Balanced(conditions, start, half), Balanced(conditions, start + half, count - half));
 	}
 }

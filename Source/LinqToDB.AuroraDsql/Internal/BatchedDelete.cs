@@ -6,67 +6,77 @@ using LinqToDB.DataProvider.AuroraDsql;
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
-/// Deletes every row of a table within DSQL's per-transaction row limit: outside a transaction in committed batches of
-/// at most <c>batchSize</c> rows; inside one only if the table cannot exceed the limit.
+/// Runs <c>Truncate()</c> within DSQL's per-transaction row limit: outside a transaction it deletes in committed batches
+/// of at most <c>batchSize</c> rows by primary key; inside one (or without a key) it deletes everything at once, but only
+/// if the table cannot exceed the limit.
 /// </summary>
 static class BatchedDelete
 {
-	public static int Run(DbCommand batchCommand, int batchSize, bool keyed, string table, AuroraDsqlRetryOptions retryOptions)
+	public static int Run(DbCommand deleteAll, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions)
 	{
-		if (batchCommand.Transaction != null || !keyed)
+		if (deleteAll.Transaction != null || keys.Length == 0)
 		{
-			var rows = CountUpTo(batchCommand, table, batchSize + 1);
-			if (rows > batchSize)
-				throw TooManyRows(batchCommand.Transaction != null, keyed, table, batchSize);
+			if (CountUpTo(deleteAll, table, batchSize + 1) > batchSize)
+				throw TooManyRows(deleteAll.Transaction != null, table, batchSize);
 
-			return batchCommand.ExecuteNonQuery();
+			return deleteAll.ExecuteNonQuery();
 		}
 
 		// Each batch is its own autocommitted transaction, retried on conflicts.
-		var policy = new AuroraDsqlRetryPolicy(retryOptions);
-		return BatchLoop.Run(batchSize, () => policy.Execute(batchCommand.ExecuteNonQuery));
+		using var batch = CreateCommand(deleteAll, BatchSql(table, keys, batchSize));
+		var policy = AuroraDsqlRetryPolicy.ForAutocommit(retryOptions);
+		return BatchLoop.Run(batchSize, () => policy.Execute(batch.ExecuteNonQuery));
 	}
 
-	public static async Task<int> RunAsync(DbCommand batchCommand, int batchSize, bool keyed, string table, AuroraDsqlRetryOptions retryOptions, CancellationToken cancellationToken)
+	public static async Task<int> RunAsync(DbCommand deleteAll, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions, CancellationToken cancellationToken)
 	{
-		if (batchCommand.Transaction != null || !keyed)
+		if (deleteAll.Transaction != null || keys.Length == 0)
 		{
-			var rows = await CountUpToAsync(batchCommand, table, batchSize + 1, cancellationToken).ConfigureAwait(false);
-			if (rows > batchSize)
-				throw TooManyRows(batchCommand.Transaction != null, keyed, table, batchSize);
+			if (await CountUpToAsync(deleteAll, table, batchSize + 1, cancellationToken).ConfigureAwait(false) > batchSize)
+				throw TooManyRows(deleteAll.Transaction != null, table, batchSize);
 
-			return await batchCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+			return await deleteAll.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 		}
 
-		var policy = new AuroraDsqlRetryPolicy(retryOptions);
-		return await BatchLoop.RunAsync(batchSize, ct => policy.ExecuteAsync(batchCommand.ExecuteNonQueryAsync, ct), cancellationToken).ConfigureAwait(false);
+		var batch = CreateCommand(deleteAll, BatchSql(table, keys, batchSize));
+		await using (batch.ConfigureAwait(false))
+		{
+			var policy = AuroraDsqlRetryPolicy.ForAutocommit(retryOptions);
+			return await BatchLoop.RunAsync(batchSize, ct => policy.ExecuteAsync(batch.ExecuteNonQueryAsync, ct), cancellationToken).ConfigureAwait(false);
+		}
 	}
+
+	static string BatchSql(string table, string keys, int batchSize) =>
+		string.Create(CultureInfo.InvariantCulture, $"DELETE FROM {table} WHERE ({keys}) IN (SELECT {keys} FROM {table} LIMIT {batchSize})");
 
 	static long CountUpTo(DbCommand template, string table, int limit)
 	{
-		using var count = CreateCountCommand(template, table, limit);
+		using var count = CreateCommand(template, CountSql(table, limit));
 		return Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
 	}
 
 	static async Task<long> CountUpToAsync(DbCommand template, string table, int limit, CancellationToken cancellationToken)
 	{
-		var count = CreateCountCommand(template, table, limit);
+		var count = CreateCommand(template, CountSql(table, limit));
 		await using (count.ConfigureAwait(false))
 			return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
 	}
 
-	static DbCommand CreateCountCommand(DbCommand template, string table, int limit)
+	static string CountSql(string table, int limit) =>
+		string.Create(CultureInfo.InvariantCulture, $"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS t");
+
+	static DbCommand CreateCommand(DbCommand template, string sql)
 	{
-		var count = template.Connection!.CreateCommand();
-		count.Transaction    = template.Transaction;
-		count.CommandTimeout = template.CommandTimeout;
-#pragma warning disable CA2100 // the table name was quoted by the SQL builder
-		count.CommandText    = string.Create(CultureInfo.InvariantCulture, $"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS t");
+		var command = template.Connection!.CreateCommand();
+		command.Transaction    = template.Transaction;
+		command.CommandTimeout = template.CommandTimeout;
+#pragma warning disable CA2100 // names quoted by the SQL builder
+		command.CommandText    = sql;
 #pragma warning restore CA2100
-		return count;
+		return command;
 	}
 
-	static AuroraDsqlNotSupportedException TooManyRows(bool inTransaction, bool keyed, string table, int batchSize) =>
+	static AuroraDsqlNotSupportedException TooManyRows(bool inTransaction, string table, int batchSize) =>
 		inTransaction
 			? new AuroraDsqlNotSupportedException(
 				$"Truncate of {table} inside a transaction could delete more than {batchSize:N0} rows, and Aurora DSQL allows at most " +

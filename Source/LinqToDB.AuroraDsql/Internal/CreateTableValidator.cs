@@ -16,7 +16,7 @@ static class CreateTableValidator
 	public const int MaxColumns           = 255;
 	public const int MaxPrimaryKeyColumns = 8;
 
-	public static void Validate(SqlTable table, MappingSchema mappingSchema)
+	public static void Validate(SqlTable table, MappingSchema mappingSchema, AuroraDsqlOptions options)
 	{
 		var tableName = table.TableName.Name;
 
@@ -32,13 +32,13 @@ static class CreateTableValidator
 		foreach (var field in table.Fields)
 		{
 			if (field.IsIdentity)
-				ValidateIdentity(tableName, field, mappingSchema);
+				ValidateIdentity(tableName, field, mappingSchema, options);
 
 			ValidateType(tableName, field);
 		}
 	}
 
-	static void ValidateIdentity(string tableName, SqlField field, MappingSchema mappingSchema)
+	static void ValidateIdentity(string tableName, SqlField field, MappingSchema mappingSchema, AuroraDsqlOptions options)
 	{
 		var dbType = field.Type.DbType;
 
@@ -48,14 +48,20 @@ static class CreateTableValidator
 		if (!ColumnTypes.IsIntegral(field))
 			throw new AuroraDsqlNotSupportedException(
 				$"Column '{tableName}.{field.PhysicalName}' is an identity of type {field.Type.SystemType.Name}; Aurora DSQL identity columns are bigint. " +
-				"Map it to long (or int), or use a Guid key with [Identity] to get uuid DEFAULT gen_random_uuid().");
+				"Map it to long, or use a Guid key with [Identity] to get uuid DEFAULT gen_random_uuid().");
 
 		if (!string.IsNullOrEmpty(dbType) && !IsBigInt(dbType))
 			throw new AuroraDsqlNotSupportedException(
 				$"Column '{tableName}.{field.PhysicalName}' is an identity with DbType '{dbType}'; Aurora DSQL identity columns must be bigint. Set DbType = \"bigint\" or remove it.");
 
-		// Invalid caches are refused when the attribute is built; this reads it so bad fluent mappings fail here too.
-		_ = ColumnTypes.GetIdentityAttribute(field, mappingSchema);
+		var identity = ColumnTypes.GetIdentityAttribute(field, mappingSchema);
+		var cache    = identity?.Cache is > 0 ? identity.Cache : options.IdentityCache;
+
+		// With a cache of 65536 every session reserves a block of 65536 values: a 16-bit property overflows at once.
+		if (cache > 1 && field.Type.DataType is DataType.Int16 or DataType.UInt16 or DataType.Byte or DataType.SByte)
+			throw new AuroraDsqlNotSupportedException(
+				$"Column '{tableName}.{field.PhysicalName}' is a {field.Type.SystemType.Name} identity with CACHE {cache}: each session reserves {cache:N0} values at once, " +
+				"so the values overflow the property's type. Map it to long, or declare [AuroraDsqlIdentity(Cache = 1)] for ordered, small values.");
 	}
 
 	static bool IsBigInt(string dbType) =>

@@ -18,13 +18,41 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 /// </summary>
 static class DsqlDataSourceFactory
 {
-	static readonly ConcurrentDictionary<AuroraDsqlConnectionOptions, Lazy<NpgsqlDataSource>> _dataSources = new();
+	static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _dataSources = new(StringComparer.Ordinal);
 
-	/// <summary>The shared data source for <paramref name="options"/> (validated first).</summary>
+	/// <summary>
+	/// The shared data source for <paramref name="options"/> (validated first). Options that connect the same way share
+	/// one data source (and so one pool) even when they were built separately, for example with a new
+	/// <see cref="BasicAWSCredentials"/> per call: the key is the connection string, region, token lifetime and identity of
+	/// the credentials, not the options object.
+	/// </summary>
 	public static NpgsqlDataSource GetOrCreate(AuroraDsqlConnectionOptions options)
 	{
 		var resolved = Resolve(options);
-		return _dataSources.GetOrAdd(options, _ => new Lazy<NpgsqlDataSource>(() => Create(resolved), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+		return _dataSources.GetOrAdd(CacheKey(resolved), _ => new Lazy<NpgsqlDataSource>(() => Create(resolved), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+	}
+
+	static string KeyHash(ImmutableCredentials credentials) =>
+		Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+			System.Text.Encoding.UTF8.GetBytes(credentials.AccessKey + "\n" + credentials.SecretKey + "\n" + credentials.Token)));
+
+	static string CacheKey(ResolvedOptions resolved)
+	{
+		var options = resolved.Options;
+
+		var credentials = options.Credentials switch
+		{
+			null => options.ProfileName is null ? "chain" : "profile:" + options.ProfileName,
+			// Static keys are identified by a hash of the key material (never the secret itself); other providers by instance.
+			BasicAWSCredentials or SessionAWSCredentials => options.Credentials.GetType().Name + ":" + KeyHash(options.Credentials.GetCredentials()),
+			_ => options.Credentials.GetType().Name + "#" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(options.Credentials).ToString(CultureInfo.InvariantCulture),
+		};
+
+		return string.Join('\n',
+			BuildConnectionString(options),
+			resolved.Region.SystemName,
+			options.TokenLifetime.Ticks.ToString(CultureInfo.InvariantCulture),
+			credentials);
 	}
 
 	/// <summary>A new data source the caller owns.</summary>
@@ -148,6 +176,7 @@ static class DsqlDataSourceFactory
 
 		// Resolved on first use (the first physical connection), not while configuring: the default chain may call
 		// the instance metadata service or SSO.
+		// PublicationOnly: a failed lookup (a transient metadata-service or SSO error) is tried again on the next connection.
 		var lazy = new Lazy<AWSCredentials>(() =>
 		{
 			if (options.ProfileName is { } profile)
@@ -159,7 +188,7 @@ static class DsqlDataSourceFactory
 			}
 
 			return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
-		}, LazyThreadSafetyMode.ExecutionAndPublication);
+		}, LazyThreadSafetyMode.PublicationOnly);
 
 		return () => lazy.Value;
 	}

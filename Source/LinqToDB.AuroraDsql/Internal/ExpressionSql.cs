@@ -69,18 +69,27 @@ static class ExpressionSql
 		var end  = line.IndexOf('\n', StringComparison.Ordinal);
 		var words = (end < 0 ? line : line[..end]).Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-		return words.Length > 1 ? words[^1] : Alias;
+		// The alias may be quoted ("dsql_row") depending on the identifier quote mode: compare unquoted.
+		return words.Length > 1 ? words[^1].Trim('"') : Alias;
 	}
 
 	/// <summary>Removes the row alias qualifier (<c>alias.</c>) outside string literals and quoted identifiers.</summary>
 	internal static string Unqualify(string sql, string alias)
 	{
 		var result = new StringBuilder(sql.Length);
-		var prefix = alias + ".";
+		var prefix       = alias + ".";
+		var quotedPrefix = "\"" + alias.Replace("\"", "\"\"", StringComparison.Ordinal) + "\".";
 
 		for (var i = 0; i < sql.Length; i++)
 		{
 			var c = sql[i];
+
+			if (c == '"' && string.CompareOrdinal(sql, i, quotedPrefix, 0, quotedPrefix.Length) == 0
+				&& (i == 0 || !(char.IsLetterOrDigit(sql[i - 1]) || sql[i - 1] is '_' or '$')))
+			{
+				i += quotedPrefix.Length - 1;
+				continue;
+			}
 
 			if (c is '\'' or '"')
 			{
@@ -97,6 +106,12 @@ static class ExpressionSql
 			if (atWordStart && string.CompareOrdinal(sql, i, prefix, 0, prefix.Length) == 0)
 			{
 				i += prefix.Length - 1;
+				continue;
+			}
+
+			if (atWordStart && string.CompareOrdinal(sql, i, quotedPrefix, 0, quotedPrefix.Length) == 0)
+			{
+				i += quotedPrefix.Length - 1;
 				continue;
 			}
 

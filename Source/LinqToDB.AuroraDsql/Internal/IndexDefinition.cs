@@ -2,9 +2,6 @@ using System.Text;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
-/// <summary>One key part of an index: a quoted column or a parenthesized expression, with optional NULLS FIRST/LAST.</summary>
-sealed record IndexKey(string Sql, string? Nulls);
-
 /// <summary>An index ready to be rendered as DSQL's <c>CREATE [UNIQUE] INDEX ASYNC …</c>.</summary>
 sealed record IndexDefinition(
 	string                  QuotedName,

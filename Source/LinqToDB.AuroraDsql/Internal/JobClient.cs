@@ -86,6 +86,33 @@ static class JobClient
 		}
 	}
 
-	public static AuroraDsqlJob Wait(DataConnection db, string jobId, TimeSpan? timeout) =>
-		WaitAsync(db, jobId, timeout, CancellationToken.None).GetAwaiter().GetResult();
+	/// <summary>Polls until the job ends (synchronously); a failed job throws <see cref="AuroraDsqlJobFailedException"/>.</summary>
+	public static AuroraDsqlJob Wait(DataConnection db, string jobId, TimeSpan? timeout)
+	{
+		var poller   = db.Transaction is null ? db : new DataConnection(db.Options);
+		var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
+
+		try
+		{
+			for (var delay = FirstPoll; ; delay = TimeSpan.FromTicks(Math.Min(MaxPoll.Ticks, delay.Ticks * 2)))
+			{
+				var job = Get(poller, jobId)
+					?? throw new InvalidOperationException($"Aurora DSQL job {jobId} is not in sys.jobs (finished jobs are removed after 30 minutes).");
+
+				if (job.IsFinished)
+					return job.IsFailed ? throw new AuroraDsqlJobFailedException(job) : job;
+
+				var left = deadline - DateTime.UtcNow;
+				if (left <= TimeSpan.Zero)
+					throw new TimeoutException($"Aurora DSQL job {jobId} did not finish within {timeout}. It keeps running; wait again or check sys.jobs.");
+
+				Thread.Sleep(delay < left ? delay : left);
+			}
+		}
+		finally
+		{
+			if (!ReferenceEquals(poller, db))
+				poller.Dispose();
+		}
+	}
 }

@@ -22,13 +22,20 @@ static class SchemaOperations
 				"Call it outside the transaction.");
 	}
 
+	/// <summary>
+	/// DDL is retried on conflicts (OC001 when concurrent sessions change the schema, for example several application
+	/// instances ensuring it at start-up): a conflicting DDL statement was rolled back, so running it again is safe.
+	/// </summary>
+	static AuroraDsqlRetryPolicy RetryDdl(DataConnection db) =>
+		AuroraDsqlRetryPolicy.ForAutocommit(db.Options.FindOrDefault(AuroraDsqlOptions.Default).RetryOptions);
+
 	#region Indexes
 
 	public static async Task<AuroraDsqlJob?> CreateIndexAsync(DataConnection db, IndexDefinition index, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
 	{
 		EnsureNoTransaction(db, "CreateIndex");
 
-		var jobIds = await db.QueryToListAsync<string>(index.ToSql(), cancellationToken).ConfigureAwait(false);
+		var jobIds = await RetryDdl(db).ExecuteAsync(ct => db.QueryToListAsync<string>(index.ToSql(), ct), cancellationToken).ConfigureAwait(false);
 		return await JobResultAsync(db, jobIds, wait, timeout, cancellationToken).ConfigureAwait(false);
 	}
 
@@ -36,7 +43,7 @@ static class SchemaOperations
 	{
 		EnsureNoTransaction(db, "CreateIndex");
 
-		var jobIds = db.Query<string>(index.ToSql()).ToList();
+		var jobIds = RetryDdl(db).Execute(() => db.Query<string>(index.ToSql()).ToList());
 		return JobResult(db, jobIds, wait, timeout);
 	}
 
@@ -53,7 +60,7 @@ static class SchemaOperations
 		var indexes = DeclaredIndexes<T>(db);
 		var jobs    = new List<AuroraDsqlJob>();
 
-		await db.CreateTableAsync<T>(tableOptions: TableOptions.CreateIfNotExists, token: cancellationToken).ConfigureAwait(false);
+		await RetryDdl(db).ExecuteAsync(ct => db.CreateTableAsync<T>(tableOptions: TableOptions.CreateIfNotExists, token: ct), cancellationToken).ConfigureAwait(false);
 
 		foreach (var index in indexes)
 		{
@@ -77,7 +84,7 @@ static class SchemaOperations
 		var indexes = DeclaredIndexes<T>(db);
 		var jobs    = new List<AuroraDsqlJob>();
 
-		db.CreateTable<T>(tableOptions: TableOptions.CreateIfNotExists);
+		RetryDdl(db).Execute(() => db.CreateTable<T>(tableOptions: TableOptions.CreateIfNotExists));
 
 		foreach (var index in indexes)
 		{
@@ -151,12 +158,13 @@ static class SchemaOperations
 		EnsureNoTransaction(db, "Adding a constraint");
 
 		// Two DDL statements: two transactions.
-		await db.ExecuteAsync(statements.Add, cancellationToken).ConfigureAwait(false);
+		var retry = RetryDdl(db);
+		await retry.ExecuteAsync(ct => db.ExecuteAsync(statements.Add, ct), cancellationToken).ConfigureAwait(false);
 
 		if (statements.Validate is null)
 			return null;
 
-		var jobIds = await db.QueryToListAsync<string>(statements.Validate, cancellationToken).ConfigureAwait(false);
+		var jobIds = await retry.ExecuteAsync(ct => db.QueryToListAsync<string>(statements.Validate, ct), cancellationToken).ConfigureAwait(false);
 		return await JobResultAsync(db, jobIds, options.WaitForValidation, options.WaitTimeout, cancellationToken).ConfigureAwait(false);
 	}
 
@@ -164,12 +172,13 @@ static class SchemaOperations
 	{
 		EnsureNoTransaction(db, "Adding a constraint");
 
-		db.Execute(statements.Add);
+		var retry = RetryDdl(db);
+		retry.Execute(() => db.Execute(statements.Add));
 
 		if (statements.Validate is null)
 			return null;
 
-		var jobIds = db.Query<string>(statements.Validate).ToList();
+		var jobIds = retry.Execute(() => db.Query<string>(statements.Validate).ToList());
 		return JobResult(db, jobIds, options.WaitForValidation, options.WaitTimeout);
 	}
 

@@ -24,13 +24,24 @@ static class TransactionRunner
 		{
 			cancellationToken.ThrowIfCancellationRequested();
 
-			var db = attempt == 0 ? dataConnection : new DataConnection(dataConnection.Options);
+			var db = attempt == 0 ? dataConnection : ConnectionFor(dataConnection);
 			Exception error;
 			Failure   failure;
 
 			try
 			{
-				await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+				try
+				{
+					// Opening the connection happens here too: connection limits and network errors are retryable.
+					await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+				}
+				catch (Exception ex) when (ex is not OperationCanceledException)
+				{
+					ForgetTransaction(db);
+					error   = ex;
+					failure = Classify(ex, atCommit: false);
+					goto Failed;
+				}
 
 				TResult result;
 
@@ -48,7 +59,8 @@ static class TransactionRunner
 
 				try
 				{
-					await db.CommitTransactionAsync(cancellationToken).ConfigureAwait(false);
+					// A COMMIT is never cancelled half way: its outcome would be unknown.
+					await db.CommitTransactionAsync(CancellationToken.None).ConfigureAwait(false);
 					return result;
 				}
 				catch (Exception ex) when (ex is not OperationCanceledException)
@@ -83,13 +95,23 @@ static class TransactionRunner
 
 		for (var attempt = 0; ; attempt++)
 		{
-			var db = attempt == 0 ? dataConnection : new DataConnection(dataConnection.Options);
+			var db = attempt == 0 ? dataConnection : ConnectionFor(dataConnection);
 			Exception error;
 			Failure   failure;
 
 			try
 			{
-				db.BeginTransaction();
+				try
+				{
+					db.BeginTransaction();
+				}
+				catch (Exception ex)
+				{
+					ForgetTransaction(db);
+					error   = ex;
+					failure = Classify(ex, atCommit: false);
+					goto Failed;
+				}
 
 				TResult result;
 
@@ -127,6 +149,30 @@ static class TransactionRunner
 			var delay = NextStep(error, failure, options, errors, attempt);
 			Thread.Sleep(delay);
 		}
+	}
+
+	static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<DataOptions, DataConnection>?> _factories = new();
+
+	/// <summary>
+	/// The connection for a retry: a new one of the caller's type (a typed <c>DataConnection</c> subclass with a
+	/// <c>(DataOptions)</c> constructor keeps its type), or the caller's own connection when its options carry a fixed
+	/// <c>DbConnection</c> that a new data connection would share.
+	/// </summary>
+	static DataConnection ConnectionFor(DataConnection original)
+	{
+		if (original.Options.ConnectionOptions.DbConnection != null || original.Options.ConnectionOptions.DbTransaction != null)
+			return original;
+
+		var factory = _factories.GetOrAdd(original.GetType(), static type =>
+		{
+			if (type == typeof(DataConnection))
+				return null;
+
+			var constructor = type.GetConstructor([typeof(DataOptions)]);
+			return constructor is null ? null : options => (DataConnection)constructor.Invoke([options]);
+		});
+
+		return factory?.Invoke(original.Options) ?? new DataConnection(original.Options);
 	}
 
 	static void EnsureNoTransaction(DataConnection dataConnection)

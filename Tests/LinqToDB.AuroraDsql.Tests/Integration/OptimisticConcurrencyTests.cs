@@ -110,6 +110,66 @@ public sealed class OptimisticConcurrencyTests
 		(await _counters.SingleAsync()).Value.Should().Be(1, "the failed attempts were rolled back");
 	}
 
+	sealed class CounterDb(DataOptions options) : DataConnection(options)
+	{
+		public int Marker => Options is null ? 0 : 42;
+	}
+
+	[Test]
+	public async Task RetriesKeepTheTypeOfATypedDataConnection()
+	{
+		await using var typed = new CounterDb(TestDatabase.Options);
+		var seen = new List<Type>();
+
+		await typed.InTransactionAsync((tx, _) =>
+		{
+			seen.Add(tx.GetType());
+			((CounterDb)tx).Marker.Should().Be(42);
+
+			return seen.Count < 2
+				? throw new PostgresException("change conflicts with another transaction (OC000)", "ERROR", "ERROR", "40001")
+				: Task.CompletedTask;
+		}, _fast);
+
+		seen.Should().Equal(typeof(CounterDb), typeof(CounterDb));
+	}
+
+	sealed class FailFirstOpen : LinqToDB.Interceptors.ConnectionInterceptor
+	{
+		int _failures = 1;
+
+		public override Task ConnectionOpeningAsync(LinqToDB.Interceptors.ConnectionEventData eventData, System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+			Interlocked.Decrement(ref _failures) >= 0
+				? throw new PostgresException("Unable to accept connection, rate exceeded.", "FATAL", "FATAL", "53400")
+				: Task.CompletedTask;
+	}
+
+	[Test]
+	public async Task AConnectionRefusedAtBeginIsRetried()
+	{
+		var interceptor = new FailFirstOpen();
+		await using var db = TestDatabase.Connect(o => o.UseInterceptor(interceptor));
+
+		var attempts = 0;
+		var result = await db.InTransactionAsync((_, _) => Task.FromResult(++attempts), _fast);
+
+		result.Should().Be(1, "the work ran once, after the connection was accepted");
+	}
+
+	[Test]
+	public async Task CancellationAfterTheWorkDoesNotAbandonTheCommit()
+	{
+		using var cancellation = new CancellationTokenSource();
+
+		await _db.InTransactionAsync(async (tx, ct) =>
+		{
+			await tx.GetTable<Counter>().TableName(_counters.TableName).Set(c => c.Value, c => c.Value + 7).UpdateAsync(ct);
+			await cancellation.CancelAsync();
+		}, _fast, cancellation.Token);
+
+		(await _counters.SingleAsync()).Value.Should().Be(7, "the COMMIT ran to completion");
+	}
+
 	[Test]
 	public async Task RetriesRunOutWithEveryAttemptsError()
 	{

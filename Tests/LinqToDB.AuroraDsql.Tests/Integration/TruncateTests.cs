@@ -47,6 +47,32 @@ public sealed class TruncateTests
 		}
 	}
 
+	sealed class CommentPrepender : LinqToDB.Interceptors.CommandInterceptor
+	{
+		public override System.Data.Common.DbCommand CommandInitialized(LinqToDB.Interceptors.CommandEventData eventData, System.Data.Common.DbCommand command)
+		{
+			command.CommandText = "/* traced by an application interceptor */\n" + command.CommandText;
+			return command;
+		}
+	}
+
+	[Test]
+	public async Task StillBatchesWhenAnotherInterceptorRewritesTheCommandText()
+	{
+		await using var db = TestDatabase.Connect(o => o.UseInterceptor(new CommentPrepender()));
+		var table = await CreateFilledAsync(db, 6_500);
+
+		try
+		{
+			(await table.TruncateAsync()).Should().Be(6_500);
+			(await table.CountAsync()).Should().Be(0);
+		}
+		finally
+		{
+			await table.DropAsync();
+		}
+	}
+
 	[Test]
 	public void SynchronousTruncateAlsoBatches()
 	{

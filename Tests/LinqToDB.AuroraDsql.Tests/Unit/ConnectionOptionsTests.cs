@@ -82,15 +82,21 @@ public sealed class ConnectionOptionsTests
 	}
 
 	[Test]
-	public void SameSettingsShareOneDataSource()
+	public void SameSettingsShareOneDataSourceEvenWithNewCredentialObjects()
 	{
-		static DataOptions Build() => new DataOptions().UseAuroraDsql(Endpoint, o => o with { Credentials = _credentials, ApplicationName = "shared-pool" });
+		static Npgsql.NpgsqlDataSource DataSource(string secret, string app) =>
+			LinqToDB.Internal.DataProvider.AuroraDsql.DsqlDataSourceFactory.GetOrCreate(new AuroraDsqlConnectionOptions(Endpoint)
+			{
+				Credentials     = new BasicAWSCredentials("AKIDEXAMPLE", secret),
+				ApplicationName = app,
+			});
 
-		var first  = ((AuroraDsqlConnection)Build().ConnectionOptions.ConnectionFactory!(new DataOptions())).NpgsqlConnection;
-		var second = ((AuroraDsqlConnection)Build().ConnectionOptions.ConnectionFactory!(new DataOptions())).NpgsqlConnection;
+		var first  = DataSource("secret-1", "shared-pool");
+		var second = DataSource("secret-1", "shared-pool");
 
-		first.Should().NotBeSameAs(second);
-		first.ConnectionString.Should().Be(second.ConnectionString);
+		second.Should().BeSameAs(first, "options built per call must not leak a pool per call");
+		DataSource("secret-1", "other-pool").Should().NotBeSameAs(first);
+		DataSource("secret-2", "shared-pool").Should().NotBeSameAs(first, "other credentials sign other tokens");
 	}
 
 	[TestCase("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", "us-east-1")]

@@ -64,6 +64,20 @@ public sealed class SchemaDdlTests
 	}
 
 	[Test]
+	public void ExpressionsRenderWithoutTheRowAliasWhenIdentifiersAreAlwaysQuoted()
+	{
+		using var db = OfflineDatabase.Connect(out var recorder);
+		using var quoted = new DataConnection(db.Options.WithOptions(LinqToDB.DataProvider.PostgreSQL.PostgreSQLOptions.Default with
+		{
+			IdentifierQuoteMode = LinqToDB.DataProvider.PostgreSQL.PostgreSQLIdentifierQuoteMode.Quote,
+		}));
+
+		quoted.CreateIndex<Pet>("ix_pet_lower", p => p.Name.ToLower(), new AuroraDsqlIndexOptions<Pet> { Where = p => !p.Deleted });
+
+		recorder.OnlyCommand.Should().Be("CREATE INDEX ASYNC \"ix_pet_lower\" ON \"pet\" ((Lower(\"Name\"))) WHERE NOT \"Deleted\"");
+	}
+
+	[Test]
 	public void SingleKeyIndex()
 	{
 		using var db = OfflineDatabase.Connect(out var recorder);

@@ -1,0 +1,18 @@
+using LinqToDB.AuroraDsql.Scaffold.Generation;
+
+namespace LinqToDB.AuroraDsql.Scaffold.Tests;
+
+/// <summary>Text from the database (defaults, comments, names) must not break out of a generated <c>///</c> comment.</summary>
+public sealed class DocCommentTextTests
+{
+	[TestCase("a\nb", "a b")]
+	[TestCase("a\r\nb", "a b")]
+	[TestCase("a\rb\u0085c\u2028d\u2029e", "a b c d e")]
+	[TestCase("'x'::text", "'x'::text")]
+	public void EveryLineTerminatorBecomesASpace(string text, string expected) =>
+		CodeText.OneLine(text).Should().Be(expected);
+
+	[Test]
+	public void XmlTextIsEscapedAndOnOneLine() =>
+		CodeText.Xml("'<a>'\u2028public class Injected {}").Should().Be("'&lt;a&gt;' public class Injected {}");
+}
