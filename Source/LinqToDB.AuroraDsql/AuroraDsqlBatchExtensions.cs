@@ -36,10 +36,10 @@ public static class AuroraDsqlBatchExtensions
 	}
 
 	/// <summary>
-	/// Updates every row matching <paramref name="predicate"/> when the call starts, in committed batches by primary key;
+	/// Updates every row matching <paramref name="predicate"/> in committed batches, walking the rows in primary-key order;
 	/// returns the number updated. Each batch re-checks the predicate, so rows changed meanwhile are skipped.
 	/// </summary>
-	/// <param name="table">Table to update (its entity needs a mapped primary key and a parameterless constructor).</param>
+	/// <param name="table">Table to update (its entity needs a mapped primary key, whose values the setter does not change, and a parameterless constructor).</param>
 	/// <param name="predicate">Rows to update.</param>
 	/// <param name="setter">The new values, as for linq2db's <c>Update(setter)</c>.</param>
 	/// <param name="batchSize">Rows per transaction; default <see cref="AuroraDsqlOptions.MaxRowsPerTransaction"/>.</param>
@@ -53,10 +53,10 @@ public static class AuroraDsqlBatchExtensions
 	}
 
 	/// <summary>
-	/// Updates every row matching <paramref name="predicate"/> when the call starts, in committed batches by primary key;
+	/// Updates every row matching <paramref name="predicate"/> in committed batches, walking the rows in primary-key order;
 	/// returns the number updated.
 	/// </summary>
-	/// <param name="table">Table to update (its entity needs a mapped primary key and a parameterless constructor).</param>
+	/// <param name="table">Table to update (its entity needs a mapped primary key, whose values the setter does not change, and a parameterless constructor).</param>
 	/// <param name="predicate">Rows to update.</param>
 	/// <param name="setter">The new values, as for linq2db's <c>Update(setter)</c>.</param>
 	/// <param name="batchSize">Rows per transaction; default <see cref="AuroraDsqlOptions.MaxRowsPerTransaction"/>.</param>

@@ -63,20 +63,29 @@ static class BatchOperations
 			return await table.Where(predicate).UpdateAsync(setter, cancellationToken).ConfigureAwait(false);
 		}
 
-		// The rows to update are the ones matching when the operation starts; each batch re-checks the predicate.
-		var matching = await table.Where(predicate).Select(KeyProjection<T>(keys)).ToListAsync(cancellationToken).ConfigureAwait(false);
-		var total    = 0;
+		// Key order, a page at a time: read the next page of keys, update that key range (re-checking the predicate).
+		var total = 0;
+		T?  last  = null;
 
-		foreach (var batch in matching.Chunk(size))
+		while (true)
 		{
+			var page = await KeyPage(table, predicate, keys, last, size).ToListAsync(cancellationToken).ConfigureAwait(false);
+			if (page.Count == 0)
+				return total;
+
+			var range = KeyRange(keys, page[0], page[^1]);
+
 			total += await TransactionRunner.RunAsync(
 				db,
-				(attempt, ct) => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(KeyIn(keys, batch)).UpdateAsync(setter, ct),
+				(attempt, ct) => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).UpdateAsync(setter, ct),
 				options.RetryOptions,
 				cancellationToken).ConfigureAwait(false);
-		}
 
-		return total;
+			if (page.Count < size)
+				return total;
+
+			last = page[^1];
+		}
 	}
 
 	public static int Update<T>(ITable<T> table, Expression<Func<T, bool>> predicate, Expression<Func<T, T>> setter, int? batchSize)
@@ -90,13 +99,23 @@ static class BatchOperations
 			return table.Where(predicate).Update(setter);
 		}
 
-		var matching = table.Where(predicate).Select(KeyProjection<T>(keys)).ToList();
-		var total    = 0;
+		var total = 0;
+		T?  last  = null;
 
-		foreach (var batch in matching.Chunk(size))
-			total += TransactionRunner.Run(db, attempt => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(KeyIn(keys, batch)).Update(setter), options.RetryOptions);
+		while (true)
+		{
+			var page = KeyPage(table, predicate, keys, last, size).ToList();
+			if (page.Count == 0)
+				return total;
 
-		return total;
+			var range = KeyRange(keys, page[0], page[^1]);
+			total += TransactionRunner.Run(db, attempt => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).Update(setter), options.RetryOptions);
+
+			if (page.Count < size)
+				return total;
+
+			last = page[^1];
+		}
 	}
 
 	static (DataConnection Db, AuroraDsqlOptions Options, int BatchSize, ColumnDescriptor[] Keys) Prepare<T>(ITable<T> table, int? batchSize, string operation)
@@ -175,45 +194,64 @@ static class BatchOperations
 		return Expression.Lambda<Func<T, T>>(init, row);
 	}
 
-	/// <summary>Rows whose key is one of <paramref name="batch"/>'s: <c>IN (…)</c> for one key column, OR-ed equalities for composite keys.</summary>
-	static Expression<Func<T, bool>> KeyIn<T>(ColumnDescriptor[] keys, T[] batch)
+	/// <summary>The next <paramref name="size"/> matching rows' keys after <paramref name="after"/>, in key order.</summary>
+	static IQueryable<T> KeyPage<T>(ITable<T> table, Expression<Func<T, bool>> predicate, ColumnDescriptor[] keys, T? after, int size)
 		where T : class
 	{
-		var row = Expression.Parameter(typeof(T), "t");
+		IQueryable<T> query = table.Where(predicate);
 
-		if (keys.Length == 1)
+		if (after != null)
+			query = query.Where(Compare(keys, after, ExpressionType.GreaterThan));
+
+		IOrderedQueryable<T>? ordered = null;
+		foreach (var key in keys)
 		{
-			var key    = keys[0];
-			var values = Array.CreateInstance(key.MemberType, batch.Length);
-			for (var i = 0; i < batch.Length; i++)
-				values.SetValue(key.MemberAccessor.GetValue(batch[i]), i);
+			var row    = Expression.Parameter(typeof(T), "t");
+			var member = Expression.Lambda(Expression.MakeMemberAccess(row, key.MemberInfo), row);
+			var method = ordered is null ? nameof(Queryable.OrderBy) : nameof(Queryable.ThenBy);
 
-			var contains = Expression.Call(
-				typeof(Enumerable), nameof(Enumerable.Contains), [key.MemberType],
-				Expression.Constant(values),
-				Expression.MakeMemberAccess(row, key.MemberInfo));
-
-			return Expression.Lambda<Func<T, bool>>(contains, row);
+			ordered = (IOrderedQueryable<T>)query.Provider.CreateQuery<T>(Expression.Call(
+				typeof(Queryable), method, [typeof(T), key.MemberType], (ordered ?? query).Expression, Expression.Quote(member)));
 		}
 
-		var matches = batch
-			.Select(item => keys
-				.Select(k => (Expression)Expression.Equal(
-					Expression.MakeMemberAccess(row, k.MemberInfo),
-					Expression.Constant(k.MemberAccessor.GetValue(item), k.MemberType)))
-				.Aggregate(Expression.AndAlso))
-			.ToList();
-
-		return Expression.Lambda<Func<T, bool>>(Balanced(matches, 0, matches.Count), row);
+		return ordered!.Take(size).Select(KeyProjection<T>(keys));
 	}
 
-	/// <summary>OR of the conditions as a balanced tree: a left-deep chain of thousands would overflow recursive visitors.</summary>
-	static Expression Balanced(List<Expression> conditions, int start, int count)
+	/// <summary>Rows whose key lies between the keys of <paramref name="first"/> and <paramref name="last"/> (inclusive).</summary>
+	static Expression<Func<T, bool>> KeyRange<T>(ColumnDescriptor[] keys, T first, T last)
+		where T : class
 	{
-		if (count == 1)
-			return conditions[start];
+		var from = Compare(keys, first, ExpressionType.GreaterThanOrEqual);
+		var to   = Compare(keys, last,  ExpressionType.LessThanOrEqual);
+		var row  = from.Parameters[0];
 
-		var half = count / 2;
-		return Expression.OrElse(Balanced(conditions, start, half), Balanced(conditions, start + half, count - half));
+		return Expression.Lambda<Func<T, bool>>(
+			Expression.AndAlso(from.Body, new ParameterReplacer(to.Parameters[0], row).Visit(to.Body)), row);
+	}
+
+	static readonly MethodInfo[] _rowMethods = typeof(Sql).GetMethods(BindingFlags.Public | BindingFlags.Static)
+		.Where(m => m.Name == nameof(Sql.Row) && m.IsGenericMethodDefinition)
+		.ToArray();
+
+	/// <summary>
+	/// <c>Sql.Row(t.K1, …) &lt;op&gt; Sql.Row(v1, …)</c>: a row comparison, so any key type and any number of key columns
+	/// compare the way the database orders them, with an expression of constant size (cheap to translate and cache).
+	/// </summary>
+	static Expression<Func<T, bool>> Compare<T>(ColumnDescriptor[] keys, T item, ExpressionType comparison)
+		where T : class
+	{
+		var row    = Expression.Parameter(typeof(T), "t");
+		var types  = keys.Select(k => k.MemberType).ToArray();
+		var method = _rowMethods.Single(m => m.GetParameters().Length == keys.Length).MakeGenericMethod(types);
+
+		var left  = Expression.Call(method, keys.Select(k => (Expression)Expression.MakeMemberAccess(row, k.MemberInfo)));
+		var right = Expression.Call(method, keys.Select(k => (Expression)Expression.Constant(k.MemberAccessor.GetValue(item), k.MemberType)));
+
+		return Expression.Lambda<Func<T, bool>>(Expression.MakeBinary(comparison, left, right), row);
+	}
+
+	sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+	{
+		protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
 	}
 }
