@@ -1,3 +1,4 @@
+using LinqToDB.DataProvider.AuroraDsql.Testing;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql.Tests.Infrastructure;
 using LinqToDB.Mapping;

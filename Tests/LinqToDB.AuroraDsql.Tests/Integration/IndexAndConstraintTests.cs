@@ -1,3 +1,4 @@
+using LinqToDB.DataProvider.AuroraDsql.Testing;
 using AuroraDsql.Local;
 
 using Amazon.Runtime;

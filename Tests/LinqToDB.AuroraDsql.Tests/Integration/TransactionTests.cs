@@ -1,3 +1,4 @@
+using LinqToDB.DataProvider.AuroraDsql.Testing;
 using System.Data;
 
 using LinqToDB.Data;

@@ -2,9 +2,9 @@ using System.Data.Common;
 
 using LinqToDB.Interceptors;
 
-namespace LinqToDB.DataProvider.AuroraDsql.Tests.Infrastructure;
+namespace LinqToDB.DataProvider.AuroraDsql.Testing;
 
-/// <summary>Records the text of every command a data connection executes (and what reaches the server).</summary>
+/// <summary>Records the text of every command a data connection executes. Shared by the test projects.</summary>
 public sealed class SqlRecorder : CommandInterceptor
 {
 	readonly List<string> _commands = [];
