@@ -23,6 +23,7 @@ static class BackendBootstrap
 		try
 		{
 			await connection.ExecuteAsync(Script.Replace("{database}", Sql.SqlText.QuoteIdentifier(database), StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+			await connection.ExecuteAsync(RuleObjects.Script(), cancellationToken).ConfigureAwait(false);
 		}
 		finally
 		{

@@ -1,4 +1,5 @@
 using System.Text;
+using AuroraDsql.Rules;
 using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Classification;
@@ -113,6 +114,16 @@ sealed class DsqlRewriter : IStatementClassifier
 		sql.Append(only ? "true" : "false").Append(", ");
 		sql.Append(SqlText.QuoteLiteral(rest)).Append(", ");
 		sql.Append(SqlText.QuoteLiteral(trialRest)).Append(") AS job_id");
+
+		// json has no btree operator class: check the plain column keys' types first, so the client gets DSQL's error.
+		var shape = new StatementShape(s);
+		if (IndexSyntax.Parse(shape) is { } index)
+		{
+			var columns = index.Keys.Where(key => !IndexSyntax.IsExpression(shape, key.Start, key.End) && shape.Name(key.Start) is not null)
+				.Select(key => SqlText.QuoteLiteral(shape.Name(key.Start)!)).ToList();
+			if (columns.Count > 0)
+				sql.Append(" FROM sys.check_index_key_columns(").Append(SqlText.QuoteLiteral(table)).Append(", ARRAY[").AppendJoin(", ", columns).Append("]::text[])");
+		}
 
 		return new StatementPlan { Sql = sql.ToString(), CommandTag = "CREATE INDEX", SubmitsJob = true };
 	}

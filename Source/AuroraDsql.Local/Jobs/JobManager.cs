@@ -27,6 +27,7 @@ sealed class JobManager : IAsyncDisposable
 	readonly BackendEndpoint _backend;
 	readonly TimeSpan _completionDelay;
 	readonly Action<string> _log;
+	readonly Action _schemaChanged;
 	readonly ConcurrentDictionary<string, JobState> _jobs = new(StringComparer.Ordinal);
 	readonly SemaphoreSlim _wake = new(0);
 	readonly CancellationTokenSource _stop = new();
@@ -35,8 +36,9 @@ sealed class JobManager : IAsyncDisposable
 	InternalConnection? _control;
 	Task? _loop;
 
-	public JobManager(BackendEndpoint backend, TimeSpan completionDelay, Action<string> log)
+	public JobManager(BackendEndpoint backend, TimeSpan completionDelay, Action<string> log, Action? schemaChanged = null)
 	{
+		_schemaChanged   = schemaChanged ?? (static () => { });
 		_backend         = backend;
 		_completionDelay = completionDelay;
 		_log             = log;
@@ -278,6 +280,7 @@ sealed class JobManager : IAsyncDisposable
 			}
 
 			await SetStatusAsync(status, id, succeeded ? "completed" : "failed", details, token).ConfigureAwait(false);
+			_schemaChanged(); // on DSQL a finished build changes the schema under running transactions (OC001)
 			_log($"job {request.JobId} ({request.JobType} {request.ObjectSchema}.{request.ObjectName}): {(succeeded ? "completed" : "failed: " + details)}");
 		}
 		catch (OperationCanceledException) when (token.IsCancellationRequested)
