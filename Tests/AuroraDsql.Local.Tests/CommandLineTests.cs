@@ -96,7 +96,10 @@ public sealed partial class CommandLineTests
 			{
 				firstCa = await File.ReadAllTextAsync(endpoint.CaCertificatePath);
 				await using var connection = await EndpointFixture.OpenAsync(endpoint: endpoint);
-				await using var command = new NpgsqlCommand("CREATE TABLE kept (a int); INSERT INTO kept VALUES (7)", connection);
+				// one transaction each: DSQL does not mix DDL and DML
+				await using var create = new NpgsqlCommand("CREATE TABLE kept (a int)", connection);
+				await create.ExecuteNonQueryAsync();
+				await using var command = new NpgsqlCommand("INSERT INTO kept VALUES (7)", connection);
 				await command.ExecuteNonQueryAsync();
 			}
 

@@ -26,7 +26,7 @@ public sealed class RewriterTests
 		plan.Sql.Should().StartWith($"SELECT sys.submit_index_build({(unique ? "true" : "false")}, {(ifNotExists ? "true" : "false")}, " +
 			$"{(name is null ? "NULL" : SqlText.QuoteLiteral(name))}, {SqlText.QuoteLiteral(table)}, ");
 		plan.Sql.Should().Contain(SqlText.QuoteLiteral(rest));
-		plan.Sql.Should().EndWith(") AS job_id");
+		plan.Sql.Should().Contain(") AS job_id FROM sys.check_index_key_columns(" + SqlText.QuoteLiteral(table) + ", ARRAY[");
 	}
 
 	[Test]
