@@ -28,7 +28,8 @@ public sealed partial class CommandLineTests
 		var output = await process.StandardOutput.ReadToEndAsync();
 		await process.WaitForExitAsync();
 		foreach (var option in new[] { "--port", "--data-dir", "--host-name", "--region", "--access-key-id", "--secret-access-key", "--session-token",
-			"--max-connection-duration", "--token-clock-skew", "--backend-connection-string", "--pg-bin", "--cert-dir", "--job-completion-delay", "--verbose", "token" })
+			"--max-connection-duration", "--token-clock-skew", "--backend-connection-string", "--pg-bin", "--cert-dir", "--job-completion-delay",
+			"--rules-as-of", "--max-rows-per-transaction", "--max-bytes-per-transaction", "--max-transaction-age", "--lock-timeout", "--verbose", "token" })
 			output.Should().Contain(option);
 	}
 

@@ -35,12 +35,16 @@ static class RuleObjects
 	/// <summary>Prefix of the triggers attached to user tables.</summary>
 	public const string TriggerPrefix = "aurora_dsql_rows_";
 
+	/// <summary>The rules the backend objects check (catalog rules, and statement rules the catalog confirms).</summary>
+	static readonly string[] BackendChecked =
+		["column-type", "max-columns", "identity-bigint", "index-key-type", "max-indexes", "index-key-count", "drop-primary-key-column"];
+
 	/// <summary>The session settings for a client session under <paramref name="rules"/>.</summary>
 	public static IEnumerable<KeyValuePair<string, string>> SessionSettings(DsqlRuleSet rules, long maxRows, long maxBytes)
 	{
 		yield return new(MaxRowsSetting, maxRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
 		yield return new(MaxBytesSetting, maxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-		yield return new(CatalogRulesSetting, string.Join(',', rules.Rules.Where(r => r.Scope == RuleScope.Catalog).Select(r => r.Id)));
+		yield return new(CatalogRulesSetting, string.Join(',', BackendChecked.Where(rules.IsActive)));
 		yield return new(ColumnTypesSetting, string.Join(',', rules.ColumnTypes.Select(t => t.TypeName)));
 	}
 
@@ -225,27 +229,27 @@ static class RuleObjects
 
 		-- Plain column keys of CREATE INDEX ASYNC, before the trial build (PostgreSQL has no btree operator class for json).
 		CREATE OR REPLACE FUNCTION sys.check_index_key_columns(p_table text, p_columns text[]) RETURNS void
-			LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog
+			LANGUAGE plpgsql
 			AS $$
 		DECLARE
-			v_rules text[] := string_to_array(current_setting('aurora_dsql.catalog_rules', true), ',');
+			v_rules text[] := pg_catalog.string_to_array(pg_catalog.current_setting('aurora_dsql.catalog_rules', true), ',');
 			v_table oid;
 			v_type  oid;
 		BEGIN
 			IF v_rules IS NULL OR NOT ('index-key-type' = ANY (v_rules)) THEN
 				RETURN;
 			END IF;
-			v_table := to_regclass(p_table);
+			v_table := pg_catalog.to_regclass(p_table); -- with the caller's search_path, like the statement
 			IF v_table IS NULL THEN
 				RETURN; -- the trial build reports it
 			END IF;
 
-			SELECT a.atttypid INTO v_type FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+			SELECT a.atttypid INTO v_type FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 				WHERE a.attrelid = v_table AND a.attname = ANY (p_columns::name[]) AND NOT a.attisdropped
 					AND t.typname::text = ANY ({key_types_refused}::text[])
 				LIMIT 1;
 			IF FOUND THEN
-				RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format({message:index-key-type}, format_type(v_type, NULL));
+				RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = pg_catalog.format({message:index-key-type}, pg_catalog.format_type(v_type, NULL));
 			END IF;
 		END
 		$$;
