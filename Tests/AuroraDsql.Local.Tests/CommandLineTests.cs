@@ -34,6 +34,16 @@ public sealed partial class CommandLineTests
 	}
 
 	[Test]
+	public async Task A_malformed_rule_set_date_is_refused()
+	{
+		using var process = Start("--rules-as-of", "26-08-2026");
+		var error = await process.StandardError.ReadToEndAsync();
+		await process.WaitForExitAsync();
+		process.ExitCode.Should().Be(2);
+		error.Should().Contain("--rules-as-of");
+	}
+
+	[Test]
 	public async Task Program_prints_the_ready_line_serves_and_stops_cleanly()
 	{
 		using var process = Start("--port", "0", "--region", "eu-central-1", "--max-connection-duration", "120");
