@@ -263,4 +263,28 @@ public sealed class RuleSetTests
 			(rule.Scope == RuleScope.Statement).Should().Be(rule.Matcher != null, rule.Id);
 		}
 	}
+
+	[Test]
+	public void The_documentation_lists_every_rule_with_its_sqlstate_and_message()
+	{
+		var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+		while (directory != null && !File.Exists(Path.Combine(directory.FullName, "docs", "local-endpoint.md")))
+			directory = directory.Parent;
+		directory.Should().NotBeNull();
+		var rows = File.ReadAllLines(Path.Combine(directory!.FullName, "docs", "local-endpoint.md")).Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToList();
+
+		foreach (var rule in DsqlRuleCatalog.All)
+		{
+			var row = rows.SingleOrDefault(r => r.StartsWith($"| `{rule.Id}` |", StringComparison.Ordinal));
+			row.Should().NotBeNull(rule.Id);
+			row.Should().Contain($"| {rule.SqlState} |", rule.Id);
+			var fixedText = rule.Message.Split("{0}")[0];
+			row.Should().Contain("`" + fixedText, rule.Id);
+			if (rule.Until is { } until)
+				row.Should().Contain($"until {until:yyyy-MM-dd}", rule.Id);
+			else if (rule.Since is { } since)
+				row.Should().Contain($"since {since:yyyy-MM-dd}", rule.Id);
+			row!.Contains('¹').Should().Be(!rule.TextVerified, rule.Id);
+		}
+	}
 }

@@ -266,6 +266,10 @@ sealed class ClientSession : IDisposable
 
 					startupMessages.BackendKeyData(ProcessId, SecretKey);
 					startupMessages.ReadyForQuery((byte)'I');
+
+					// From here on a termination is reported by the relay (FATAL 57P01…), also if it is requested before the
+					// relay threads run: the client may already hold this ReadyForQuery.
+					_relaying = true;
 					WriteClient(startupMessages.WrittenSpan);
 					_services.Log($"session {ProcessId}: role \"{user}\" connected");
 					return true;
@@ -1306,7 +1310,23 @@ sealed class ClientSession : IDisposable
 			|| (code == "40001" && fields.GetValueOrDefault('M', "").StartsWith("could not serialize access", StringComparison.Ordinal));
 		if (!conflict)
 		{
-			Copy(_clientOut, message);
+			if (fields.TryGetValue('W', out var where) && where.Contains(" sys.", StringComparison.Ordinal))
+			{
+				// Raised inside the endpoint's own routines (refusals, limits, checks, wrapped statements): DSQL has no such
+				// context, and its source location would point into the endpoint, so the client gets the error without them.
+				_backBuilder.Clear();
+				_backBuilder.Begin((byte)'E');
+				foreach (var (field, value) in fields)
+				{
+					if (field is not ('W' or 'F' or 'L' or 'R' or 'q' or 'p'))
+						_backBuilder.Byte((byte)field).CString(value);
+				}
+
+				_backBuilder.Byte(0).End();
+				_clientOut.Write(_backBuilder.WrittenSpan);
+			}
+			else
+				Copy(_clientOut, message);
 			return;
 		}
 

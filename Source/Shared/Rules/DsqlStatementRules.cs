@@ -54,13 +54,15 @@ static class DsqlStatementRules
 		}
 	}
 
+	static readonly (string Strength, int Index)[] NoLockingClauses = [];
+
 	/// <summary>
 	/// The locking clauses of a query, lower case with single spaces (<c>for update</c>, <c>for no key update</c>,
 	/// <c>for share</c>, <c>for key share</c>), with the index of each <c>FOR</c>.
 	/// </summary>
-	public static List<(string Strength, int Index)> LockingClauses(StatementShape s)
+	public static IReadOnlyList<(string Strength, int Index)> LockingClauses(StatementShape s)
 	{
-		var found = new List<(string, int)>();
+		List<(string, int)>? found = null;
 		for (var i = s.First; i + 1 < s.Count; i++)
 		{
 			if (!s.Kw(i, "for"))
@@ -95,10 +97,10 @@ static class DsqlStatementRules
 			// parenthesis or LIMIT/OFFSET/FETCH; "substring(x FROM 1 FOR 2)" and friends never put these words there.
 			var next = last + 1;
 			if (next >= s.Count || s.Sym(next, ")") || s.KwAny(next, "of", "nowait", "skip", "for", "limit", "offset", "fetch"))
-				found.Add((strength, i));
+				(found ??= []).Add((strength, i));
 		}
 
-		return found;
+		return (IReadOnlyList<(string, int)>?)found ?? NoLockingClauses;
 	}
 
 	/// <summary><c>SELECT … INTO new_table …</c> (creates a table, like CREATE TABLE AS).</summary>

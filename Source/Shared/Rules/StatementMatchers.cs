@@ -426,7 +426,7 @@ static class StatementMatchers
 	}
 
 	public static string[]? ForKeyShare(StatementShape s, DsqlRuleSet rules) =>
-		When(s.MainVerb == "select" && DsqlStatementRules.LockingClauses(s).Exists(c => c.Strength == "for key share"));
+		When(s.MainVerb == "select" && DsqlStatementRules.LockingClauses(s).Any(c => c.Strength == "for key share"));
 
 	public static string[]? Tablesample(StatementShape s, DsqlRuleSet rules)
 	{
