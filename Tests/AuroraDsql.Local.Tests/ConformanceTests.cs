@@ -317,4 +317,23 @@ public sealed class ConformanceTests
 		var error = (await toFile.Should().ThrowAsync<PostgresException>()).Which;
 		(error.SqlState, error.MessageText).Should().Be(("0A000", "COPY to or from a file or program is not supported"));
 	}
+
+	[Test]
+	public async Task A_bare_numeric_column_becomes_numeric_18_6_as_on_dsql()
+	{
+		await using var connection = await EndpointFixture.OpenAsync();
+		var table = EndpointFixture.UniqueName("num");
+		await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (id int PRIMARY KEY, n numeric, p numeric(10, 2))", connection))
+			await create.ExecuteNonQueryAsync();
+		await using (var add = new NpgsqlCommand($"ALTER TABLE {table} ADD COLUMN m numeric", connection))
+			await add.ExecuteNonQueryAsync();
+		await using (var insert = new NpgsqlCommand($"INSERT INTO {table} VALUES (1, 1.23456789, 1.23, 2.0000004)", connection))
+			await insert.ExecuteNonQueryAsync();
+
+		await using var types = new NpgsqlCommand(
+			$"SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attnum > 0", connection);
+		(await types.ExecuteScalarAsync()).Should().Be("id integer, n numeric(18,6), p numeric(10,2), m numeric(18,6)");
+		await using var values = new NpgsqlCommand($"SELECT n::text || ' ' || m::text FROM {table}", connection);
+		(await values.ExecuteScalarAsync()).Should().Be("1.234568 2.000000");
+	}
 }

@@ -219,4 +219,14 @@ public sealed class LimitTests
 		await ShouldFailAsync(() => CopyAsync(10001, 3001), "54000", RowLimit);
 		(await CountAsync(connection, table)).Should().Be(3000);
 	}
+
+	[Test]
+	public async Task Rows_over_2_mib_are_refused()
+	{
+		await using var connection = await EndpointFixture.OpenAsync();
+		var table = EndpointFixture.UniqueName("big");
+		await ExecuteAsync(connection, $"CREATE TABLE {table} (id int PRIMARY KEY, v text)");
+		await ShouldFailAsync(() => ExecuteAsync(connection, $"INSERT INTO {table} VALUES (1, repeat('x', 2200000))"), "54000", "maximum row size exceeded");
+		(await ExecuteAsync(connection, $"INSERT INTO {table} VALUES (2, repeat('x', 1000000))")).Should().Be(1);
+	}
 }

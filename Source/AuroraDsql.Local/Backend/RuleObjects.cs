@@ -91,6 +91,7 @@ static class RuleObjects
 			v_max_bytes bigint;
 			v_rows      bigint;
 			v_bytes     bigint := 0;
+			v_largest   bigint := 0;
 			v_total     bigint;
 		BEGIN
 			IF v_max_rows IS NULL THEN
@@ -100,7 +101,11 @@ static class RuleObjects
 			IF TG_OP = 'DELETE' THEN
 				SELECT pg_catalog.count(*) INTO v_rows FROM aurora_dsql_changed;
 			ELSE
-				SELECT pg_catalog.count(*), coalesce(pg_catalog.sum(pg_catalog.pg_column_size(c.*)), 0) INTO v_rows, v_bytes FROM aurora_dsql_changed c;
+				SELECT pg_catalog.count(*), coalesce(pg_catalog.sum(pg_catalog.pg_column_size(c.*)), 0), coalesce(pg_catalog.max(pg_catalog.pg_column_size(c.*)), 0)
+					INTO v_rows, v_bytes, v_largest FROM aurora_dsql_changed c;
+				IF v_largest > 2097152 THEN
+					RAISE EXCEPTION USING ERRCODE = '54000', MESSAGE = {message:row-size};
+				END IF;
 			END IF;
 
 			IF v_rows = 0 THEN
@@ -264,10 +269,24 @@ static class RuleObjects
 			v_rules   text[] := string_to_array(nullif(current_setting('aurora_dsql.catalog_rules', true), ''), ',');
 			v_allowed text[] := string_to_array(current_setting('aurora_dsql.column_types', true), ',');
 			v_type    record;
+			v_numeric name;
 		BEGIN
 			FOR v_command IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
 				IF v_command.command_tag = 'CREATE TABLE' AND v_command.object_type = 'table' THEN
 					PERFORM sys.attach_limit_triggers(v_command.objid);
+				END IF;
+
+				-- DSQL makes a bare numeric column numeric(18,6) (and rounds to it).
+				IF v_rules IS NOT NULL AND v_command.object_type = 'table' AND v_command.command_tag IN ('CREATE TABLE', 'ALTER TABLE') THEN
+					FOR v_numeric IN SELECT a.attname FROM pg_attribute a
+						WHERE a.attrelid = v_command.objid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'numeric'::regtype AND a.atttypmod = -1
+					LOOP
+						BEGIN
+							EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE numeric(18, 6)', v_command.objid::regclass, v_numeric);
+						EXCEPTION WHEN OTHERS THEN
+							NULL; -- e.g. used by a generated column: keep PostgreSQL's type
+						END;
+					END LOOP;
 				END IF;
 
 				IF v_command.object_type = 'table' THEN

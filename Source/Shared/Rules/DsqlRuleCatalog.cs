@@ -276,6 +276,7 @@ static class DsqlRuleCatalog
 			"Commit the DDL, then modify data in another transaction."),
 		Transaction("row-limit", "more than 3,000 modified rows in a transaction (cascades included)", "54000", "transaction row limit exceeded",
 			"Modify at most 3,000 rows per transaction: work in batches."),
+		Transaction("row-size", "rows larger than 2 MiB", "54000", "maximum row size exceeded", "Keep rows under 2 MiB: store large values elsewhere."),
 		Transaction("size-limit", "more than 10 MiB of modified data in a transaction (checked at COMMIT)", "54000", "transaction size limit {0} exceeded",
 			"Write less per transaction: work in batches."),
 		Transaction("age-limit", "transactions older than 5 minutes", "54000", "transaction age limit of {0}s exceeded",
