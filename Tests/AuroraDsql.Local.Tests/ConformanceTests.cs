@@ -336,4 +336,23 @@ public sealed class ConformanceTests
 		await using var values = new NpgsqlCommand($"SELECT n::text || ' ' || m::text FROM {table}", connection);
 		(await values.ExecuteScalarAsync()).Should().Be("1.234568 2.000000");
 	}
+
+	[Test]
+	public async Task A_refused_prepared_statement_never_decodes_the_clients_binary_parameters()
+	{
+		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
+		await using var __ = client;
+
+		// $1 has no declared type and arrives in binary (an int4 with NUL bytes): not valid as the refusal's text parameter
+		var bind = RawPgClient.Build('B', RawPgClient.CString(""), RawPgClient.CString("refused"), RawPgClient.BigEndian16(1), RawPgClient.BigEndian16(1),
+			RawPgClient.BigEndian16(1), RawPgClient.BigEndian(4), [0, 0, 0, 1], RawPgClient.BigEndian16(0));
+		await client.SendAsync(RawPgClient.Parse("SELECT $1 FROM conf_t FOR SHARE", "refused"), bind, RawPgClient.Execute(), RawPgClient.Sync());
+		(await client.ReadUntilReadyAsync()).Select(m => m.ToString())
+			.Should().Equal("1", "2", "E(0A000: locking clauses other than FOR UPDATE/FOR KEY SHARE are not supported)", "Z(I)");
+
+		// executed again: the same refusal
+		await client.SendAsync(bind, RawPgClient.Execute(), RawPgClient.Sync());
+		(await client.ReadUntilReadyAsync()).Select(m => m.ToString())
+			.Should().Equal("2", "E(0A000: locking clauses other than FOR UPDATE/FOR KEY SHARE are not supported)", "Z(I)");
+	}
 }

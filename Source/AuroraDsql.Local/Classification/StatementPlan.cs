@@ -57,6 +57,12 @@ sealed record StatementPlan
 	/// <summary>The statement is a refusal (<see cref="Refuse"/>): it will fail, nothing after it in the message runs.</summary>
 	public bool IsRefusal { get; init; }
 
+	/// <summary>
+	/// The error of a <see cref="Refuse"/> plan. A prepared statement refused at Parse is executed through a Bind of the
+	/// proxy's own with this error, so the client's parameter values are never decoded.
+	/// </summary>
+	public ExecutionVerdict? Refusal { get; init; }
+
 	/// <summary>The statement changes the schema: its commit invalidates older transactions (OC001), lock waits read as OC001.</summary>
 	public bool IsDdl { get; init; }
 
@@ -67,7 +73,12 @@ sealed record StatementPlan
 	/// of the original statement stay referenced, so the client's Bind remains valid.
 	/// </summary>
 	public static StatementPlan Refuse(SqlStatement statement, string sqlState, string message, string? detail = null, string? hint = null) =>
-		new() { Sql = RefusalSql(sqlState, message, detail, hint, statement.MaxParameterNumber()), IsRefusal = true };
+		new()
+		{
+			Sql       = RefusalSql(sqlState, message, detail, hint, statement.MaxParameterNumber()),
+			IsRefusal = true,
+			Refusal   = new ExecutionVerdict(sqlState, message, hint, Detail: detail),
+		};
 
 	/// <summary>A COMMIT that fails with <paramref name="verdict"/>'s error: the backend rolls the transaction back.</summary>
 	public static StatementPlan FailCommit(ExecutionVerdict verdict) => new() { Sql = "ROLLBACK", CompletionError = verdict };

@@ -780,8 +780,10 @@ sealed class ClientSession : IDisposable
 				_portals[portal] = info;
 				waitFor = info.BoundJobId;
 
-				// Per-transaction rules, at every execution (prepared statements run again without a new Parse).
-				verdict = info.Plan?.CheckExecute?.Invoke(_transactions.Current, _info!);
+				// Per-transaction rules, at every execution (prepared statements run again without a new Parse). A statement
+				// refused at Parse is bound without the client's values: parameters of undeclared types sent in binary
+				// would not decode as the refusal's text parameters.
+				verdict = info.Plan?.Refusal ?? info.Plan?.CheckExecute?.Invoke(_transactions.Current, _info!);
 			}
 			else
 				_portals.Remove(portal);
@@ -838,7 +840,7 @@ sealed class ClientSession : IDisposable
 		else
 		{
 			_frontBuilder.Int16(4);
-			foreach (var value in new[] { verdict.SqlState, verdict.Message, null, verdict.Hint })
+			foreach (var value in new[] { verdict.SqlState, verdict.Message, verdict.Detail, verdict.Hint })
 			{
 				if (value is null)
 					_frontBuilder.Int32(-1);
