@@ -21,6 +21,7 @@ public sealed class ConcurrencyTests
 	{
 		LockTimeout        = TimeSpan.FromMinutes(1),
 		JobCompletionDelay = TimeSpan.FromSeconds(2),
+		Log                = TestContext.Progress,
 	});
 
 	[OneTimeTearDown]
@@ -297,6 +298,30 @@ public sealed class ConcurrencyTests
 		(await client.QueryAsync($"UPDATE {table} SET v = 1 WHERE id = 1")).Last().ToString().Should().Be("Z(T)");
 		(await client.QueryAsync("COMMIT")).Select(m => m.ToString()).Should().Equal($"E(40001: {Oc001})", "Z(I)");
 		(await ScalarAsync(ddl, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0);
+	}
+
+	[Test]
+	public async Task Index_builds_submitted_while_another_runs_on_the_table_do_not_wait_for_it()
+	{
+		var table = await CounterTableAsync(_slow);
+		await using var connection = await EndpointFixture.OpenAsync(endpoint: _slow);
+		var first = (string)(await ScalarAsync(connection, $"CREATE INDEX ASYNC ON {table} (v)"))!;
+
+		// the first build holds the table (for 2 s here): the second submission skips its trial build and names the index
+		// as PostgreSQL would
+		var second = (string)(await ScalarAsync(connection, $"CREATE INDEX ASYNC ON {table} (note)"))!;
+		var duplicate = () => ScalarAsync(connection, $"CREATE INDEX ASYNC {table}_v_idx ON {table} (note)");
+		(await duplicate.Should().ThrowAsync<PostgresException>()).Which.SqlState.Should().Be("42P07");
+
+		foreach (var job in new[] { first, second })
+		{
+			await using var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", connection);
+			wait.Parameters.AddWithValue("id", job);
+			(await wait.ExecuteScalarAsync()).Should().Be(true);
+		}
+
+		(await ScalarAsync(connection, $"SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = '{table}'"))
+			.Should().Be($"{table}_note_idx,{table}_pkey,{table}_v_idx");
 	}
 
 	[Test]

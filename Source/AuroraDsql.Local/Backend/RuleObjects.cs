@@ -322,10 +322,6 @@ static class RuleObjects
 		-- Tables made before the endpoint started (a kept data directory, an external server).
 		SELECT sys.attach_limit_triggers(c.oid) FROM pg_catalog.pg_class c WHERE c.relkind = 'r' AND c.relpersistence = 'p';
 
-		-- CREATE INDEX ASYNC's trial build takes a table lock; a build already running on the table holds a conflicting one.
-		-- DSQL accepts concurrent submissions, so the trial waits for it instead of failing after the sessions' short lock_timeout.
-		ALTER FUNCTION sys.submit_index_build(boolean, boolean, text, text, boolean, text, text) SET lock_timeout = '1min';
-
 		-- ---- DROP COLUMN: not of a primary key column ---------------------------------------------------------------
 		CREATE OR REPLACE PROCEDURE sys.alter_table_checked(p_table text, p_columns text[], p_statement text)
 			LANGUAGE plpgsql

@@ -32,6 +32,7 @@ sealed class JobManager : IAsyncDisposable
 	readonly SemaphoreSlim _wake = new(0);
 	readonly CancellationTokenSource _stop = new();
 	readonly ConcurrentDictionary<Task, bool> _running = new();
+	readonly ConcurrentDictionary<(string Schema, string Table), SemaphoreSlim> _tableGates = new();
 	TaskCompletionSource _nextPoll = NewSignal();
 	InternalConnection? _control;
 	Task? _loop;
@@ -210,6 +211,8 @@ sealed class JobManager : IAsyncDisposable
 		InternalConnection? status  = null;
 		InternalConnection? worker  = null;
 		InternalConnection? staller = null;
+		SemaphoreSlim? gate = null;
+		var gated = false;
 		var succeeded = false;
 
 		try
@@ -227,6 +230,17 @@ sealed class JobManager : IAsyncDisposable
 				succeeded = await FollowAsync(status, id, state, token).ConfigureAwait(false);
 				return;
 			}
+
+			// One build at a time per table: two concurrent builds of a table deadlock in PostgreSQL (each waits for the
+			// other's snapshot). A queued job stays submitted and its index appears when it starts.
+			gate = _tableGates.GetOrAdd((request.TableSchema, request.TableName), static _ => new SemaphoreSlim(1, 1));
+			if (!await gate.WaitAsync(0, token).ConfigureAwait(false))
+			{
+				state.Visible.TrySetResult();
+				await gate.WaitAsync(token).ConfigureAwait(false);
+			}
+
+			gated = true;
 
 			if (delayed)
 			{
@@ -304,6 +318,8 @@ sealed class JobManager : IAsyncDisposable
 		}
 		finally
 		{
+			if (gated)
+				gate!.Release();
 			state.Visible.TrySetResult();
 			state.Completed.TrySetResult(succeeded);
 
