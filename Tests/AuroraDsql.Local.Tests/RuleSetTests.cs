@@ -253,6 +253,19 @@ public sealed class RuleSetTests
 	}
 
 	[Test]
+	public void Reads_count_as_dml_only_when_switched_on()
+	{
+		DsqlRuleSet.Latest.ReadsCountAsDml.Should().BeFalse();
+		DsqlRuleSet.Latest.CountsAsDml(StatementCategory.Read).Should().BeFalse();
+		DsqlRuleSet.Latest.CountsAsDml(StatementCategory.Dml).Should().BeTrue();
+
+		var strict = DsqlRuleSet.Latest.WithReadsCountAsDml(true);
+		strict.CountsAsDml(StatementCategory.Read).Should().BeTrue();
+		strict.CountsAsDml(StatementCategory.Session).Should().BeFalse();
+		strict.Date.Should().Be(DsqlRuleSet.Latest.Date);
+	}
+
+	[Test]
 	public void Every_rule_is_data_with_dsql_texts()
 	{
 		DsqlRuleCatalog.All.Select(r => r.Id).Should().OnlyHaveUniqueItems();

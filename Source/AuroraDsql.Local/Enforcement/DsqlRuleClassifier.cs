@@ -15,7 +15,7 @@ namespace AuroraDsql.Local.Enforcement;
 /// <item>COMMIT: the age limit, injected failures and OC001 make it fail, rolled back;</item>
 /// <item><c>ALTER TABLE … DROP COLUMN</c> goes through <c>sys.alter_table_checked</c> (no primary key columns).</item>
 /// </list>
-/// Statements without rewrites share a few cached plans: no allocation per statement beyond its tokens.
+/// Statements without rewrites share a few cached plans: per statement only its tokens and their shape are allocated.
 /// </summary>
 sealed class DsqlRuleClassifier : IStatementClassifier
 {

@@ -200,7 +200,7 @@ sealed class ClientSession : IDisposable
 		backendParameters.Add(new("default_transaction_isolation", "repeatable read"));
 
 		// DSQL's limits and catalog rules (read by the backend's triggers), and short lock waits (conflicts are reported as
-		// DSQL's OC000 instead of waiting, see MapConflictError).
+		// DSQL's OC000 instead of waiting, see CopyError).
 		var options = _services.Options;
 		backendParameters.RemoveAll(p => p.Key.Equals("lock_timeout", StringComparison.OrdinalIgnoreCase) || p.Key.StartsWith("aurora_dsql.", StringComparison.OrdinalIgnoreCase));
 		backendParameters.Add(new("lock_timeout", ((long)Math.Ceiling(options.LockTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture)));
