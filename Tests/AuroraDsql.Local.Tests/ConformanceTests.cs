@@ -144,6 +144,9 @@ public sealed class ConformanceTests
 		No("CREATE TABLE conf_x (a int) INHERITS (conf_p)", "INHERITS clause not supported"),
 		No("CREATE TABLE conf_x (a int) TABLESPACE pg_default", "TABLESPACE clause not supported"),
 		No("CREATE TABLE conf_x (a int) WITH (fillfactor = 50)", "WITH clause not supported for CREATE TABLE"),
+		No("CREATE TABLE conf_x PARTITION OF conf_p FOR VALUES IN (1)", "PARTITION OF clause not supported"),
+		No("CREATE TABLE conf_x (a int) USING heap", "USING clause not supported for CREATE TABLE"),
+		No("CREATE TABLE conf_x (a int) ON COMMIT DROP", "ON COMMIT clause not supported"),
 		No("CREATE TABLE conf_x (a int, EXCLUDE USING btree (a WITH =))", "EXCLUDE constraint not supported"),
 		No("CREATE TABLE conf_x (id serial PRIMARY KEY)", "type \"serial\" does not exist", "42704"),
 		No("CREATE TABLE conf_x (id bigserial)", "type \"bigserial\" does not exist", "42704"),
@@ -354,5 +357,16 @@ public sealed class ConformanceTests
 		await client.SendAsync(bind, RawPgClient.Execute(), RawPgClient.Sync());
 		(await client.ReadUntilReadyAsync()).Select(m => m.ToString())
 			.Should().Equal("2", "E(0A000: locking clauses other than FOR UPDATE/FOR KEY SHARE are not supported)", "Z(I)");
+	}
+
+	[Test]
+	public void Every_statement_rule_of_current_dsql_has_a_case()
+	{
+		var covered = Cases.Where(c => c.SqlState != null)
+			.Select(c => global::AuroraDsql.Rules.DsqlRuleSet.Latest.Check(global::AuroraDsql.Sql.StatementSplitter.Split(c.Sql).Single())?.RuleId)
+			.Where(id => id != null)
+			.ToHashSet();
+		var rules = global::AuroraDsql.Rules.DsqlRuleSet.Latest.Rules.Where(r => r.Scope == global::AuroraDsql.Rules.RuleScope.Statement).Select(r => r.Id);
+		rules.Except(covered!).Should().BeEmpty();
 	}
 }
