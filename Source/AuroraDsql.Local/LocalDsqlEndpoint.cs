@@ -2,9 +2,11 @@ using System.Data.Common;
 using System.Globalization;
 using AuroraDsql.Local.Backend;
 using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Enforcement;
 using AuroraDsql.Local.Jobs;
 using AuroraDsql.Local.Proxy;
 using AuroraDsql.Local.Security;
+using AuroraDsql.Rules;
 using AuroraDsql.Signing;
 
 namespace AuroraDsql.Local;
@@ -23,11 +25,13 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	readonly JobManager _jobs;
 	readonly EndpointCertificates _certificates;
 	readonly string? _temporaryCertificateDirectory;
+	readonly EndpointServices _services;
 	int _disposed;
 
 	LocalDsqlEndpoint(LocalDsqlEndpointOptions options, PostgresCluster? cluster, ProxyServer server, JobManager jobs, EndpointCertificates certificates,
-		string? temporaryCertificateDirectory, string backendConnectionString)
+		string? temporaryCertificateDirectory, string backendConnectionString, EndpointServices services)
 	{
+		_services                      = services;
 		_options                       = options;
 		_cluster                       = cluster;
 		_server                        = server;
@@ -100,8 +104,13 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				{
 					BinDirectory  = options.PostgresBinDirectory,
 					DataDirectory = options.DataDirectory,
-					// A backend whose client (the proxy session) went away stops its query instead of running on.
-					Settings      = new Dictionary<string, string>(StringComparer.Ordinal) { ["client_connection_check_interval"] = "1s" },
+					Settings      = new Dictionary<string, string>(StringComparer.Ordinal)
+					{
+						// A backend whose client (the proxy session) went away stops its query instead of running on.
+						["client_connection_check_interval"] = "1s",
+						// Deadlocks are found (and reported as DSQL conflicts) quickly; DSQL never waits at all.
+						["deadlock_timeout"] = "50ms",
+					},
 				}, cancellationToken).ConfigureAwait(false);
 
 				backend = new BackendEndpoint
@@ -131,7 +140,11 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 
 			certificates = EndpointCertificates.Create(certificateDirectory, [options.HostName]);
 
-			jobs = new JobManager(backend, options.JobCompletionDelay, log);
+			var rules    = DsqlRuleSet.AsOf(options.RulesAsOf ?? DsqlRuleSet.Latest.Date);
+			var schema   = new SchemaVersion();
+			var failures = new CommitFailureInjector();
+
+			jobs = new JobManager(backend, options.JobCompletionDelay, log, schema.Bump);
 			await jobs.StartAsync(cancellationToken).ConfigureAwait(false);
 
 			var services = new EndpointServices
@@ -140,9 +153,13 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				Backend       = backend,
 				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew),
 				Certificates  = certificates,
-				Classifiers   = new ClassifierChain([.. options.Classifiers, new DsqlRewriter()]),
-				Jobs          = jobs,
-				Log           = log,
+				Classifiers   = new ClassifierChain([.. options.Classifiers,
+					new DsqlRuleClassifier(rules, options.MaxTransactionAge, options.TimeProvider, failures, schema, log)]),
+				Jobs           = jobs,
+				Log            = log,
+				Rules          = rules,
+				CommitFailures = failures,
+				Schema         = schema,
 				AcceptedHosts = [.. new[] { options.HostName, "localhost", "127.0.0.1" }.Distinct(StringComparer.OrdinalIgnoreCase)],
 			};
 
@@ -150,7 +167,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 			server.Start();
 			log($"listening on 127.0.0.1:{server.Port}");
 
-			return new LocalDsqlEndpoint(options, cluster, server, jobs, certificates, temporaryCertificates, backendConnectionString);
+			return new LocalDsqlEndpoint(options, cluster, server, jobs, certificates, temporaryCertificates, backendConnectionString, services);
 		}
 		catch
 		{
@@ -180,7 +197,54 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 			throw new ArgumentOutOfRangeException(nameof(options), "TokenClockSkew must not be negative.");
 		if (options.JobCompletionDelay < TimeSpan.Zero)
 			throw new ArgumentOutOfRangeException(nameof(options), "JobCompletionDelay must not be negative.");
+		if (options.MaxRowsPerTransaction <= 0)
+			throw new ArgumentOutOfRangeException(nameof(options), "MaxRowsPerTransaction must be positive.");
+		if (options.MaxBytesPerTransaction <= 0)
+			throw new ArgumentOutOfRangeException(nameof(options), "MaxBytesPerTransaction must be positive.");
+		if (options.MaxTransactionAge <= TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), "MaxTransactionAge must be positive.");
+		if (options.LockTimeout <= TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), "LockTimeout must be positive.");
 	}
+
+	/// <summary>The DSQL release date whose SQL rules the endpoint enforces (see <see cref="LocalDsqlEndpointOptions.RulesAsOf"/>).</summary>
+	public DateOnly RulesVersion => _services.Rules.Date;
+
+	/// <summary>
+	/// Makes the next <paramref name="count"/> COMMITs fail exactly like a DSQL conflict: the COMMIT answers the error and
+	/// the transaction ends rolled back. Failures queue up in call order; only explicit COMMITs (BEGIN … COMMIT) of
+	/// sessions matching the filters consume them.
+	/// </summary>
+	/// <param name="count">How many COMMITs fail.</param>
+	/// <param name="code">
+	/// <c>OC000</c> (40001 <c>change conflicts with another transaction (OC000)</c>), <c>OC001</c> (40001
+	/// <c>schema has been updated by another transaction (OC001)</c>) or <c>XX000</c> (<c>server unavailable</c>).
+	/// </param>
+	/// <param name="applicationName">Only sessions with this <c>application_name</c>; <see langword="null"/>: any.</param>
+	/// <param name="role">Only sessions of this role; <see langword="null"/>: any.</param>
+	public void FailNextCommits(int count, string code = "OC000", string? applicationName = null, string? role = null)
+	{
+		ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+		var rule = code switch
+		{
+			"OC000" => "oc000",
+			"OC001" => "oc001",
+			"XX000" => "server-unavailable",
+			_       => throw new ArgumentException("The failure code must be OC000, OC001 or XX000.", nameof(code)),
+		};
+
+		var definition = _services.Rules.Rule(rule);
+		_services.CommitFailures.Add(count, new ExecutionVerdict(definition.SqlState, definition.Message, definition.Hint, FailsCommit: true), applicationName, role);
+	}
+
+	/// <summary>How many injected COMMIT failures are still queued (with exactly these filters; <see langword="null"/>: any).</summary>
+	/// <param name="applicationName">Count only failures queued for this <c>application_name</c>.</param>
+	/// <param name="role">Count only failures queued for this role.</param>
+	/// <returns>The number of COMMITs that will still fail.</returns>
+	public int RemainingCommitFailures(string? applicationName = null, string? role = null) => _services.CommitFailures.Remaining(applicationName, role);
+
+	/// <summary>Drops every queued COMMIT failure.</summary>
+	public void ClearCommitFailures() => _services.CommitFailures.Clear();
 
 	/// <summary>
 	/// An IAM authentication token for <paramref name="role"/>, signed like the AWS SDKs do with the first configured

@@ -53,9 +53,33 @@ public sealed record LocalDsqlEndpointOptions
 	/// </summary>
 	public TimeSpan JobCompletionDelay { get; init; }
 
+	/// <summary>
+	/// The DSQL release whose SQL rules the endpoint enforces (for example <c>2026-08-25</c>: before foreign keys);
+	/// <see langword="null"/> (the default): the newest behaviour. Dates between releases mean the last release before them.
+	/// </summary>
+	public DateOnly? RulesAsOf { get; init; }
+
+	/// <summary>Rows a transaction may modify (inserted, updated, deleted; cascades included), as on DSQL: 3,000.</summary>
+	public int MaxRowsPerTransaction { get; init; } = 3000;
+
+	/// <summary>Bytes of modified rows a transaction may write (checked at COMMIT), as on DSQL: 10 MiB.</summary>
+	public long MaxBytesPerTransaction { get; init; } = 10 * 1024 * 1024;
+
+	/// <summary>How long an explicit transaction may last, as on DSQL: 5 minutes.</summary>
+	public TimeSpan MaxTransactionAge { get; init; } = TimeSpan.FromMinutes(5);
+
+	/// <summary>
+	/// How long a statement waits for a row lock another transaction holds before failing with DSQL's conflict error
+	/// (40001 OC000). DSQL never waits; PostgreSQL has to, so keep this short. Default 100 ms.
+	/// </summary>
+	public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
 	/// <summary>Where the endpoint writes its log lines (connections, refusals, jobs; never secrets). Default: none.</summary>
 	public TextWriter? Log { get; init; }
 
-	/// <summary>Statement classifiers that run before the built-in DSQL rewrites (the rule engine's hook; tests).</summary>
+	/// <summary>The clock transaction ages are measured with (tests).</summary>
+	internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+	/// <summary>Statement classifiers that run before the built-in DSQL rules and rewrites (tests).</summary>
 	internal IReadOnlyList<Classification.IStatementClassifier> Classifiers { get; init; } = [];
 }

@@ -28,8 +28,19 @@ public sealed partial class CommandLineTests
 		var output = await process.StandardOutput.ReadToEndAsync();
 		await process.WaitForExitAsync();
 		foreach (var option in new[] { "--port", "--data-dir", "--host-name", "--region", "--access-key-id", "--secret-access-key", "--session-token",
-			"--max-connection-duration", "--token-clock-skew", "--backend-connection-string", "--pg-bin", "--cert-dir", "--job-completion-delay", "--verbose", "token" })
+			"--max-connection-duration", "--token-clock-skew", "--backend-connection-string", "--pg-bin", "--cert-dir", "--job-completion-delay",
+			"--rules-as-of", "--max-rows-per-transaction", "--max-bytes-per-transaction", "--max-transaction-age", "--lock-timeout", "--verbose", "token" })
 			output.Should().Contain(option);
+	}
+
+	[Test]
+	public async Task A_malformed_rule_set_date_is_refused()
+	{
+		using var process = Start("--rules-as-of", "26-08-2026");
+		var error = await process.StandardError.ReadToEndAsync();
+		await process.WaitForExitAsync();
+		process.ExitCode.Should().Be(2);
+		error.Should().Contain("--rules-as-of");
 	}
 
 	[Test]
@@ -96,7 +107,10 @@ public sealed partial class CommandLineTests
 			{
 				firstCa = await File.ReadAllTextAsync(endpoint.CaCertificatePath);
 				await using var connection = await EndpointFixture.OpenAsync(endpoint: endpoint);
-				await using var command = new NpgsqlCommand("CREATE TABLE kept (a int); INSERT INTO kept VALUES (7)", connection);
+				// one transaction each: DSQL does not mix DDL and DML
+				await using var create = new NpgsqlCommand("CREATE TABLE kept (a int)", connection);
+				await create.ExecuteNonQueryAsync();
+				await using var command = new NpgsqlCommand("INSERT INTO kept VALUES (7)", connection);
 				await command.ExecuteNonQueryAsync();
 			}
 

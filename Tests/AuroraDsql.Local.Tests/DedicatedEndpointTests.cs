@@ -61,8 +61,10 @@ public sealed class DedicatedEndpointTests
 		{
 			await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString()) { Pooling = false }.ConnectionString);
 			await connection.OpenAsync();
-			await using (var create = new NpgsqlCommand("CREATE TABLE t (a int); INSERT INTO t VALUES (1), (2)", connection))
+			await using (var create = new NpgsqlCommand("CREATE TABLE t (a int)", connection))
 				await create.ExecuteNonQueryAsync();
+			await using (var fill = new NpgsqlCommand("INSERT INTO t VALUES (1), (2)", connection))
+				await fill.ExecuteNonQueryAsync();
 
 			string jobId;
 			await using (var submit = new NpgsqlCommand("CREATE INDEX ASYNC t_a ON t (a)", connection))

@@ -26,8 +26,13 @@ public sealed class RewriterTests
 		plan.Sql.Should().StartWith($"SELECT sys.submit_index_build({(unique ? "true" : "false")}, {(ifNotExists ? "true" : "false")}, " +
 			$"{(name is null ? "NULL" : SqlText.QuoteLiteral(name))}, {SqlText.QuoteLiteral(table)}, ");
 		plan.Sql.Should().Contain(SqlText.QuoteLiteral(rest));
-		plan.Sql.Should().EndWith(") AS job_id");
+		plan.Sql.Should().Contain(") AS job_id FROM sys.check_index_key_columns(" + SqlText.QuoteLiteral(table) + ", ARRAY[");
 	}
+
+	[TestCase("CREATE INDEX ASYNC ON t (a)", "ARRAY[E'a']")]
+	[TestCase("CREATE INDEX ASYNC ON s.t (a NULLS FIRST, (lower(b)), pg_catalog.upper(c), (d), ((e + 1))) INCLUDE (f)", "ARRAY[E'a', E'lower', E'upper', E'd', E'expr', E'f']")]
+	public void Unnamed_indexes_carry_the_parts_postgresql_names_them_after(string sql, string parts) =>
+		Classify(sql)!.Sql.Should().Contain(parts + "::text[]) AS job_id");
 
 	[Test]
 	public void Trial_build_indexes_no_row()

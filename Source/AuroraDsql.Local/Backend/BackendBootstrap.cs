@@ -23,6 +23,7 @@ static class BackendBootstrap
 		try
 		{
 			await connection.ExecuteAsync(Script.Replace("{database}", Sql.SqlText.QuoteIdentifier(database), StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+			await connection.ExecuteAsync(RuleObjects.Script(), cancellationToken).ConfigureAwait(false);
 		}
 		finally
 		{
@@ -136,34 +137,85 @@ static class BackendBootstrap
 		END
 		$$;
 
-		CREATE OR REPLACE FUNCTION sys.submit_index_build(p_unique boolean, p_if_not_exists boolean, p_name text, p_table text, p_only boolean, p_rest text, p_trial_rest text)
-			RETURNS text
+		-- The name PostgreSQL gives an unnamed index (ChooseIndexName): table_column[_column…]_idx[N], each part shortened
+		-- to fit 63 bytes. Used when the trial build (which lets PostgreSQL choose) is skipped.
+		CREATE OR REPLACE FUNCTION sys.default_index_name(p_namespace oid, p_table name, p_parts text[])
+			RETURNS name
 			LANGUAGE plpgsql
 			AS $$
 		DECLARE
-			v_table   regclass;
-			v_schema  name;
-			v_relname name;
-			v_before  oid[];
-			v_name    text := p_name;
-			v_exists  boolean := false;
-			v_object  oid;
+			v_addition  text := '';
+			v_part      text;
+			v_label     text;
+			v_pass      int := 0;
+			v_table     text;
+			v_columns   text;
+			v_available int;
+			v_candidate text;
+		BEGIN
+			FOREACH v_part IN ARRAY p_parts LOOP
+				IF v_addition <> '' THEN
+					v_addition := v_addition || '_';
+				END IF;
+				v_addition := v_addition || v_part;
+				EXIT WHEN pg_catalog.octet_length(v_addition) >= 64;
+			END LOOP;
+
+			LOOP
+				v_label := 'idx' || CASE WHEN v_pass = 0 THEN '' ELSE v_pass::text END;
+				v_table := p_table;
+				v_columns := v_addition;
+				v_available := 63 - pg_catalog.length(v_label) - 1 - CASE WHEN v_columns <> '' THEN 1 ELSE 0 END;
+				WHILE pg_catalog.length(v_table) + pg_catalog.length(v_columns) > v_available LOOP
+					IF pg_catalog.length(v_table) > pg_catalog.length(v_columns) THEN
+						v_table := pg_catalog.left(v_table, -1);
+					ELSE
+						v_columns := pg_catalog.left(v_columns, -1);
+					END IF;
+				END LOOP;
+
+				v_candidate := v_table || CASE WHEN v_columns <> '' THEN '_' || v_columns ELSE '' END || '_' || v_label;
+				EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_class WHERE relname = v_candidate AND relnamespace = p_namespace);
+				v_pass := v_pass + 1;
+			END LOOP;
+
+			RETURN v_candidate;
+		END
+		$$;
+
+		-- Sessions of clients run with a short lock_timeout; the trial build gets less than the deadlock check's delay, so it
+		-- never waits in a deadlock (see below).
+		CREATE OR REPLACE FUNCTION sys.submit_index_build(p_unique boolean, p_if_not_exists boolean, p_name text, p_table text, p_only boolean,
+			p_rest text, p_trial_rest text, p_name_parts text[])
+			RETURNS text
+			LANGUAGE plpgsql
+			SET lock_timeout = '30ms'
+			AS $$
+		DECLARE
+			v_table     regclass;
+			v_schema    name;
+			v_relname   name;
+			v_namespace oid;
+			v_before    oid[];
+			v_name      text := p_name;
+			v_exists    boolean := false;
+			v_object    oid;
+			v_trial     boolean := true;
 		BEGIN
 			v_table := p_table::regclass;
-			SELECT n.nspname, c.relname INTO v_schema, v_relname
+			SELECT n.nspname, c.relname, c.relnamespace INTO v_schema, v_relname, v_namespace
 				FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 				WHERE c.oid = v_table;
 
 			IF p_name IS NOT NULL THEN
-				SELECT c.oid INTO v_object FROM pg_catalog.pg_class c
-					WHERE c.relname = p_name AND c.relnamespace = (SELECT relnamespace FROM pg_catalog.pg_class WHERE oid = v_table);
+				SELECT c.oid INTO v_object FROM pg_catalog.pg_class c WHERE c.relname = p_name AND c.relnamespace = v_namespace;
 				v_exists := FOUND;
 			END IF;
 
 			SELECT coalesce(pg_catalog.array_agg(indexrelid), '{}') INTO v_before FROM pg_catalog.pg_index WHERE indrelid = v_table;
 
 			-- A trial build that indexes no row reports every error of the statement now (table, columns, expressions,
-			-- name, privileges); it is rolled back, the real build runs in the background.
+			-- name, privileges, DSQL's catalog rules); it is rolled back, the real build runs in the background.
 			BEGIN
 				EXECUTE pg_catalog.format('CREATE %sINDEX %s%s ON %s%s %s',
 					CASE WHEN p_unique THEN 'UNIQUE ' ELSE '' END,
@@ -176,11 +228,26 @@ static class BackendBootstrap
 						WHERE i.indrelid = v_table AND NOT (i.indexrelid = ANY (v_before));
 				END IF;
 				RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'aurora-dsql-local trial build';
-			EXCEPTION WHEN raise_exception THEN
-				IF SQLERRM <> 'aurora-dsql-local trial build' THEN
-					RAISE;
-				END IF;
+			EXCEPTION
+				WHEN raise_exception THEN
+					IF SQLERRM <> 'aurora-dsql-local trial build' THEN
+						RAISE;
+					END IF;
+				WHEN lock_not_available THEN
+					-- Another build of this table is running (or a writer holds it): the trial would wait for its lock while
+					-- a concurrent build waits for this transaction's snapshot, a deadlock. Skip the trial: errors of the
+					-- statement then fail the job instead of the statement.
+					v_trial := false;
 			END;
+
+			IF NOT v_trial THEN
+				IF v_exists AND NOT p_if_not_exists THEN
+					RAISE EXCEPTION USING ERRCODE = '42P07', MESSAGE = pg_catalog.format('relation "%s" already exists', p_name);
+				END IF;
+				IF v_name IS NULL THEN
+					v_name := sys.default_index_name(v_namespace, v_relname, p_name_parts);
+				END IF;
+			END IF;
 
 			RETURN sys.record_job('INDEX_BUILD', 1259, CASE WHEN v_exists THEN v_object END,
 				pg_catalog.format('CREATE %sINDEX CONCURRENTLY %I ON %s%I.%I %s',

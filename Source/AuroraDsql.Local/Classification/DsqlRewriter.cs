@@ -1,4 +1,5 @@
 using System.Text;
+using AuroraDsql.Rules;
 using AuroraDsql.Sql;
 
 namespace AuroraDsql.Local.Classification;
@@ -49,7 +50,7 @@ sealed class DsqlRewriter : IStatementClassifier
 
 	/// <summary>
 	/// <c>CREATE [UNIQUE] INDEX ASYNC [[IF NOT EXISTS] name] ON [ONLY] table rest…</c> →
-	/// <c>SELECT sys.submit_index_build(unique, if_not_exists, name, table, only, rest, trial_rest) AS job_id</c>.
+	/// <c>SELECT sys.submit_index_build(unique, if_not_exists, name, table, only, rest, trial_rest, name_parts) AS job_id</c>.
 	/// </summary>
 	static StatementPlan? CreateIndexAsync(SqlStatement s)
 	{
@@ -112,9 +113,46 @@ sealed class DsqlRewriter : IStatementClassifier
 		sql.Append(SqlText.QuoteLiteral(table)).Append(", ");
 		sql.Append(only ? "true" : "false").Append(", ");
 		sql.Append(SqlText.QuoteLiteral(rest)).Append(", ");
-		sql.Append(SqlText.QuoteLiteral(trialRest)).Append(") AS job_id");
+		sql.Append(SqlText.QuoteLiteral(trialRest)).Append(", ");
+
+		var shape = new StatementShape(s);
+		var index = IndexSyntax.Parse(shape);
+		sql.Append("ARRAY[").AppendJoin(", ", IndexNameParts(shape, index).Select(SqlText.QuoteLiteral)).Append("]::text[]) AS job_id");
+
+		// json has no btree operator class: check the plain column keys' types first, so the client gets DSQL's error.
+		if (index != null)
+		{
+			var columns = index.Keys.Where(key => !IndexSyntax.IsExpression(shape, key.Start, key.End) && shape.Name(key.Start) is not null)
+				.Select(key => SqlText.QuoteLiteral(shape.Name(key.Start)!)).ToList();
+			if (columns.Count > 0)
+				sql.Append(" FROM sys.check_index_key_columns(").Append(SqlText.QuoteLiteral(table)).Append(", ARRAY[").AppendJoin(", ", columns).Append("]::text[])");
+		}
 
 		return new StatementPlan { Sql = sql.ToString(), CommandTag = "CREATE INDEX", SubmitsJob = true };
+	}
+
+	/// <summary>
+	/// The parts PostgreSQL names an unnamed index after (<c>ChooseIndexColumnNames</c>): each key and INCLUDE column's
+	/// name, a function call's name, or <c>expr</c>.
+	/// </summary>
+	static IEnumerable<string> IndexNameParts(StatementShape s, IndexSyntax? index)
+	{
+		if (index is null)
+			yield break;
+
+		foreach (var (start, end) in index.Keys.Concat(index.Include))
+		{
+			var k = s.Sym(start, "(") ? start + 1 : start;
+			var nameEnd = s.SkipQualifiedName(k);
+			if (nameEnd == k)
+				yield return "expr";
+			else if (s.Sym(nameEnd, "("))
+				yield return s.Name(nameEnd - 1)!; // a function call: its (unqualified) name
+			else if (k == start || (nameEnd == k + 1 && s.Sym(nameEnd, ")")))
+				yield return s.Name(nameEnd - 1)!; // a column, maybe parenthesized
+			else
+				yield return "expr";
+		}
 	}
 
 	/// <summary><c>ALTER TABLE ASYNC [ONLY] table VALIDATE CONSTRAINT name</c>.</summary>

@@ -20,6 +20,13 @@ sealed class SessionInfo
 
 	internal Dictionary<string, string> ParameterValues { get; } = new(StringComparer.Ordinal);
 
+	/// <summary>The last reported value of one run-time parameter (thread-safe), or <see langword="null"/>.</summary>
+	public string? Parameter(string name)
+	{
+		lock (ParameterValues)
+			return ParameterValues.GetValueOrDefault(name);
+	}
+
 	/// <summary>The session's <c>standard_conforming_strings</c> (lexing depends on it).</summary>
 	public bool StandardConformingStrings =>
 		!ParameterValues.TryGetValue("standard_conforming_strings", out var value) || !value.Equals("off", StringComparison.OrdinalIgnoreCase);

@@ -24,6 +24,15 @@ sealed class TransactionScope
 	/// <summary>True once the backend reported the transaction as failed (ReadyForQuery 'E').</summary>
 	public bool IsFailed { get; internal set; }
 
+	/// <summary>DDL statements executed in the transaction so far (DSQL allows one).</summary>
+	public int DdlCount { get; set; }
+
+	/// <summary>Statements executed so far that count as DML for DSQL's DDL/DML rule (writes, locking reads).</summary>
+	public int DmlCount { get; set; }
+
+	/// <summary>The endpoint's schema version when the transaction's first statement was seen (for OC001).</summary>
+	public long? SchemaVersion { get; set; }
+
 	/// <summary>Classifier data for this transaction (created on first use).</summary>
 	public Dictionary<string, object?> Items => _items ??= new(StringComparer.Ordinal);
 

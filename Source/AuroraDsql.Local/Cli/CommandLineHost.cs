@@ -24,11 +24,17 @@ static class CommandLineHost
 		var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of the PostgreSQL server programs (initdb, postgres); default: searched.", HelpName = "DIR" };
 		var certDir = new Option<string?>("--cert-dir") { Description = "Where the CA certificate (ca.pem) and key are written; an existing CA there is reused (default: a temporary directory).", HelpName = "DIR" };
 		var jobDelay = new Option<double>("--job-completion-delay") { Description = "Hold async jobs this many seconds before they complete (submitted, then processing).", DefaultValueFactory = _ => 0, HelpName = "SECONDS" };
+		var rulesAsOf = new Option<string?>("--rules-as-of") { Description = "Enforce DSQL's SQL rules as of this release date (YYYY-MM-DD), e.g. 2026-08-25 for before foreign keys (default: the newest).", HelpName = "DATE" };
+		var maxRows = new Option<int>("--max-rows-per-transaction") { Description = "Rows a transaction may modify.", DefaultValueFactory = _ => 3000, HelpName = "N" };
+		var maxBytes = new Option<long>("--max-bytes-per-transaction") { Description = "Bytes of modified data a transaction may write.", DefaultValueFactory = _ => 10 * 1024 * 1024, HelpName = "N" };
+		var maxAge = new Option<double>("--max-transaction-age") { Description = "Seconds a transaction may last.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
+		var lockTimeout = new Option<double>("--lock-timeout") { Description = "Milliseconds a statement waits for another transaction's row lock before failing with 40001 (OC000).", DefaultValueFactory = _ => 100, HelpName = "MS" };
 		var verbose = new Option<bool>("--verbose", "-v") { Description = "Log connections, refusals and jobs to standard error." };
 
 		var root = new RootCommand("A local Amazon Aurora DSQL endpoint: a PostgreSQL wire-protocol proxy with TLS, IAM token authentication and async index jobs.")
 		{
-			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay, verbose,
+			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay,
+			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, verbose,
 		};
 
 		root.SetAction(async (parse, cancellationToken) =>
@@ -36,6 +42,18 @@ static class CommandLineHost
 			var credential = Credential(parse.GetValue(accessKeyId), parse.GetValue(secretAccessKey), parse.GetValue(sessionToken));
 			if (credential is null)
 				return 2;
+
+			DateOnly? asOf = null;
+			if (parse.GetValue(rulesAsOf) is { } asOfText)
+			{
+				if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+				{
+					await Console.Error.WriteLineAsync("--rules-as-of takes a date: YYYY-MM-DD.").ConfigureAwait(false);
+					return 2;
+				}
+
+				asOf = date;
+			}
 
 			var options = new LocalDsqlEndpointOptions
 			{
@@ -50,6 +68,11 @@ static class CommandLineHost
 				PostgresBinDirectory    = parse.GetValue(pgBin),
 				CertificateDirectory    = parse.GetValue(certDir),
 				JobCompletionDelay      = TimeSpan.FromSeconds(parse.GetValue(jobDelay)),
+				RulesAsOf               = asOf,
+				MaxRowsPerTransaction   = parse.GetValue(maxRows),
+				MaxBytesPerTransaction  = parse.GetValue(maxBytes),
+				MaxTransactionAge       = TimeSpan.FromSeconds(parse.GetValue(maxAge)),
+				LockTimeout             = TimeSpan.FromMilliseconds(parse.GetValue(lockTimeout)),
 				Log                     = parse.GetValue(verbose) ? Console.Error : null,
 			};
 
@@ -133,6 +156,7 @@ static class CommandLineHost
 		Console.WriteLine($"  Password: an IAM token for host {endpoint.HostName}, region {endpoint.Region}, signed with access key id {credential.AccessKeyId}" +
 			(isDefault ? $" (secret key {LocalDsqlCredential.DefaultSecretAccessKey}, the documented local test key)." : "."));
 		Console.WriteLine($"  Example: PGPASSWORD=\"$(dotnet run --project Source/AuroraDsql.Local -- token)\" psql \"host={endpoint.HostName} port={port} dbname=postgres user=admin sslmode=verify-full sslrootcert={endpoint.CaCertificatePath}\"");
+		Console.WriteLine($"  DSQL rules as of {endpoint.RulesVersion:yyyy-MM-dd} (--rules-as-of to change).");
 		Console.WriteLine("  Press Ctrl+C to stop.");
 	}
 }

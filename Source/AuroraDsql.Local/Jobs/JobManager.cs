@@ -27,16 +27,19 @@ sealed class JobManager : IAsyncDisposable
 	readonly BackendEndpoint _backend;
 	readonly TimeSpan _completionDelay;
 	readonly Action<string> _log;
+	readonly Action _schemaChanged;
 	readonly ConcurrentDictionary<string, JobState> _jobs = new(StringComparer.Ordinal);
 	readonly SemaphoreSlim _wake = new(0);
 	readonly CancellationTokenSource _stop = new();
 	readonly ConcurrentDictionary<Task, bool> _running = new();
+	readonly ConcurrentDictionary<(string Schema, string Table), SemaphoreSlim> _tableGates = new();
 	TaskCompletionSource _nextPoll = NewSignal();
 	InternalConnection? _control;
 	Task? _loop;
 
-	public JobManager(BackendEndpoint backend, TimeSpan completionDelay, Action<string> log)
+	public JobManager(BackendEndpoint backend, TimeSpan completionDelay, Action<string> log, Action? schemaChanged = null)
 	{
+		_schemaChanged   = schemaChanged ?? (static () => { });
 		_backend         = backend;
 		_completionDelay = completionDelay;
 		_log             = log;
@@ -208,6 +211,8 @@ sealed class JobManager : IAsyncDisposable
 		InternalConnection? status  = null;
 		InternalConnection? worker  = null;
 		InternalConnection? staller = null;
+		SemaphoreSlim? gate = null;
+		var gated = false;
 		var succeeded = false;
 
 		try
@@ -225,6 +230,17 @@ sealed class JobManager : IAsyncDisposable
 				succeeded = await FollowAsync(status, id, state, token).ConfigureAwait(false);
 				return;
 			}
+
+			// One build at a time per table: two concurrent builds of a table deadlock in PostgreSQL (each waits for the
+			// other's snapshot). A queued job stays submitted and its index appears when it starts.
+			gate = _tableGates.GetOrAdd((request.TableSchema, request.TableName), static _ => new SemaphoreSlim(1, 1));
+			if (!await gate.WaitAsync(0, token).ConfigureAwait(false))
+			{
+				state.Visible.TrySetResult();
+				await gate.WaitAsync(token).ConfigureAwait(false);
+			}
+
+			gated = true;
 
 			if (delayed)
 			{
@@ -278,6 +294,7 @@ sealed class JobManager : IAsyncDisposable
 			}
 
 			await SetStatusAsync(status, id, succeeded ? "completed" : "failed", details, token).ConfigureAwait(false);
+			_schemaChanged(); // on DSQL a finished build changes the schema under running transactions (OC001)
 			_log($"job {request.JobId} ({request.JobType} {request.ObjectSchema}.{request.ObjectName}): {(succeeded ? "completed" : "failed: " + details)}");
 		}
 		catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -301,6 +318,8 @@ sealed class JobManager : IAsyncDisposable
 		}
 		finally
 		{
+			if (gated)
+				gate!.Release();
 			state.Visible.TrySetResult();
 			state.Completed.TrySetResult(succeeded);
 

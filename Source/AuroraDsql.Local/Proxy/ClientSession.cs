@@ -27,7 +27,7 @@ sealed class ClientSession : IDisposable
 	readonly PgMessageBuilder _frontBuilder = new();
 	readonly PgMessageBuilder _backBuilder = new();
 	readonly ResponseTracker _tracker = new();
-	readonly SessionTransactionTracker _transactions = new();
+	readonly SessionTransactionTracker _transactions;
 	readonly Dictionary<string, PreparedStatementInfo> _statements = new(StringComparer.Ordinal);
 	readonly Dictionary<string, PreparedStatementInfo> _portals = new(StringComparer.Ordinal);
 	readonly List<string> _submittedJobs = [];
@@ -43,10 +43,12 @@ sealed class ClientSession : IDisposable
 	int _backendProcessId;
 	int _backendSecretKey;
 	bool _atBoundary = true;
+	bool _discardUntilSync;
 	CancellationTokenSource? _waitCancel;
 	byte[]? _deferredParse;
 
 	// backend-loop state
+	bool _ddlPending; // a DDL statement completed in the current transaction: its commit bumps the schema version
 	Expectation _current;
 	bool _hasCurrent;
 	int _statementIndex;
@@ -67,6 +69,7 @@ sealed class ClientSession : IDisposable
 		_sniHost      = sniHost;
 		ProcessId     = processId;
 		SecretKey     = secretKey;
+		_transactions = new SessionTransactionTracker(services.Options.TimeProvider);
 	}
 
 	/// <summary>The process id the client sees (the proxy's own, not the backend's).</summary>
@@ -195,6 +198,13 @@ sealed class ClientSession : IDisposable
 			backendParameters.Add(new("TimeZone", "UTC"));
 		backendParameters.RemoveAll(p => p.Key.Equals("default_transaction_isolation", StringComparison.OrdinalIgnoreCase));
 		backendParameters.Add(new("default_transaction_isolation", "repeatable read"));
+
+		// DSQL's limits and catalog rules (read by the backend's triggers), and short lock waits (conflicts are reported as
+		// DSQL's OC000 instead of waiting, see CopyError).
+		var options = _services.Options;
+		backendParameters.RemoveAll(p => p.Key.Equals("lock_timeout", StringComparison.OrdinalIgnoreCase) || p.Key.StartsWith("aurora_dsql.", StringComparison.OrdinalIgnoreCase));
+		backendParameters.Add(new("lock_timeout", ((long)Math.Ceiling(options.LockTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture)));
+		backendParameters.AddRange(Backend.RuleObjects.SessionSettings(_services.Rules, options.MaxRowsPerTransaction, options.MaxBytesPerTransaction));
 		var endpoint = _services.Backend;
 
 		try
@@ -256,6 +266,10 @@ sealed class ClientSession : IDisposable
 
 					startupMessages.BackendKeyData(ProcessId, SecretKey);
 					startupMessages.ReadyForQuery((byte)'I');
+
+					// From here on a termination is reported by the relay (FATAL 57P01…), also if it is requested before the
+					// relay threads run: the client may already hold this ReadyForQuery.
+					_relaying = true;
 					WriteClient(startupMessages.WrittenSpan);
 					_services.Log($"session {ProcessId}: role \"{user}\" connected");
 					return true;
@@ -532,6 +546,14 @@ sealed class ClientSession : IDisposable
 
 	ValueTask HandleFrontendMessageAsync(byte type, ReadOnlySequence<byte> message)
 	{
+		if (_discardUntilSync)
+		{
+			// A COMMIT failed (as the client will see): like the server after an error, ignore everything up to Sync.
+			if (type != 'S')
+				return ValueTask.CompletedTask;
+			_discardUntilSync = false;
+		}
+
 		if (_deferredParse != null && type != 'B')
 			ReleaseDeferredParse();
 
@@ -596,6 +618,7 @@ sealed class ClientSession : IDisposable
 		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
 		StatementPlan?[]? plans = null;
 		List<(int Index, string JobId)>? waits = null;
+		var forwarded = statements.Count; // statements after a refusal never run: they are not sent
 
 		for (var k = 0; k < statements.Count; k++)
 		{
@@ -603,17 +626,29 @@ sealed class ClientSession : IDisposable
 			var inBlock   = _transactions.InBlock;
 			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
 			var plan      = _services.Classifiers.Classify(context);
-			plan?.OnExecute?.Invoke(context.Transaction);
-			_transactions.OnStatement(TransactionControlDetector.Detect(statement));
 
-			if (plan is null)
-				continue;
+			if (plan?.CheckExecute?.Invoke(context.Transaction, _info) is { } verdict)
+				plan = verdict.FailsCommit ? StatementPlan.FailCommit(verdict) : StatementPlan.Refuse(statement, verdict.SqlState, verdict.Message, hint: verdict.Hint);
 
-			plans ??= new StatementPlan?[statements.Count];
-			plans[k] = plan;
+			var ends = plan is { IsRefusal: true } or { CompletionError: not null };
+			if (plan is not { IsRefusal: true })
+				plan?.OnExecute?.Invoke(context.Transaction);
+			_transactions.OnStatement(plan is { IsRefusal: true } ? TransactionControl.None : TransactionControlDetector.Detect(statement));
 
-			if (plan.WaitForJob?.LiteralId is { } jobId && !inBlock)
-				(waits ??= []).Add((k, jobId));
+			if (plan != null)
+			{
+				plans ??= new StatementPlan?[statements.Count];
+				plans[k] = plan;
+
+				if (plan.WaitForJob?.LiteralId is { } jobId && !inBlock)
+					(waits ??= []).Add((k, jobId));
+			}
+
+			if (ends)
+			{
+				forwarded = k + 1;
+				break;
+			}
 		}
 
 		if (plans != null && _atBoundary)
@@ -630,21 +665,22 @@ sealed class ClientSession : IDisposable
 
 		var expectation = new Expectation(ExpectationKind.Query) { Plans = plans };
 
-		if (plans is null || Array.TrueForAll(plans, p => p?.Sql is null))
+		if (forwarded == statements.Count && (plans is null || Array.TrueForAll(plans, p => p?.Sql is null)))
 			Forward(message, expectation, boundary: true);
 		else
 		{
 			var rewritten = new StringBuilder(sql.Length + 64);
 			var copied = 0;
-			for (var k = 0; k < statements.Count; k++)
+			for (var k = 0; k < forwarded; k++)
 			{
-				if (plans[k]?.Sql is not { } replacement)
+				if (plans![k]?.Sql is not { } replacement)
 					continue;
 				rewritten.Append(sql, copied, statements[k].Start - copied).Append(replacement);
 				copied = statements[k].End;
 			}
 
-			rewritten.Append(sql, copied, sql.Length - copied);
+			var end = forwarded == statements.Count ? sql.Length : statements[forwarded - 1].End;
+			rewritten.Append(sql, copied, end - copied);
 
 			_frontBuilder.Clear();
 			_frontBuilder.Query(rewritten.ToString());
@@ -723,6 +759,8 @@ sealed class ClientSession : IDisposable
 	async ValueTask HandleBindAsync(ReadOnlySequence<byte> message)
 	{
 		string? waitFor = null;
+		ExecutionVerdict? verdict = null;
+		var portalName = "";
 
 		if (_statements.Count > 0 || _portals.Count > 0)
 		{
@@ -730,6 +768,7 @@ sealed class ClientSession : IDisposable
 			var offset = 0;
 			var portal = PgMessageReader.ReadCString(body, ref offset);
 			var name   = PgMessageReader.ReadCString(body, ref offset);
+			portalName = portal;
 
 			if (_statements.TryGetValue(name, out var info))
 			{
@@ -740,6 +779,11 @@ sealed class ClientSession : IDisposable
 
 				_portals[portal] = info;
 				waitFor = info.BoundJobId;
+
+				// Per-transaction rules, at every execution (prepared statements run again without a new Parse). A statement
+				// refused at Parse is bound without the client's values: parameters of undeclared types sent in binary
+				// would not decode as the refusal's text parameters.
+				verdict = info.Plan?.Refusal ?? info.Plan?.CheckExecute?.Invoke(_transactions.Current, _info!);
 			}
 			else
 				_portals.Remove(portal);
@@ -747,7 +791,7 @@ sealed class ClientSession : IDisposable
 
 		// The backend takes the transaction snapshot at Bind when there are parameters: wait for the job before it,
 		// so that the procedure sees the job's final state.
-		if (waitFor != null && !_transactions.InBlock && !await WaitForJobAsync(waitFor).ConfigureAwait(false) && _deferredParse != null)
+		if (verdict is null && waitFor != null && !_transactions.InBlock && !await WaitForJobAsync(waitFor).ConfigureAwait(false) && _deferredParse != null)
 		{
 			// Cancelled while waiting: the held-back statement becomes the cancellation error (same name and parameters).
 			var parse  = _deferredParse;
@@ -761,7 +805,61 @@ sealed class ClientSession : IDisposable
 		if (_deferredParse != null)
 			ReleaseDeferredParse();
 
-		Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
+		if (verdict != null)
+			BindHidden(portalName, verdict);
+		else
+			Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
+	}
+
+	const string HiddenRefusal = "aurora_dsql_refusal";
+	const string HiddenRollback = "aurora_dsql_rollback";
+	static readonly StatementPlan RefusedPortal = new() { IsRefusal = true };
+
+	/// <summary>
+	/// Binds <paramref name="portal"/> to a statement of the proxy's own instead of the client's: a refusal
+	/// (<c>CALL sys.raise_error</c>, so the backend's transaction reacts to the error) or, for a failing COMMIT, ROLLBACK
+	/// (its CommandComplete becomes the error). The hidden statement is closed and prepared again each time, its
+	/// CloseComplete and ParseComplete swallowed; the client sees BindComplete, then the error at its Execute.
+	/// </summary>
+	void BindHidden(string portal, ExecutionVerdict verdict)
+	{
+		var name = verdict.FailsCommit ? HiddenRollback : HiddenRefusal;
+
+		_frontBuilder.Clear();
+		_frontBuilder.Begin((byte)'C').Byte((byte)'S').CString(name).End();
+		_frontBuilder.Begin((byte)'P').CString(name);
+		if (verdict.FailsCommit)
+			_frontBuilder.CString("ROLLBACK").Int16(0);
+		else
+			_frontBuilder.CString("CALL sys.raise_error($1, $2, $3, $4)").Int16(4).Int32(25).Int32(25).Int32(25).Int32(25);
+		_frontBuilder.End();
+
+		_frontBuilder.Begin((byte)'B').CString(portal).CString(name).Int16(0);
+		if (verdict.FailsCommit)
+			_frontBuilder.Int16(0);
+		else
+		{
+			_frontBuilder.Int16(4);
+			foreach (var value in new[] { verdict.SqlState, verdict.Message, verdict.Detail, verdict.Hint })
+			{
+				if (value is null)
+					_frontBuilder.Int32(-1);
+				else
+					_frontBuilder.Int32(Encoding.UTF8.GetByteCount(value)).Bytes(Encoding.UTF8.GetBytes(value));
+			}
+		}
+
+		_frontBuilder.Int16(0).End();
+
+		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
+		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
+		_tracker.Enqueue(new Expectation(ExpectationKind.Bind));
+		_backendOut.Write(_frontBuilder.WrittenSpan);
+		_atBoundary = false;
+
+		_portals[portal] = verdict.FailsCommit
+			? new PreparedStatementInfo(StatementPlan.FailCommit(verdict), TransactionControl.Commit)
+			: new PreparedStatementInfo(RefusedPortal, TransactionControl.None);
 	}
 
 	/// <summary>The value of parameter <paramref name="number"/> (1-based) of a Bind body, read as UTF-8 text.</summary>
@@ -814,6 +912,9 @@ sealed class ClientSession : IDisposable
 		info?.Plan?.OnExecute?.Invoke(_transactions.Current);
 		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
 		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
+
+		if (info?.Plan?.CompletionError != null)
+			_discardUntilSync = true;
 	}
 
 	/// <summary>Sends the plans' injected queries ahead of the client's message (only at a Query/Sync boundary).</summary>
@@ -982,6 +1083,9 @@ sealed class ClientSession : IDisposable
 			case ExpectationKind.Query:
 				switch ((char)type)
 				{
+					case 'E':
+						CopyError(message, CurrentQueryPlan());
+						return false;
 					case 'D':
 						CaptureJobId(CurrentQueryPlan(), message);
 						break;
@@ -1027,7 +1131,8 @@ sealed class ClientSession : IDisposable
 					case 'E':
 						_hasCurrent = false;
 						_tracker.SkipToSync();
-						break;
+						CopyError(message, _current.Plan);
+						return false;
 				}
 
 				Copy(_clientOut, message);
@@ -1042,7 +1147,8 @@ sealed class ClientSession : IDisposable
 					case 'E':
 						_hasCurrent = false;
 						_tracker.SkipToSync();
-						break;
+						CopyError(message, null);
+						return false;
 				}
 
 				Copy(_clientOut, message);
@@ -1055,11 +1161,24 @@ sealed class ClientSession : IDisposable
 					return OnReadyForQuery(message);
 				}
 
-				Copy(_clientOut, message);
+				if (type == 'E')
+					CopyError(message, null);
+				else
+					Copy(_clientOut, message);
 				return false;
 
 			case ExpectationKind.Injected:
 				HandleInjectedResponse(type, message);
+				return false;
+
+			case ExpectationKind.Swallowed:
+				_hasCurrent = false;
+				if (type == 'E')
+				{
+					_tracker.SkipToSync();
+					CopyError(message, null);
+				}
+
 				return false;
 
 			default:
@@ -1079,6 +1198,15 @@ sealed class ClientSession : IDisposable
 	{
 		var status = message.Slice(5, 1).FirstSpan[0];
 		_transactions.OnReadyForQuery(status, _tracker.IsEmpty);
+
+		// A transaction with DDL committed: transactions that began before it fail at COMMIT with OC001. (Bumped before
+		// the client hears of the commit, so its own next transaction starts at the new version.)
+		if (status != 'T')
+		{
+			if (status == 'I' && _ddlPending)
+				_services.Schema.Bump();
+			_ddlPending = false;
+		}
 
 		if (status == 'I')
 		{
@@ -1123,6 +1251,21 @@ sealed class ClientSession : IDisposable
 
 	void ForwardCommandComplete(StatementPlan plan, in ReadOnlySequence<byte> message)
 	{
+		if (plan.CompletionError is { } error)
+		{
+			// A COMMIT turned into ROLLBACK: the client gets the COMMIT's failure.
+			_ddlPending = false;
+			_backBuilder.Clear();
+			_backBuilder.Error("ERROR", error.SqlState, error.Message, hint: error.Hint);
+			_clientOut.Write(_backBuilder.WrittenSpan);
+			return;
+		}
+
+		if (plan.IsDdl)
+			_ddlPending = true;
+		else if (_ddlPending && IsTag(message, "ROLLBACK"))
+			_ddlPending = false;
+
 		if (plan.OnCommandComplete != null)
 		{
 			var body = message.Slice(5).ToArray();
@@ -1137,6 +1280,62 @@ sealed class ClientSession : IDisposable
 
 		_backBuilder.Clear();
 		_backBuilder.CommandComplete(plan.CommandTag);
+		_clientOut.Write(_backBuilder.WrittenSpan);
+	}
+
+	static bool IsTag(in ReadOnlySequence<byte> message, string tag)
+	{
+		if (message.Length != 5 + tag.Length + 1)
+			return false;
+		var body = message.Slice(5, tag.Length).ToArray();
+		for (var k = 0; k < tag.Length; k++)
+		{
+			if (body[k] != tag[k])
+				return false;
+		}
+
+		return true;
+	}
+
+	/// <summary>
+	/// Forwards an ErrorResponse. PostgreSQL's answers to concurrent writers (a serialization failure after waiting for a
+	/// row lock, a deadlock, a lock wait that timed out) become DSQL's conflict error: 40001 OC000 (OC001 when a DDL
+	/// statement waited for a table lock). The transaction also no longer commits any DDL.
+	/// </summary>
+	void CopyError(in ReadOnlySequence<byte> message, StatementPlan? plan)
+	{
+		_ddlPending = false;
+
+		var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
+		var code = fields.GetValueOrDefault('C');
+		var conflict = code is "40P01" or "55P03"
+			|| (code == "40001" && fields.GetValueOrDefault('M', "").StartsWith("could not serialize access", StringComparison.Ordinal));
+		if (!conflict)
+		{
+			if (fields.TryGetValue('W', out var where) && where.Contains(" sys.", StringComparison.Ordinal))
+			{
+				// Raised inside the endpoint's own routines (refusals, limits, checks, wrapped statements): DSQL has no such
+				// context, and its source location would point into the endpoint, so the client gets the error without them.
+				_backBuilder.Clear();
+				_backBuilder.Begin((byte)'E');
+				foreach (var (field, value) in fields)
+				{
+					if (field is not ('W' or 'F' or 'L' or 'R' or 'q' or 'p'))
+						_backBuilder.Byte((byte)field).CString(value);
+				}
+
+				_backBuilder.Byte(0).End();
+				_clientOut.Write(_backBuilder.WrittenSpan);
+			}
+			else
+				Copy(_clientOut, message);
+			return;
+		}
+
+		var rule = _services.Rules.Rule(code == "55P03" && plan?.IsDdl == true ? "oc001" : "oc000");
+		_services.Log($"session {ProcessId}: {code} {fields.GetValueOrDefault('M')} reported as {rule.SqlState} {rule.Message}");
+		_backBuilder.Clear();
+		_backBuilder.Error(fields.GetValueOrDefault('S', "ERROR"), rule.SqlState, rule.Message);
 		_clientOut.Write(_backBuilder.WrittenSpan);
 	}
 

@@ -1,4 +1,5 @@
 using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Enforcement;
 using AuroraDsql.Local.Jobs;
 using AuroraDsql.Local.Security;
 
@@ -20,6 +21,15 @@ sealed class EndpointServices
 	public required JobManager Jobs { get; init; }
 
 	public required Action<string> Log { get; init; }
+
+	/// <summary>The DSQL rules enforced.</summary>
+	public required AuroraDsql.Rules.DsqlRuleSet Rules { get; init; }
+
+	/// <summary>Injected COMMIT failures.</summary>
+	public required CommitFailureInjector CommitFailures { get; init; }
+
+	/// <summary>Committed schema changes, for OC001.</summary>
+	public required SchemaVersion Schema { get; init; }
 
 	/// <summary>Host names a token may be signed for (plus the SNI name of the connection).</summary>
 	public required IReadOnlyList<string> AcceptedHosts { get; init; }

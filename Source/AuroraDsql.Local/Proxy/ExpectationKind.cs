@@ -29,4 +29,7 @@ enum ExpectationKind : byte
 
 	/// <summary>A simple query the proxy sent itself: every response up to its ReadyForQuery is swallowed.</summary>
 	Injected,
+
+	/// <summary>ParseComplete/CloseComplete of a hidden statement the proxy prepared itself: swallowed (an error goes to the client).</summary>
+	Swallowed,
 }

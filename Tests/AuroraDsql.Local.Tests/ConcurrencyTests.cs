@@ -1,0 +1,416 @@
+using System.Data;
+using Npgsql;
+
+namespace AuroraDsql.Local.Tests;
+
+/// <summary>
+/// Optimistic concurrency as the endpoint emulates it, with real Npgsql connections: conflicting writers get 40001
+/// <c>change conflicts with another transaction (OC000)</c> instead of waiting, no update is lost, transactions older than
+/// a committed schema change fail with OC001, and COMMIT failures can be injected deterministically.
+/// </summary>
+public sealed class ConcurrencyTests
+{
+	const string Oc000 = "change conflicts with another transaction (OC000)";
+	const string Oc001 = "schema has been updated by another transaction (OC001)";
+
+	/// <summary>An endpoint whose lock waits last long (so a waiter sees the holder commit or roll back) and whose jobs take 2 s.</summary>
+	LocalDsqlEndpoint _slow = null!;
+
+	[OneTimeSetUp]
+	public async Task StartAsync() => _slow = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+	{
+		LockTimeout        = TimeSpan.FromMinutes(1),
+		JobCompletionDelay = TimeSpan.FromSeconds(2),
+		Log                = TestContext.Progress,
+	});
+
+	[OneTimeTearDown]
+	public async Task StopAsync() => await _slow.DisposeAsync();
+
+	static async Task<string> CounterTableAsync(LocalDsqlEndpoint? endpoint = null, int rows = 1)
+	{
+		var table = EndpointFixture.UniqueName("occ");
+		await using var connection = await EndpointFixture.OpenAsync(endpoint: endpoint);
+		await ExecuteAsync(connection, $"CREATE TABLE {table} (id int PRIMARY KEY, v int NOT NULL, note text)");
+		await ExecuteAsync(connection, $"INSERT INTO {table} SELECT g, 0, '' FROM generate_series(1, {rows}) g");
+		return table;
+	}
+
+	static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
+	{
+		await using var command = new NpgsqlCommand(sql, connection, transaction);
+		return await command.ExecuteNonQueryAsync();
+	}
+
+	static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+	{
+		await using var command = new NpgsqlCommand(sql, connection);
+		return await command.ExecuteScalarAsync();
+	}
+
+	static async Task ShouldConflictAsync(Func<Task> act, string message = Oc000)
+	{
+		var error = (await act.Should().ThrowAsync<PostgresException>()).Which;
+		(error.SqlState, error.MessageText).Should().Be(("40001", message));
+		error.IsTransient.Should().BeTrue();
+	}
+
+	/// <summary>Waits until some backend session waits for a lock (direct backend connection, no timing assumptions).</summary>
+	static async Task WaitForLockWaitAsync(LocalDsqlEndpoint endpoint)
+	{
+		await using var backend = await EndpointFixture.OpenBackendAsync(endpoint);
+		var deadline = DateTime.UtcNow.AddSeconds(30);
+		while ((long)(await ScalarAsync(backend, "SELECT count(*) FROM pg_locks WHERE NOT granted"))! == 0)
+		{
+			DateTime.UtcNow.Should().BeBefore(deadline, "a session should be waiting for a lock");
+			await Task.Delay(20);
+		}
+	}
+
+	[Test]
+	public async Task Two_writers_of_one_row_the_second_conflicts_and_nothing_is_lost()
+	{
+		var table = await CounterTableAsync();
+		await using var first = await EndpointFixture.OpenAsync();
+		await using var second = await EndpointFixture.OpenAsync();
+
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a);
+
+			await using (var b = await second.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+			{
+				await ShouldConflictAsync(() => ExecuteAsync(second, $"UPDATE {table} SET v = v + 1 WHERE id = 1", b));
+				await b.RollbackAsync();
+			}
+
+			await a.CommitAsync();
+		}
+
+		// the loser retries the whole transaction
+		await using (var b = await second.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(second, $"UPDATE {table} SET v = v + 1 WHERE id = 1", b);
+			await b.CommitAsync();
+		}
+
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(2);
+	}
+
+	[Test]
+	public async Task Writing_a_row_another_transaction_changed_since_the_snapshot_conflicts()
+	{
+		var table = await CounterTableAsync();
+		await using var first = await EndpointFixture.OpenAsync();
+		await using var second = await EndpointFixture.OpenAsync();
+
+		await using var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0); // the snapshot
+
+		await ExecuteAsync(second, $"UPDATE {table} SET v = 10 WHERE id = 1");
+
+		await ShouldConflictAsync(() => ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a));
+		await a.RollbackAsync();
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(10);
+	}
+
+	[Test]
+	public async Task A_waiting_writer_conflicts_when_the_holder_commits_and_proceeds_when_it_rolls_back()
+	{
+		var table = await CounterTableAsync(_slow, rows: 2);
+		await using var first = await EndpointFixture.OpenAsync(endpoint: _slow);
+		await using var second = await EndpointFixture.OpenAsync(endpoint: _slow);
+
+		// holder commits: the waiter loses
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a);
+			var waiter = ExecuteAsync(second, $"UPDATE {table} SET v = v + 100 WHERE id = 1");
+			await WaitForLockWaitAsync(_slow);
+			await a.CommitAsync();
+			await ShouldConflictAsync(() => waiter);
+		}
+
+		// holder rolls back: no conflict
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 2", a);
+			var waiter = ExecuteAsync(second, $"UPDATE {table} SET v = v + 100 WHERE id = 2");
+			await WaitForLockWaitAsync(_slow);
+			await a.RollbackAsync();
+			(await waiter).Should().Be(1);
+		}
+
+		(await ScalarAsync(first, $"SELECT string_agg(v::text, ',' ORDER BY id) FROM {table}")).Should().Be("1,100");
+	}
+
+	[Test]
+	public async Task A_deadlock_is_a_conflict_for_one_side_only()
+	{
+		var table = await CounterTableAsync(_slow, rows: 2);
+		await using var first = await EndpointFixture.OpenAsync(endpoint: _slow);
+		await using var second = await EndpointFixture.OpenAsync(endpoint: _slow);
+
+		await using var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await using var b = await second.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await ExecuteAsync(first, $"UPDATE {table} SET v = 1 WHERE id = 1", a);
+		await ExecuteAsync(second, $"UPDATE {table} SET v = 2 WHERE id = 2", b);
+
+		var fromA = ExecuteAsync(first, $"UPDATE {table} SET v = 1 WHERE id = 2", a);
+		await WaitForLockWaitAsync(_slow);
+		var fromB = ExecuteAsync(second, $"UPDATE {table} SET v = 2 WHERE id = 1", b);
+
+		var outcomes = new List<PostgresException?>();
+		foreach (var pending in new[] { fromA, fromB })
+		{
+			try
+			{
+				await pending;
+				outcomes.Add(null);
+			}
+			catch (PostgresException e)
+			{
+				outcomes.Add(e);
+			}
+		}
+
+		outcomes.Count(e => e is null).Should().Be(1, "one side goes on");
+		var loser = outcomes.Single(e => e != null)!;
+		(loser.SqlState, loser.MessageText).Should().Be(("40001", Oc000));
+	}
+
+	[Test]
+	public async Task Sixteen_writers_incrementing_with_retries_lose_no_update()
+	{
+		const int Writers = 16;
+		const int Increments = 50;
+		var table = await CounterTableAsync();
+		var conflicts = 0;
+
+		async Task WriterAsync(int seed)
+		{
+			var random = new Random(seed);
+			await using var connection = await EndpointFixture.OpenAsync();
+			for (var done = 0; done < Increments;)
+			{
+				await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+				var committing = false;
+				try
+				{
+					await ExecuteAsync(connection, $"UPDATE {table} SET v = v + 1 WHERE id = 1", transaction);
+					committing = true;
+					await transaction.CommitAsync();
+					done++;
+				}
+				catch (PostgresException e) when (e.SqlState == "40001")
+				{
+					e.MessageText.Should().Be(Oc000);
+					Interlocked.Increment(ref conflicts);
+					if (!committing)
+						await transaction.RollbackAsync();
+					await Task.Delay(random.Next(0, 4));
+				}
+			}
+		}
+
+		await Task.WhenAll(Enumerable.Range(0, Writers).Select(k => Task.Run(() => WriterAsync(k))));
+
+		await using var check = await EndpointFixture.OpenAsync();
+		(await ScalarAsync(check, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(Writers * Increments);
+		TestContext.Progress.WriteLine($"{Writers} writers × {Increments} increments: {conflicts} conflicts retried");
+	}
+
+	[Test]
+	public async Task Select_for_update_conflicts_with_writers_and_for_key_share_does_not_with_non_key_updates()
+	{
+		var table = await CounterTableAsync(rows: 2);
+		await using var first = await EndpointFixture.OpenAsync();
+		await using var second = await EndpointFixture.OpenAsync();
+
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1 FOR UPDATE")).Should().Be(0);
+			await ShouldConflictAsync(() => ExecuteAsync(second, $"UPDATE {table} SET note = 'x' WHERE id = 1"));
+			await a.CommitAsync();
+		}
+
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 2 FOR KEY SHARE")).Should().Be(0);
+			(await ExecuteAsync(second, $"UPDATE {table} SET note = 'y' WHERE id = 2")).Should().Be(1);
+			await ShouldConflictAsync(() => ExecuteAsync(second, $"DELETE FROM {table} WHERE id = 2"));
+			await a.CommitAsync();
+		}
+	}
+
+	[Test]
+	public async Task A_transaction_begun_before_a_committed_ddl_fails_at_commit_and_readers_are_exempt()
+	{
+		var table = await CounterTableAsync();
+		await using var first = await EndpointFixture.OpenAsync();
+		await using var ddl = await EndpointFixture.OpenAsync();
+
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(first, $"UPDATE {table} SET v = 5 WHERE id = 1", a);
+			await ExecuteAsync(ddl, $"CREATE TABLE {EndpointFixture.UniqueName("ddl")} (a int)");
+			await ShouldConflictAsync(() => a.CommitAsync(), Oc001);
+		}
+
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0);
+
+		// a transaction that only read commits
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1");
+			await ExecuteAsync(ddl, $"CREATE TABLE {EndpointFixture.UniqueName("ddl")} (a int)");
+			await a.CommitAsync();
+		}
+
+		// and one begun after the DDL committed is fine
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(first, $"UPDATE {table} SET v = 6 WHERE id = 1", a);
+			await a.CommitAsync();
+		}
+
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(6);
+	}
+
+	[Test]
+	public async Task An_async_index_build_finishing_fails_older_writing_transactions_with_oc001()
+	{
+		var table = await CounterTableAsync(_slow);
+		var indexed = await CounterTableAsync(_slow);
+		await using var ddl = await EndpointFixture.OpenAsync(endpoint: _slow);
+		var jobId = (string)(await ScalarAsync(ddl, $"CREATE INDEX ASYNC ON {indexed} (v)"))!;
+
+		var (client, _) = await RawPgClient.ConnectAsync(_slow);
+		await using var __ = client;
+		(await client.QueryAsync("BEGIN")).Last().ToString().Should().Be("Z(T)");
+
+		await using (var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", ddl))
+		{
+			wait.Parameters.AddWithValue("id", jobId);
+			(await wait.ExecuteScalarAsync()).Should().Be(true);
+		}
+
+		(await client.QueryAsync($"UPDATE {table} SET v = 1 WHERE id = 1")).Last().ToString().Should().Be("Z(T)");
+		(await client.QueryAsync("COMMIT")).Select(m => m.ToString()).Should().Equal($"E(40001: {Oc001})", "Z(I)");
+		(await ScalarAsync(ddl, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0);
+	}
+
+	[Test]
+	public async Task Index_builds_submitted_while_another_runs_on_the_table_do_not_wait_for_it()
+	{
+		var table = await CounterTableAsync(_slow);
+		await using var connection = await EndpointFixture.OpenAsync(endpoint: _slow);
+		var first = (string)(await ScalarAsync(connection, $"CREATE INDEX ASYNC ON {table} (v)"))!;
+
+		// the first build holds the table (for 2 s here): the second submission skips its trial build and names the index
+		// as PostgreSQL would
+		var second = (string)(await ScalarAsync(connection, $"CREATE INDEX ASYNC ON {table} (note)"))!;
+		var duplicate = () => ScalarAsync(connection, $"CREATE INDEX ASYNC {table}_v_idx ON {table} (note)");
+		(await duplicate.Should().ThrowAsync<PostgresException>()).Which.SqlState.Should().Be("42P07");
+
+		foreach (var job in new[] { first, second })
+		{
+			await using var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", connection);
+			wait.Parameters.AddWithValue("id", job);
+			(await wait.ExecuteScalarAsync()).Should().Be(true);
+		}
+
+		(await ScalarAsync(connection, $"SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = '{table}'"))
+			.Should().Be($"{table}_note_idx,{table}_pkey,{table}_v_idx");
+	}
+
+	[Test]
+	public async Task Injected_commit_failures_fail_exactly_the_next_commits_and_roll_them_back()
+	{
+		var table = await CounterTableAsync();
+		var application = EndpointFixture.UniqueName("inject");
+		var connection = await EndpointFixture.OpenAsync(configure: b => b.ApplicationName = application);
+		await using var other = await EndpointFixture.OpenAsync();
+		await using var check = await EndpointFixture.OpenAsync();
+		var endpoint = EndpointFixture.Endpoint;
+
+		endpoint.FailNextCommits(2, applicationName: application);
+		endpoint.FailNextCommits(1, "XX000", applicationName: application);
+		endpoint.RemainingCommitFailures(application).Should().Be(3);
+
+		// other sessions are not affected
+		await using (var t = await other.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(other, $"UPDATE {table} SET note = 'other' WHERE id = 1", t);
+			await t.CommitAsync();
+		}
+
+		// a retry loop over whole transactions, with a fresh connection when the old one broke
+		var failures = new List<(string, string)>();
+		var attempts = 0;
+		try
+		{
+			while (true)
+			{
+				attempts++;
+				if (connection.State != ConnectionState.Open)
+				{
+					await connection.DisposeAsync();
+					connection = await EndpointFixture.OpenAsync(configure: b => b.ApplicationName = application);
+				}
+
+				await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+				await ExecuteAsync(connection, $"UPDATE {table} SET v = v + 1 WHERE id = 1", transaction);
+				try
+				{
+					await transaction.CommitAsync();
+					break;
+				}
+				catch (PostgresException e)
+				{
+					failures.Add((e.SqlState, e.MessageText));
+					(await ScalarAsync(check, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0, "the failed COMMIT rolled back");
+				}
+			}
+		}
+		finally
+		{
+			await connection.DisposeAsync();
+		}
+
+		// 40001 is transient and keeps the connection; Npgsql treats XX000 as critical and breaks it, as it would with DSQL
+		attempts.Should().Be(4);
+		failures.Should().Equal(("40001", Oc000), ("40001", Oc000), ("XX000", "server unavailable"));
+		endpoint.RemainingCommitFailures(application).Should().Be(0);
+		(await ScalarAsync(check, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(1);
+	}
+
+	[Test]
+	public async Task An_injected_failure_of_an_extended_protocol_commit_skips_to_sync()
+	{
+		var table = await CounterTableAsync();
+		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
+		await using var __ = client;
+		await client.QueryAsync("SET application_name = 'extended-commit'");
+		EndpointFixture.Endpoint.FailNextCommits(1, "OC001", applicationName: "extended-commit");
+
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET v = 7 WHERE id = 1");
+		await client.SendAsync(RawPgClient.Parse("COMMIT"), RawPgClient.Bind(), RawPgClient.Execute(),
+			RawPgClient.Parse("SELECT 1"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync());
+		(await client.ReadUntilReadyAsync()).Select(m => m.ToString()).Should().Equal("1", "2", $"E(40001: {Oc001})", "Z(I)");
+
+		(await client.QueryAsync($"SELECT v FROM {table} WHERE id = 1")).Single(m => m.Type == 'D').Values.Should().Equal("0");
+		EndpointFixture.Endpoint.RemainingCommitFailures("extended-commit").Should().Be(0);
+	}
+
+	[Test]
+	public void Fault_injection_validates_its_arguments()
+	{
+		var endpoint = EndpointFixture.Endpoint;
+		var unknown = () => endpoint.FailNextCommits(1, "OC002");
+		unknown.Should().Throw<ArgumentException>();
+		var none = () => endpoint.FailNextCommits(0);
+		none.Should().Throw<ArgumentOutOfRangeException>();
+	}
+}
