@@ -263,7 +263,8 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 
 	/// <summary>
 	/// An Npgsql connection string for <paramref name="role"/> through the endpoint: <c>Host=localhost</c>, the port,
-	/// database <c>postgres</c>, <c>SslMode=VerifyFull</c> against <see cref="CaCertificatePath"/>, and a fresh token as password.
+	/// database <c>postgres</c>, <c>SslMode=VerifyFull</c> against <see cref="CaCertificatePath"/>, <c>No Reset On Close=true</c>
+	/// (DSQL has no <c>DISCARD ALL</c>, which Npgsql's pool sends by default) and a fresh token as password.
 	/// </summary>
 	/// <param name="role">The database role to log in as.</param>
 	/// <returns>The connection string.</returns>
@@ -277,6 +278,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 			["Database"]        = "postgres",
 			["SslMode"]         = "VerifyFull",
 			["RootCertificate"] = CaCertificatePath,
+			["No Reset On Close"] = "true",
 			["Password"]        = GenerateToken(role),
 		};
 		return builder.ConnectionString;
