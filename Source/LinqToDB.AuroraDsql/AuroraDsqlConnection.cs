@@ -83,13 +83,27 @@ public sealed class AuroraDsqlConnection : DbConnection
 	/// <inheritdoc />
 	protected override DbBatch CreateDbBatch() => NpgsqlConnection.CreateBatch();
 
-	/// <inheritdoc />
-	protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) =>
-		NpgsqlConnection.BeginTransaction(ToDsqlIsolationLevel(isolationLevel));
+	/// <summary>
+	/// How many transactions this connection has begun. Npgsql reuses one transaction object per physical connection, so
+	/// this number, not the object, tells one transaction from the next.
+	/// </summary>
+	internal int TransactionsBegun { get; private set; }
 
 	/// <inheritdoc />
-	protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken) =>
-		await NpgsqlConnection.BeginTransactionAsync(ToDsqlIsolationLevel(isolationLevel), cancellationToken).ConfigureAwait(false);
+	protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
+	{
+		var transaction = NpgsqlConnection.BeginTransaction(ToDsqlIsolationLevel(isolationLevel));
+		TransactionsBegun++;
+		return transaction;
+	}
+
+	/// <inheritdoc />
+	protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken)
+	{
+		var transaction = await NpgsqlConnection.BeginTransactionAsync(ToDsqlIsolationLevel(isolationLevel), cancellationToken).ConfigureAwait(false);
+		TransactionsBegun++;
+		return transaction;
+	}
 
 	/// <summary>
 	/// Maps a requested isolation level to the one DSQL runs: unspecified, repeatable read and snapshot become

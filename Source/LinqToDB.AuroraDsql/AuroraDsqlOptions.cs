@@ -39,6 +39,7 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		MaxBytesPerTransaction  = original.MaxBytesPerTransaction;
 		RetryOptions            = original.RetryOptions;
 		EmitForeignKeys         = original.EmitForeignKeys;
+		CheckStatementsBeforeSending = original.CheckStatementsBeforeSending;
 	}
 
 	/// <summary>
@@ -106,6 +107,14 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 	/// </summary>
 	public bool EmitForeignKeys { get; init; } = true;
 
+	/// <summary>
+	/// Whether every command is checked against DSQL's rules before it is sent: statements DSQL refuses (TRUNCATE,
+	/// SAVEPOINT, other isolation levels, unsupported SET parameters, temporary tables, …) and a second DDL statement or DDL
+	/// mixed with DML in one transaction fail with <see cref="AuroraDsqlNotSupportedException"/> and are not sent. Default
+	/// <see langword="true"/>; turn off if DSQL starts accepting something the rule set still refuses.
+	/// </summary>
+	public bool CheckStatementsBeforeSending { get; init; } = true;
+
 	/// <inheritdoc />
 	protected override IdentifierBuilder CreateID(IdentifierBuilder builder) => builder
 		.Add(IdentityCache)
@@ -115,7 +124,8 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		.Add(MaxBytesPerTransaction)
 		.Add(RetryOptions.ToString())
 		.Add(RetryOptions.OnRetry)
-		.Add(EmitForeignKeys);
+		.Add(EmitForeignKeys)
+		.Add(CheckStatementsBeforeSending);
 
 	/// <inheritdoc />
 	public bool Equals(AuroraDsqlOptions? other)

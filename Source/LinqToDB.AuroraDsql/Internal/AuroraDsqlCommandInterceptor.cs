@@ -7,8 +7,9 @@ using LinqToDB.Interceptors;
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
-/// Added to every data context by the provider. Runs the statements the SQL builder marks as batched deletes
-/// (<c>Truncate()</c>) in DSQL-sized transactions instead of sending them once.
+/// Added to every data context by the provider. Checks each command against DSQL's rules before it is sent
+/// (<see cref="StatementGuard"/>, unless <see cref="AuroraDsqlOptions.CheckStatementsBeforeSending"/> is off), and runs the
+/// statements the SQL builder marks as batched deletes (<c>Truncate()</c>) in DSQL-sized transactions.
 /// </summary>
 sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 {
@@ -16,6 +17,14 @@ sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 
 	AuroraDsqlCommandInterceptor()
 	{
+	}
+
+	public override DbCommand CommandInitialized(CommandEventData eventData, DbCommand command)
+	{
+		if (eventData.DataConnection.Options.FindOrDefault(AuroraDsqlOptions.Default).CheckStatementsBeforeSending)
+			StatementGuard.Check(eventData.DataConnection, command.CommandText);
+
+		return command;
 	}
 
 	public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+using AuroraDsql.Rules;
+using AuroraDsql.Sql;
+
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// Checks every command before it is sent against DSQL's statement rules (the same data-driven rule set the local
+/// endpoint enforces) and DSQL's transaction rules (one DDL statement per transaction, never DDL together with DML),
+/// so that what DSQL would refuse fails here first with <see cref="AuroraDsqlNotSupportedException"/>, and nothing is
+/// sent.
+/// </summary>
+static class StatementGuard
+{
+	/// <summary>What the rules say about one command text; cached, since linq2db reuses the text of a query.</summary>
+	sealed record CommandFacts(RuleViolation? Violation, int DdlStatements, bool HasDml, string? FirstDdl);
+
+	/// <summary>DDL and DML seen so far in a connection's current transaction.</summary>
+	sealed class TransactionLedger
+	{
+		public int            Transaction = -1;
+		public int            DdlStatements;
+		public string?        FirstDdl;
+		public bool           HasDml;
+	}
+
+	const int MaxCachedCommands = 4096;
+
+	static readonly ConcurrentDictionary<string, CommandFacts> _facts = new(StringComparer.Ordinal);
+	static readonly ConditionalWeakTable<AuroraDsqlConnection, TransactionLedger> _ledgers = [];
+
+	public static void Check(DataConnection dataConnection, string commandText)
+	{
+		var facts = Facts(commandText);
+
+		if (facts.Violation is { } violation)
+			throw Refusal(violation.Message, violation.SqlState, BetterHint(violation), commandText);
+
+		if (dataConnection.Transaction is null)
+		{
+			// One command is one (implicit) transaction.
+			if (facts.DdlStatements > 1)
+				throw TransactionRefusal("one-ddl", commandText);
+			if (facts.DdlStatements > 0 && facts.HasDml)
+				throw TransactionRefusal("ddl-dml", commandText);
+			return;
+		}
+
+		if (facts.DdlStatements == 0 && !facts.HasDml)
+			return;
+
+		// Transactions are told apart by the provider's connection; on a connection of the caller's own the server judges.
+		if (dataConnection.TryGetDbConnection() is not AuroraDsqlConnection connection)
+			return;
+
+		var transaction = connection.TransactionsBegun;
+		var ledger = _ledgers.GetOrCreateValue(connection);
+
+		lock (ledger)
+		{
+			if (ledger.Transaction != transaction)
+			{
+				ledger.Transaction   = transaction;
+				ledger.DdlStatements = 0;
+				ledger.FirstDdl      = null;
+				ledger.HasDml        = false;
+			}
+
+			if (ledger.DdlStatements + facts.DdlStatements > 1)
+				throw TransactionRefusal("one-ddl", commandText, ledger.FirstDdl);
+			if ((ledger.DdlStatements > 0 && facts.HasDml) || (facts.DdlStatements > 0 && (ledger.HasDml || facts.HasDml)))
+				throw TransactionRefusal("ddl-dml", commandText, ledger.FirstDdl);
+
+			ledger.DdlStatements += facts.DdlStatements;
+			ledger.FirstDdl     ??= facts.FirstDdl;
+			ledger.HasDml        |= facts.HasDml;
+		}
+	}
+
+	static CommandFacts Facts(string commandText)
+	{
+		if (_facts.TryGetValue(commandText, out var cached))
+			return cached;
+
+		var rules = DsqlRuleSet.Latest;
+		RuleViolation? violation = null;
+		var ddl = 0;
+		var dml = false;
+		string? firstDdl = null;
+
+		foreach (var statement in StatementSplitter.Split(commandText))
+		{
+			violation ??= rules.Check(statement);
+
+			var category = DsqlRuleSet.Categorize(statement);
+			if (category == StatementCategory.Ddl)
+			{
+				ddl++;
+				firstDdl ??= Abbreviate(statement.StatementText);
+			}
+			else if (rules.CountsAsDml(category))
+			{
+				dml = true;
+			}
+		}
+
+		var facts = new CommandFacts(violation, ddl, dml, firstDdl);
+
+		if (_facts.Count >= MaxCachedCommands)
+			_facts.Clear();
+
+		_facts[commandText] = facts;
+		return facts;
+	}
+
+	static string? BetterHint(RuleViolation violation) =>
+		violation.RuleId == "set-parameter" && violation.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase)
+			? "Bound statements with a client-side command timeout instead: DataConnection.CommandTimeout, or CommandTimeout in UseAuroraDsql."
+			: violation.Hint;
+
+	static AuroraDsqlNotSupportedException TransactionRefusal(string ruleId, string commandText, string? earlierDdl = null)
+	{
+		var rule = DsqlRuleSet.Latest.Rule(ruleId);
+		var hint = earlierDdl is null ? rule.Hint : $"{rule.Hint} (This transaction already ran: {earlierDdl}.)";
+		return Refusal(rule.Message, rule.SqlState, hint, commandText);
+	}
+
+	static AuroraDsqlNotSupportedException Refusal(string message, string sqlState, string? hint, string commandText) =>
+		new($"Aurora DSQL would refuse this command ({sqlState}: {message}): {Abbreviate(commandText)}. {hint} Nothing was sent.".Replace(". .", ".", StringComparison.Ordinal));
+
+	static string Abbreviate(string sql)
+	{
+		var oneLine = string.Join(' ', sql.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+		return oneLine.Length <= 120 ? oneLine : oneLine[..117] + "...";
+	}
+}
