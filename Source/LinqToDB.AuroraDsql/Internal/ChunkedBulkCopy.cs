@@ -33,7 +33,10 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		public AuroraDsqlRetryOptions Retry       { get; } = dsql.RetryOptions;
 		public int                    MaxRows     { get; } = Math.Min(dsql.MaxRowsPerTransaction, options.BulkCopyOptions.MaxBatchSize is > 0 and var b ? b : int.MaxValue);
 		public long                   MaxBytes    { get; } = dsql.MaxBytesPerTransaction * 9 / 10;
-		public int                    Parallelism { get; } = Math.Max(1, options.BulkCopyOptions.MaxDegreeOfParallelism ?? 1);
+		// Workers need connections of their own: options holding one fixed connection (or transaction) copy sequentially.
+		public int                    Parallelism { get; } = options.ConnectionOptions is { DbConnection: null, DbTransaction: null }
+			? Math.Max(1, options.BulkCopyOptions.MaxDegreeOfParallelism ?? 1)
+			: 1;
 		public int                    TransactionMaxRows { get; } = dsql.MaxRowsPerTransaction;
 
 		// Each chunk is one statement batch in one transaction; progress is reported here, not by the per-chunk copy.
@@ -235,17 +238,26 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 		var workers = Enumerable.Range(0, plan.Parallelism).Select(_ => Task.Run(async () =>
 		{
-			// Each worker copies on its own connection: DSQL scales writes out across connections.
-			var db = new DataConnection(plan.Options);
-			await using (db.ConfigureAwait(false))
+			try
 			{
-				await foreach (var chunk in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+				// Each worker copies on its own connection: DSQL scales writes out across connections.
+				var db = new DataConnection(plan.Options);
+				await using (db.ConfigureAwait(false))
 				{
-					await CopyChunkAsync(plan, db, chunk, stop.Token).ConfigureAwait(false);
+					await foreach (var chunk in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+					{
+						await CopyChunkAsync(plan, db, chunk, stop.Token).ConfigureAwait(false);
 
-					if (progress.Add(chunk.Count))
-						await stop.CancelAsync().ConfigureAwait(false);
+						if (progress.Add(chunk.Count))
+							await stop.CancelAsync().ConfigureAwait(false);
+					}
 				}
+			}
+			catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+			{
+				// One failed chunk stops the whole copy: the producer and the other workers end after their current chunk.
+				await stop.CancelAsync().ConfigureAwait(false);
+				throw;
 			}
 		}, stop.Token)).ToList();
 
@@ -345,7 +357,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 	static void RememberBinaryCopyRefused(DataConnection db) => _binaryCopyRefused[BinaryCopyKey(db)] = true;
 
-	static string BinaryCopyKey(DataConnection db) => db.ConnectionString ?? db.OpenDbConnection().ConnectionString;
+	// Keyed by server and database only: never by a connection string that carries a token.
+	static string BinaryCopyKey(DataConnection db)
+	{
+		var builder = new NpgsqlConnectionStringBuilder(db.ConnectionString ?? db.OpenDbConnection().ConnectionString);
+		return $"{builder.Host}:{builder.Port}/{builder.Database}";
+	}
 
 	#endregion
 

@@ -250,12 +250,18 @@ public sealed class OptimisticConcurrencyTests
 	public async Task StatementRetryPolicyRetriesAutocommitConflictsOnly()
 	{
 		var retried = new ConcurrentBag<Exception>();
-		var options = TestDatabase.Options.UseAuroraDsqlRetryPolicy(o => o with { BaseDelay = TimeSpan.FromMilliseconds(1), OnRetry = (e, _, _) => retried.Add(e) });
+		var options = TestDatabase.Options.UseAuroraDsqlRetryPolicy(o => o with
+		{
+			MaxRetries = 10,
+			BaseDelay  = TimeSpan.FromMilliseconds(50),
+			OnRetry    = (e, _, _) => retried.Add(e),
+		});
 
-		// Autocommit statement blocked by a concurrent writer: PostgreSQL reports 40001 once that writer commits.
+		// An autocommit statement meets a concurrent writer of the same row: it fails with 40001 (OC000) until that
+		// writer has committed, and the policy retries it.
 		await using (var blocker = await TestDatabase.OpenNpgsqlAsync())
 		{
-			await using var tx = await blocker.BeginTransactionAsync();
+			await using var tx = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
 			await using (var update = new NpgsqlCommand($"UPDATE {_counters.TableName} SET \"Value\" = 100 WHERE \"Id\" = 1", blocker, tx))
 				await update.ExecuteNonQueryAsync();
 
@@ -267,14 +273,14 @@ public sealed class OptimisticConcurrencyTests
 			(await pending).Should().Be(1);
 		}
 
-		retried.Should().ContainSingle().Which.Should().Match<Exception>(e => AuroraDsqlErrors.IsOptimisticConcurrencyConflict(e));
+		retried.Should().NotBeEmpty().And.OnlyContain(e => AuroraDsqlErrors.IsOptimisticConcurrencyConflict(e));
 		(await _counters.SingleAsync()).Value.Should().Be(101);
 
 		// The same conflict inside an application transaction is not retried statement by statement.
 		retried.Clear();
 		await using (var blocker = await TestDatabase.OpenNpgsqlAsync())
 		{
-			await using var tx = await blocker.BeginTransactionAsync();
+			await using var tx = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
 			await using (var update = new NpgsqlCommand($"UPDATE {_counters.TableName} SET \"Value\" = 200 WHERE \"Id\" = 1", blocker, tx))
 				await update.ExecuteNonQueryAsync();
 
