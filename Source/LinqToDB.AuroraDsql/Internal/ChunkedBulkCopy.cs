@@ -142,7 +142,8 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			return CopyInTransaction(plan, inTransaction, source);
 
 		if (plan.Parallelism > 1)
-			return CopyParallelAsync(plan, ToAsync(Chunk(plan, source)), CancellationToken.None).GetAwaiter().GetResult();
+			// Off the caller's synchronization context: a single-threaded one would deadlock on the workers' continuations.
+			return Task.Run(() => CopyParallelAsync(plan, ToAsync(Chunk(plan, source)), CancellationToken.None)).GetAwaiter().GetResult();
 
 		var progress = new Progress<T>(plan);
 		var db       = table.DataContext as DataConnection;
@@ -235,6 +236,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		var channel  = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(plan.Parallelism * 2) { SingleWriter = true });
 
 		using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+		Exception? firstFailure = null;
 
 		var workers = Enumerable.Range(0, plan.Parallelism).Select(_ => Task.Run(async () =>
 		{
@@ -255,7 +257,11 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			}
 			catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
 			{
-				// One failed chunk stops the whole copy: the producer and the other workers end after their current chunk.
+				// One failed chunk stops the whole copy: the producer stops, chunks in flight on other workers are cancelled
+				// (and rolled back). The first failure is the one reported; a cancellation nobody asked for (a timeout
+				// inside a chunk) is reported as a failure, not as the caller's cancellation.
+				Interlocked.CompareExchange(ref firstFailure,
+					ex is OperationCanceledException ? new TimeoutException("A bulk copy chunk was cancelled: " + ex.Message, ex) : ex, null);
 				await stop.CancelAsync().ConfigureAwait(false);
 				throw;
 			}
@@ -292,9 +298,8 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		}
 		catch (Exception) when (producerError is null)
 		{
-			var failure = workers.Select(w => w.Exception?.GetBaseException()).FirstOrDefault(e => e is not null and not OperationCanceledException);
-			if (failure != null)
-				System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+			if (firstFailure != null)
+				System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(firstFailure).Throw();
 			throw;
 		}
 		catch (Exception)

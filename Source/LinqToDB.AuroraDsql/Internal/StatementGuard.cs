@@ -29,7 +29,8 @@ static class StatementGuard
 		public bool           HasDml;
 	}
 
-	const int MaxCachedCommands = 4096;
+	const int MaxCachedCommands      = 4096;
+	const int MaxCachedCommandLength = 8 * 1024;
 
 	static readonly ConcurrentDictionary<string, CommandFacts> _facts = new(StringComparer.Ordinal);
 	static readonly ConditionalWeakTable<AuroraDsqlConnection, TransactionLedger> _ledgers = [];
@@ -111,10 +112,15 @@ static class StatementGuard
 
 		var facts = new CommandFacts(violation, ddl, dml, firstDdl);
 
-		if (_facts.Count >= MaxCachedCommands)
-			_facts.Clear();
+		// Long texts are mostly inlined values (multi-row INSERTs, long IN lists) that never repeat: not worth keeping.
+		if (commandText.Length <= MaxCachedCommandLength)
+		{
+			if (_facts.Count >= MaxCachedCommands)
+				_facts.Clear();
 
-		_facts[commandText] = facts;
+			_facts[commandText] = facts;
+		}
+
 		return facts;
 	}
 

@@ -101,6 +101,13 @@ public sealed class BulkCopyTests
 	}
 
 	[Test]
+	public void SynchronousParallelCopy()
+	{
+		_items.BulkCopy(new BulkCopyOptions { MaxDegreeOfParallelism = 2 }, Items(7_000)).RowsCopied.Should().Be(7_000);
+		TransactionsAsync().GetAwaiter().GetResult().Select(t => t.Rows).Should().BeEquivalentTo([3_000L, 3_000L, 1_000L]);
+	}
+
+	[Test]
 	public async Task ProgressIsReportedAfterEachCommittedChunk()
 	{
 		var reported = new List<long>();
