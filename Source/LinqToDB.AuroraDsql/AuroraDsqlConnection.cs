@@ -89,20 +89,47 @@ public sealed class AuroraDsqlConnection : DbConnection
 	/// </summary>
 	internal int TransactionsBegun { get; private set; }
 
+	NpgsqlTransaction? _transaction;
+
 	/// <inheritdoc />
 	protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
 	{
-		var transaction = NpgsqlConnection.BeginTransaction(ToDsqlIsolationLevel(isolationLevel));
+		var level = ToDsqlIsolationLevel(isolationLevel);
+		EnsureNoTransaction();
+		_transaction = NpgsqlConnection.BeginTransaction(level);
 		TransactionsBegun++;
-		return transaction;
+		return _transaction;
 	}
 
 	/// <inheritdoc />
 	protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken)
 	{
-		var transaction = await NpgsqlConnection.BeginTransactionAsync(ToDsqlIsolationLevel(isolationLevel), cancellationToken).ConfigureAwait(false);
+		var level = ToDsqlIsolationLevel(isolationLevel);
+		EnsureNoTransaction();
+		_transaction = await NpgsqlConnection.BeginTransactionAsync(level, cancellationToken).ConfigureAwait(false);
 		TransactionsBegun++;
-		return transaction;
+		return _transaction;
+	}
+
+	void EnsureNoTransaction()
+	{
+		if (HasOpenTransaction())
+			throw new AuroraDsqlNotSupportedException(
+				"This connection already has a transaction open, and Aurora DSQL has no nested transactions or savepoints. " +
+				"Commit or roll back the open transaction first, or run the work as a transaction of its own.");
+	}
+
+	// A completed Npgsql transaction has no connection any more; a disposed one says so by throwing.
+	bool HasOpenTransaction()
+	{
+		try
+		{
+			return _transaction?.Connection != null;
+		}
+		catch (ObjectDisposedException)
+		{
+			return false;
+		}
 	}
 
 	/// <summary>

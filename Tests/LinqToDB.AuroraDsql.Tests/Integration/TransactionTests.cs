@@ -72,6 +72,22 @@ public sealed class TransactionTests
 	}
 
 	[Test]
+	public void NestedTransactionsAreRefusedAndTheOuterOneCarriesOn()
+	{
+		using var db = TestDatabase.Connect();
+		using var transaction = db.BeginTransaction();
+
+		// linq2db refuses a second BeginTransaction on a DataConnection itself; the connection refuses it when called directly.
+		FluentActions.Invoking(() => db.BeginTransaction()).Should().Throw<InvalidOperationException>();
+		FluentActions.Invoking(() => db.OpenDbConnection().BeginTransaction())
+			.Should().Throw<AuroraDsqlNotSupportedException>().WithMessage("*no nested transactions or savepoints*");
+
+		CurrentIsolation(db).Should().Be("repeatable read");
+		transaction.Commit();
+		db.Transaction.Should().BeNull();
+	}
+
+	[Test]
 	public async Task EagerLoadingRunsInARepeatableReadTransaction()
 	{
 		await using var db = TestDatabase.Connect();
