@@ -52,6 +52,7 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 	{
 		base.InitContext(dataContext);
 		dataContext.AddInterceptor(AuroraDsqlCommandInterceptor.Instance);
+		dataContext.AddInterceptor(AuroraDsqlExceptionInterceptor.Instance);
 	}
 
 	#region BulkCopy

@@ -7,6 +7,8 @@ using AuroraDsql.Sql;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 
+using Npgsql;
+
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
@@ -27,7 +29,11 @@ static class StatementGuard
 		public int            DdlStatements;
 		public string?        FirstDdl;
 		public bool           HasDml;
+		public LedgerState?   Undo;
 	}
+
+	/// <summary>A ledger as it was before the last command was added.</summary>
+	sealed record LedgerState(int DdlStatements, string? FirstDdl, bool HasDml);
 
 	const int MaxCachedCommands      = 4096;
 	const int MaxCachedCommandLength = 8 * 1024;
@@ -37,6 +43,15 @@ static class StatementGuard
 
 	public static void Check(DataConnection dataConnection, string commandText)
 	{
+		// Transactions are told apart by the provider's connection; on a connection of the caller's own the server judges.
+		var ledger = dataConnection.Transaction != null && dataConnection.TryGetDbConnection() is AuroraDsqlConnection connection
+			? _ledgers.GetOrCreateValue(connection)
+			: null;
+
+		if (ledger != null)
+			lock (ledger)
+				ledger.Undo = null; // a failure from here on is this command's, not the last one's
+
 		var facts = Facts(commandText);
 
 		if (facts.Violation is { } violation)
@@ -52,15 +67,10 @@ static class StatementGuard
 			return;
 		}
 
-		if (facts.DdlStatements == 0 && !facts.HasDml)
+		if (ledger is null || (facts.DdlStatements == 0 && !facts.HasDml))
 			return;
 
-		// Transactions are told apart by the provider's connection; on a connection of the caller's own the server judges.
-		if (dataConnection.TryGetDbConnection() is not AuroraDsqlConnection connection)
-			return;
-
-		var transaction = connection.TransactionsBegun;
-		var ledger = _ledgers.GetOrCreateValue(connection);
+		var transaction = ((AuroraDsqlConnection)dataConnection.TryGetDbConnection()!).TransactionsBegun;
 
 		lock (ledger)
 		{
@@ -77,9 +87,35 @@ static class StatementGuard
 			if ((ledger.DdlStatements > 0 && facts.HasDml) || (facts.DdlStatements > 0 && (ledger.HasDml || facts.HasDml)))
 				throw TransactionRefusal("ddl-dml", commandText, ledger.FirstDdl);
 
+			ledger.Undo           = new LedgerState(ledger.DdlStatements, ledger.FirstDdl, ledger.HasDml);
 			ledger.DdlStatements += facts.DdlStatements;
 			ledger.FirstDdl     ??= facts.FirstDdl;
 			ledger.HasDml        |= facts.HasDml;
+		}
+	}
+
+	/// <summary>
+	/// Takes the last checked command of <paramref name="dataConnection"/>'s transaction back out of its ledger when it
+	/// failed in the client (a parameter Npgsql cannot convert, for example): the server never ran it. Errors from the
+	/// server or the network leave the ledger as it is.
+	/// </summary>
+	public static void CommandFailed(DataConnection dataConnection, Exception exception)
+	{
+		if (exception is NpgsqlException or OperationCanceledException)
+			return;
+
+		if (dataConnection.TryGetDbConnection() is not AuroraDsqlConnection connection || !_ledgers.TryGetValue(connection, out var ledger))
+			return;
+
+		lock (ledger)
+		{
+			if (ledger.Undo is not { } undo || ledger.Transaction != connection.TransactionsBegun)
+				return;
+
+			ledger.DdlStatements = undo.DdlStatements;
+			ledger.FirstDdl      = undo.FirstDdl;
+			ledger.HasDml        = undo.HasDml;
+			ledger.Undo          = null;
 		}
 	}
 

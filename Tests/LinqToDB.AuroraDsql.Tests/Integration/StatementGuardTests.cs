@@ -117,6 +117,27 @@ public sealed class StatementGuardTests
 	}
 
 	[Test]
+	public async Task ACommandThatFailedInTheClientDoesNotCountForTheTransaction()
+	{
+		var recorder = new SqlRecorder();
+		await using var db = Connect(recorder);
+		db.DropTable<Item>(throwExceptionIfNotExists: false);
+
+		await using (var transaction = await db.BeginTransactionAsync())
+		{
+			// Npgsql cannot send a string as an int: the INSERT fails in the client and never reaches the server.
+			FluentActions.Invoking(() => db.Execute("INSERT INTO guard_other (\"Id\") VALUES (@id)", new DataParameter("id", "not a number", DataType.Int32)))
+				.Should().Throw<Exception>().Where(e => !(e is NpgsqlException));
+
+			await db.CreateTableAsync<Item>();
+			await transaction.CommitAsync();
+		}
+
+		db.Execute<bool>("SELECT to_regclass('guard_item') IS NOT NULL").Should().BeTrue();
+		db.DropTable<Item>();
+	}
+
+	[Test]
 	public async Task ANewTransactionStartsANewLedger()
 	{
 		var recorder = new SqlRecorder();
