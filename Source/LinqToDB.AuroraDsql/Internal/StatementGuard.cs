@@ -160,10 +160,13 @@ static class StatementGuard
 		return facts;
 	}
 
-	static string? BetterHint(RuleViolation violation) =>
-		violation.RuleId == "set-parameter" && violation.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase)
-			? "Bound statements with a client-side command timeout instead: DataConnection.CommandTimeout, or CommandTimeout in UseAuroraDsql."
-			: violation.Hint;
+	static string? BetterHint(RuleViolation violation) => violation.RuleId switch
+	{
+		"set-parameter" when violation.Message.Contains("timeout", StringComparison.OrdinalIgnoreCase) =>
+			"Bound statements with a client-side command timeout instead: DataConnection.CommandTimeout, or CommandTimeout in UseAuroraDsql.",
+		"truncate" => $"{violation.Hint} Table.Truncate() does that for you.",
+		_ => violation.Hint,
+	};
 
 	static AuroraDsqlNotSupportedException TransactionRefusal(string ruleId, string commandText, string? earlierDdl = null)
 	{

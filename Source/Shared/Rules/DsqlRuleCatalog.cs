@@ -96,7 +96,7 @@ static class DsqlRuleCatalog
 	/// <summary>All rules (every scope, every DSQL release).</summary>
 	public static readonly IReadOnlyList<DsqlRule> All =
 	[
-		// ---- transactions and sessions (REFERENCE.md §1, §3) -------------------------------------------------------------
+		// ---- transactions and sessions (DSQL's documented SQL surface) -------------------------------------------------------------
 		Rule("savepoint", "SAVEPOINT, RELEASE, ROLLBACK TO", "0A000", "unsupported transaction statement: {0}",
 			"DSQL has no savepoints: retry the whole transaction instead.", StatementMatchers.Savepoint, ["savepoint", "release", "rollback"]),
 		Rule("prepared-transaction", "PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED (two-phase commit)", "0A000", "unsupported transaction statement: {0}",

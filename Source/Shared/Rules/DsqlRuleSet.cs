@@ -40,7 +40,7 @@ sealed class DsqlRuleSet
 			_byVerb[verb] = statementRules.Where(r => r.Verbs is null || r.Verbs.Contains(verb)).ToArray();
 	}
 
-	/// <summary>The dates DSQL changed its rules on (REFERENCE.md's table), oldest first.</summary>
+	/// <summary>The dates DSQL changed its rules on, oldest first.</summary>
 	public static IReadOnlyList<DateOnly> Versions { get; } = DsqlRuleCatalog.All
 		.SelectMany(r => new[] { r.Since, r.Until })
 		.Concat(DsqlRuleCatalog.ColumnTypes.Select(t => t.Since))
