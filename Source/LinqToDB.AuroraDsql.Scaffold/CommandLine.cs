@@ -143,6 +143,8 @@ sealed class CommandLine
 			var value = r.GetValueOrDefault<string>();
 			if (!IsIdentifier(value))
 				r.AddError($"'{value}' is not a valid C# class name.");
+			else if (ModelBuilder.IsReservedTypeName(value!))
+				r.AddError($"'{value}' is a type name the generated code uses; choose another context name.");
 		});
 
 		var scaffold = new Command("scaffold", "Reads a live Aurora DSQL schema and writes a linq2db data model: an entity class per table and view, and a typed DataConnection.")
@@ -166,9 +168,12 @@ sealed class CommandLine
 		var commandLine = new CommandLine();
 		var parseResult = commandLine.Create().Parse(args);
 
-		// what --connection-string says is secret from the start, also in parse errors
-		if (parseResult.GetValue(commandLine._connectionString) is { Length: > 0 } connectionString)
+		// what --connection-string says is secret from the start, also in parse errors (the whole value, and its password)
+		foreach (var connectionString in ConnectionStringArguments(args))
 		{
+			maskedOutput.AddSecrets([connectionString]);
+			maskedError.AddSecrets([connectionString]);
+
 			var settings = new ConnectionSettings { ConnectionString = connectionString };
 			maskedOutput.AddSecrets(settings.Secrets());
 			maskedError.AddSecrets(settings.Secrets());
@@ -246,6 +251,20 @@ sealed class CommandLine
 		}
 
 		return Failed;
+	}
+
+	// Read from the raw arguments: they are there even when the command line does not parse.
+	static IEnumerable<string> ConnectionStringArguments(string[] args)
+	{
+		const string name = "--connection-string";
+
+		for (var i = 0; i < args.Length; i++)
+		{
+			if (args[i] == name && i + 1 < args.Length && args[i + 1].Length > 0)
+				yield return args[i + 1];
+			else if (args[i].StartsWith(name + "=", StringComparison.Ordinal) && args[i].Length > name.Length + 1)
+				yield return args[i][(name.Length + 1)..];
+		}
 	}
 
 	static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -79,6 +79,6 @@ sealed partial class MaskingWriter(TextWriter inner) : TextWriter
 		return PasswordPair().Replace(text, m => m.Groups["key"].Value + "=***");
 	}
 
-	[GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*)=\s*(?:'[^']*'|""[^""]*""|[^;\s""']*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+	[GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*)=\s*(?:'[^']*'|""[^""]*""|[^;\r\n""']*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
 	private static partial Regex PasswordPair();
 }

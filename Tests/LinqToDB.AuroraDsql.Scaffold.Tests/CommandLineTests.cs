@@ -72,6 +72,15 @@ public sealed class CommandLineTests
 	}
 
 	[Test]
+	public async Task AMistypedOptionDoesNotEchoAPasswordWithSpaces()
+	{
+		var (code, output, error) = await RunAsync("scaffold", "--conection-string", "Host=db;Password=my secret words;Username=u");
+
+		code.Should().Be(CommandLine.UsageError);
+		(output + error).Should().NotContain("secret").And.NotContain("words");
+	}
+
+	[Test]
 	public async Task AMistypedOptionDoesNotEchoAPassword()
 	{
 		var (code, output, error) = await RunAsync("scaffold", "--conection-string", "Host=db;Username=u;Password=s3cret-value");
@@ -86,6 +95,9 @@ public sealed class CommandLineTests
 	[TestCase(new[] { "--connection-string", "Host=x", "--class-naming", "camel" }, "camel")]
 	[TestCase(new[] { "--connection-string", "Host=x", "--namespace", "My.1Bad" }, "not a valid C# namespace")]
 	[TestCase(new[] { "--connection-string", "Host=x", "--context-name", "class" }, "not a valid C# class name")]
+	[TestCase(new[] { "--connection-string", "Host=x", "--context-name", "DataOptions" }, "a type name the generated code uses")]
+	[TestCase(new[] { "--connection-string" }, "--connection-string")]
+	[TestCase(new[] { "--connection-string", "Host=x", "--connection-string", "Host=y" }, "--connection-string")]
 	[TestCase(new[] { "--endpoint", "h", "--port", "0" }, "--port must be between 1 and 65535")]
 	[TestCase(new[] { "--connection-string", "Nonsense Keyword=1" }, "connection string is not valid")]
 	public async Task BadArgumentsAreUsageErrors(string[] args, string message)
@@ -145,5 +157,11 @@ public sealed class CommandLineTests
 		}
 
 		inner.ToString().Should().Be("a *** here; Password=***;Host=h; pwd =***\ntrailing ***");
+
+		var spaced = new StringWriter();
+		using (var writer = new MaskingWriter(spaced))
+			writer.Write("Host=h;Password=two words;Port=1");
+
+		spaced.ToString().Should().Be("Host=h;Password=***;Port=1");
 	}
 }

@@ -42,6 +42,22 @@ public sealed class RegenerationTests
 	}
 
 	[Test]
+	public void AnotherModelsFilesInTheSameFolderAreLeftAlone()
+	{
+		using var output = new TempDirectory();
+		Cases.Generate(Cases.Pascal, output.Path);
+
+		// a file of another run (it carries the generated-file header, but this folder's manifest does not list it)
+		var other = File.ReadAllText(output.File("Pet.cs")).Replace("class Pet", "class OtherPet", StringComparison.Ordinal);
+		File.WriteAllText(output.File("OtherPet.cs"), other);
+
+		var result = Cases.Generate(Cases.Pascal, output.Path);
+
+		result.Files.Should().NotContain(f => f.Change == FileChange.Removed);
+		File.ReadAllText(output.File("OtherPet.cs")).Should().Be(other);
+	}
+
+	[Test]
 	public void ChangedOptionsRewriteGeneratedFiles()
 	{
 		using var output = new TempDirectory();

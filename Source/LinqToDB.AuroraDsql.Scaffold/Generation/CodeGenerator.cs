@@ -117,7 +117,7 @@ static class CodeGenerator
 		if (remarks.Count > 0)
 			w.Line("/// <remarks>" + string.Join(" ", remarks) + "</remarks>");
 
-		var attributes = new List<string> { ColumnAttribute(column) };
+		var attributes = new List<string> { ColumnAttribute(column, DataTypeIsShadowed(entity)) };
 
 		if (!column.IsNullable)
 			attributes.Add("NotNull");
@@ -151,7 +151,11 @@ static class CodeGenerator
 		w.Line($"public {property.TypeName} {CodeText.EscapeMember(property.Name)} {accessors}{initializer}");
 	}
 
-	static string ColumnAttribute(AuroraDsqlColumnSchema column)
+	// A property or association named DataType would capture DataType.X inside its class.
+	static bool DataTypeIsShadowed(EntityModel entity) =>
+		entity.Properties.Exists(p => p.Name == "DataType") || entity.Associations.Exists(a => a.Name == "DataType");
+
+	static string ColumnAttribute(AuroraDsqlColumnSchema column, bool dataTypeShadowed)
 	{
 		var parts = new List<string> { CodeText.Literal(column.ColumnName) };
 
@@ -159,7 +163,7 @@ static class CodeGenerator
 			parts.Add("DbType = " + CodeText.Literal(column.ColumnType));
 
 		if (column.DataType != DataType.Undefined)
-			parts.Add("DataType = DataType." + column.DataType);
+			parts.Add("DataType = " + (dataTypeShadowed ? "global::LinqToDB.DataType." : "DataType.") + column.DataType);
 
 		if (column.Length != null)
 			parts.Add("Length = " + CodeText.Number(column.Length.Value));

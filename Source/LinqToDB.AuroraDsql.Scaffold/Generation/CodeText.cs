@@ -47,7 +47,31 @@ static class CodeText
 
 	/// <summary>Escapes text for XML documentation.</summary>
 	public static string Xml(string text) =>
-		OneLine(text).Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+		XmlCharacters(OneLine(text)).Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+	// Characters XML cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF) become U+FFFD: they would break the doc comment (CS1570).
+	static string XmlCharacters(string text)
+	{
+		if (!text.Any(c => c < ' ' && c != '\t' || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF'))
+			return text;
+
+		var result = new StringBuilder(text.Length);
+
+		for (var i = 0; i < text.Length; i++)
+		{
+			var c = text[i];
+
+			if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+			{
+				result.Append(c).Append(text[++i]);
+				continue;
+			}
+
+			result.Append(c < ' ' && c != '\t' || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF' ? '\uFFFD' : c);
+		}
+
+		return result.ToString();
+	}
 
 	/// <summary>Every character C# treats as a line end (CR, LF, NEL, LS, PS).</summary>
 	public static readonly char[] LineTerminators = ['\r', '\n', '\u0085', '\u2028', '\u2029'];

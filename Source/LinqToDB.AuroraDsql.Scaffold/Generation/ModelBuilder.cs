@@ -21,7 +21,12 @@ sealed class ModelBuilder(GenerationOptions options)
 		"Table", "Column", "PrimaryKey", "Identity", "NotNull", "Association", "AuroraDsqlIdentity", "AuroraDsqlIndex",
 		"TableAttribute", "ColumnAttribute", "PrimaryKeyAttribute", "IdentityAttribute", "NotNullAttribute", "AssociationAttribute",
 		"AuroraDsqlIdentityAttribute", "AuroraDsqlIndexAttribute",
+		// members every class inherits from object: nameof(Equals.Id) in an association would bind to the method
+		"Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
 	};
+
+	/// <summary>Whether a class of this name would hide a type the generated code uses unqualified.</summary>
+	public static bool IsReservedTypeName(string name) => _reservedTypeNames.Contains(name);
 
 	// Members every entity inherits from object: a property of one of these names would hide it (CS0108/CS0114).
 	static readonly HashSet<string> _objectMembers = new(StringComparer.Ordinal)
@@ -348,7 +353,7 @@ sealed class ModelBuilder(GenerationOptions options)
 				if (k.ColumnName is null)
 				{
 					var expression = k.Expression!;
-					if (!(expression.StartsWith('(') && expression.EndsWith(')')))
+					if (!IsParenthesized(expression))
 						expression = "(" + expression + ")";
 					return CodeText.Literal(expression + nulls);
 				}
@@ -375,4 +380,42 @@ sealed class ModelBuilder(GenerationOptions options)
 	}
 
 	#endregion
+	/// <summary>Whether the whole expression is one parenthesized term: <c>(a + 1)</c> is, <c>(a + 1) * (b + 1)</c> is not.</summary>
+	internal static bool IsParenthesized(string expression)
+	{
+		if (expression.Length < 2 || expression[0] != '(' || expression[^1] != ')')
+			return false;
+
+		var depth = 0;
+		char? quote = null;
+
+		for (var i = 0; i < expression.Length; i++)
+		{
+			var c = expression[i];
+
+			if (quote != null)
+			{
+				if (c == quote)
+					quote = null;
+				continue;
+			}
+
+			switch (c)
+			{
+				case '\'' or '"':
+					quote = c;
+					break;
+				case '(':
+					depth++;
+					break;
+				case ')':
+					depth--;
+					if (depth == 0 && i < expression.Length - 1)
+						return false;
+					break;
+			}
+		}
+
+		return depth == 0;
+	}
 }

@@ -76,10 +76,15 @@ static class OutputWriter
 			progress?.Invoke(file.Name, change);
 		}
 
-		// files of the earlier run (manifest, or top-level *.cs carrying the marker) that this run does not produce
-		var stale = previous
-			.Concat(Directory.EnumerateFiles(outputDirectory, "*.cs").Select(Path.GetFileName).OfType<string>().Where(n => HasMarker(Path.Combine(outputDirectory, n))))
-			.Where(n => !newNames.Contains(n))
+		// Files of the earlier run that this run does not produce: those its manifest lists, or without a manifest the
+		// top-level *.cs files carrying the marker (another model's files in the same folder have their own manifest then).
+		// On a case-insensitive file system a name that differs only in case is the file just written.
+		var earlier = File.Exists(manifestPath)
+			? previous
+			: Directory.EnumerateFiles(outputDirectory, "*.cs").Select(Path.GetFileName).OfType<string>().Where(n => HasMarker(Path.Combine(outputDirectory, n)));
+		var written = files.Select(f => f.Name).ToHashSet(IsCaseSensitive(outputDirectory) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+		var stale = earlier
+			.Where(n => !written.Contains(n))
 			.Distinct(StringComparer.Ordinal)
 			.Order(StringComparer.Ordinal)
 			.ToList();
@@ -104,6 +109,23 @@ static class OutputWriter
 		WriteManifest(manifestPath, newNames);
 
 		return new WriteResult(results, warnings);
+	}
+
+	/// <summary>Whether the folder tells names apart that differ only in case (Linux: yes; Windows, macOS: usually not).</summary>
+	static bool IsCaseSensitive(string directory)
+	{
+		var name  = ".linq2db-dsql-case-" + Guid.NewGuid().ToString("N");
+		var probe = Path.Combine(directory, name);
+
+		try
+		{
+			File.WriteAllBytes(probe, []);
+			return !File.Exists(Path.Combine(directory, name.ToUpperInvariant()));
+		}
+		finally
+		{
+			File.Delete(probe);
+		}
 	}
 
 	static HashSet<string> ReadManifest(string path)
