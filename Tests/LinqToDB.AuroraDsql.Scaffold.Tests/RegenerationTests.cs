@@ -42,12 +42,12 @@ public sealed class RegenerationTests
 	}
 
 	[Test]
-	public void AnotherModelsFilesInTheSameFolderAreLeftAlone()
+	public void AFileCopiedFromAGeneratedOneIsLeftAlone()
 	{
 		using var output = new TempDirectory();
 		Cases.Generate(Cases.Pascal, output.Path);
 
-		// a file of another run (it carries the generated-file header, but this folder's manifest does not list it)
+		// the header came along with the copy, but the manifest does not list the file
 		var other = File.ReadAllText(output.File("Pet.cs")).Replace("class Pet", "class OtherPet", StringComparison.Ordinal);
 		File.WriteAllText(output.File("OtherPet.cs"), other);
 
