@@ -110,6 +110,12 @@ public sealed class PostgresCluster : IAsyncDisposable
 				{
 					await cluster.StopServerAsync().ConfigureAwait(false);
 				}
+				catch
+				{
+					// A server that started (or half started) before the failure or cancellation must not outlive it.
+					await cluster.StopServerAsync().ConfigureAwait(false);
+					throw;
+				}
 			}
 		}
 		catch

@@ -30,6 +30,15 @@ sealed class TransactionScope
 	/// <summary>Statements executed so far that count as DML for DSQL's DDL/DML rule (writes, locking reads).</summary>
 	public int DmlCount { get; set; }
 
+	/// <summary>
+	/// DDL and DML statements bound (and checked) in the current pipeline but not executed yet: a pipeline may bind several
+	/// statements before it executes any, and each must be checked against the others.
+	/// </summary>
+	public int PendingDdl { get; set; }
+
+	/// <summary>See <see cref="PendingDdl"/>.</summary>
+	public int PendingDml { get; set; }
+
 	/// <summary>The endpoint's schema version when the transaction's first statement was seen (for OC001).</summary>
 	public long? SchemaVersion { get; set; }
 

@@ -59,6 +59,13 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 			return StatementPlan.Refuse(statement, violation.SqlState, violation.Message, hint: violation.Hint);
 		}
 
+		if (ForbiddenSetConfig(shape) is { } parameter)
+		{
+			_log($"refused set_config({parameter})");
+			return StatementPlan.Refuse(statement, "0A000", $"setting configuration parameter \"{parameter}\" not supported",
+				hint: "Only search_path, TimeZone, application_name and client display settings can be set.");
+		}
+
 		var category = DsqlStatementRules.Categorize(shape);
 		var rules = context.Control == TransactionControl.Commit
 			? _commit
@@ -73,6 +80,26 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 		return rewrite is null
 			? rules
 			: rewrite with { CheckExecute = rules.CheckExecute, OnExecute = rules.OnExecute, IsDdl = rules.IsDdl };
+	}
+
+	/// <summary>
+	/// <c>set_config(name, …)</c> is SET as a function: the same parameters only. The session's identity, the string
+	/// syntax the endpoint lexes with and the endpoint's own settings (limits, lock timeout) are not the client's to change.
+	/// A name that is not a string constant cannot be checked and is refused too.
+	/// </summary>
+	string? ForbiddenSetConfig(StatementShape shape)
+	{
+		for (var i = 0; i + 2 < shape.Count; i++)
+		{
+			if (shape.Name(i) != "set_config" || !shape.Sym(i + 1, "("))
+				continue;
+
+			var name = SqlText.StringValue(shape.Text, shape.Tokens[i + 2]);
+			if (name is null || !_rules.SettableParameters.Contains(name.ToLowerInvariant()))
+				return name ?? shape.TokenText(i + 2);
+		}
+
+		return null;
 	}
 
 	/// <summary><c>ALTER TABLE t DROP COLUMN c</c> → <c>CALL sys.alter_table_checked('t', '{c}', 'ALTER TABLE …')</c>.</summary>
@@ -106,16 +133,16 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 	{
 		if (CheckAge(transaction, session) is { } age)
 			return age;
-		if (transaction.DdlCount > 0)
+		if (transaction.DdlCount + transaction.PendingDdl > 0)
 			return Verdict("one-ddl");
-		return transaction.DmlCount > 0 ? Verdict("ddl-dml") : null;
+		return transaction.DmlCount + transaction.PendingDml > 0 ? Verdict("ddl-dml") : null;
 	}
 
 	ExecutionVerdict? CheckDml(TransactionScope transaction, SessionInfo session)
 	{
 		if (CheckAge(transaction, session) is { } age)
 			return age;
-		return transaction.DdlCount > 0 ? Verdict("ddl-dml") : null;
+		return transaction.DdlCount + transaction.PendingDdl > 0 ? Verdict("ddl-dml") : null;
 	}
 
 	ExecutionVerdict? CheckCommit(TransactionScope transaction, SessionInfo session)

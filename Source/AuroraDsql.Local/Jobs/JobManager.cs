@@ -206,6 +206,23 @@ sealed class JobManager : IAsyncDisposable
 		}
 	}
 
+	/// <summary>One <c>CREATE [UNIQUE] INDEX</c>, or one <c>ALTER TABLE name VALIDATE CONSTRAINT name</c>: nothing else runs as a job.</summary>
+	internal static bool IsJobStatement(string jobType, string sql)
+	{
+		if (StatementSplitter.Split(sql) is not [var statement] || statement.HasLexicalError)
+			return false;
+
+		var shape = new AuroraDsql.Rules.StatementShape(statement);
+
+		return jobType switch
+		{
+			"INDEX_BUILD"         => shape.Verb == "create" && shape.ObjectKind == "index",
+			"VALIDATE_CONSTRAINT" => shape.Verb == "alter" && shape.ObjectKind == "table" && shape.Count is >= 6 and <= 8
+				&& shape.Kw(shape.Count - 3, "validate") && shape.Kw(shape.Count - 2, "constraint") && shape.Name(shape.Count - 1) != null,
+			_ => false,
+		};
+	}
+
 	async Task RunJobAsync(JobRequest request, JobState state, CancellationToken token)
 	{
 		InternalConnection? status  = null;
@@ -263,7 +280,10 @@ sealed class JobManager : IAsyncDisposable
 			worker = await InternalConnection.OpenAsync(_backend, token, role: request.RoleName, applicationName: "aurora-dsql-local jobs").ConfigureAwait(false);
 			await worker.ExecuteAsync($"SELECT pg_catalog.set_config('search_path', {SqlText.QuoteLiteral(request.SearchPath)}, false)", token).ConfigureAwait(false);
 
-			var build = worker.ExecuteAsync(request.Statement, token);
+			// The request table is written through a function clients can reach: run only what the endpoint itself submits.
+			var build = IsJobStatement(request.JobType, request.Statement)
+				? worker.ExecuteAsync(request.Statement, token)
+				: Task.FromException(new PgServerException("not a statement of an asynchronous job"));
 
 			if (request.JobType == "INDEX_BUILD")
 				await AwaitCatalogEntryAsync(status, id, request, build, token).ConfigureAwait(false);

@@ -15,6 +15,9 @@ sealed class MessageBuffer : IDisposable
 	int _start;
 	int _end;
 
+	/// <summary>Size of the buffer now.</summary>
+	internal int Capacity => _buffer.Length;
+
 	/// <summary>Bytes buffered and not yet taken.</summary>
 	public int Available => _end - _start;
 
@@ -103,10 +106,12 @@ sealed class MessageBuffer : IDisposable
 		if (messageLength <= _buffer.Length - _start)
 			return;
 
+		// Grown as the bytes arrive (at most doubling per fill), never to a length a message only claims: a header alone
+		// must not make the endpoint allocate up to the protocol maximum.
 		if (messageLength <= _buffer.Length)
 			Compact();
 		else
-			Grow(messageLength);
+			Grow(Math.Min(messageLength, _buffer.Length * 2));
 	}
 
 	void Compact()

@@ -190,6 +190,14 @@ sealed class ClientSession : IDisposable
 			return false;
 		}
 
+		// The backend's superuser is the endpoint's own, never a client's (DSQL has no such role).
+		if (string.Equals(user, _services.Backend.SuperUser, StringComparison.Ordinal))
+		{
+			_services.Log($"refused login of role \"{user}\": the backend's superuser");
+			SendFatal("28000", $"role \"{user}\" does not exist");
+			return false;
+		}
+
 		// The backend session.
 		// DSQL runs every transaction at REPEATABLE READ and starts sessions in UTC (a client may still set its TimeZone);
 		// the endpoint's own cluster is configured so, an external server may not be.
@@ -281,7 +289,7 @@ sealed class ClientSession : IDisposable
 	bool Impersonate(string role, PgMessageBuilder startupMessages)
 	{
 		var check = "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = " + SqlText.QuoteLiteral(role) +
-			" AND rolcanlogin) THEN RAISE EXCEPTION USING ERRCODE = '28000', MESSAGE = pg_catalog.format('role \"%s\" does not exist', " +
+			" AND rolcanlogin AND NOT rolsuper) THEN RAISE EXCEPTION USING ERRCODE = '28000', MESSAGE = pg_catalog.format('role \"%s\" does not exist', " +
 			SqlText.QuoteLiteral(role) + "); END IF; END$$; SET SESSION AUTHORIZATION " + SqlText.QuoteIdentifier(role);
 
 		_backBuilder.Clear();
@@ -578,6 +586,9 @@ sealed class ClientSession : IDisposable
 				Forward(message, new Expectation(ExpectationKind.Close), boundary: false);
 				return ValueTask.CompletedTask;
 			case 'S':
+				// What was bound and not executed by now never runs.
+				_transactions.Current.PendingDdl = 0;
+				_transactions.Current.PendingDml = 0;
 				Forward(message, new Expectation(ExpectationKind.Sync), boundary: true);
 				_transactions.OnBoundary();
 				return ValueTask.CompletedTask;
@@ -806,9 +817,22 @@ sealed class ClientSession : IDisposable
 			ReleaseDeferredParse();
 
 		if (verdict != null)
+		{
 			BindHidden(portalName, verdict);
+		}
 		else
+		{
+			// Checked statements count for the ones bound after them, before they are executed.
+			if (_portals.TryGetValue(portalName, out var bound) && bound.Plan?.OnExecute != null)
+			{
+				if (bound.Plan.IsDdl)
+					_transactions.Current.PendingDdl++;
+				else
+					_transactions.Current.PendingDml++;
+			}
+
 			Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
+		}
 	}
 
 	const string HiddenRefusal = "aurora_dsql_refusal";
@@ -909,7 +933,17 @@ sealed class ClientSession : IDisposable
 			_portals.TryGetValue(portal, out info);
 		}
 
-		info?.Plan?.OnExecute?.Invoke(_transactions.Current);
+		if (info?.Plan?.OnExecute is { } onExecute)
+		{
+			var current = _transactions.Current;
+			if (info.Plan.IsDdl && current.PendingDdl > 0)
+				current.PendingDdl--;
+			else if (!info.Plan.IsDdl && current.PendingDml > 0)
+				current.PendingDml--;
+
+			onExecute(current);
+		}
+
 		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
 		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
 

@@ -20,6 +20,8 @@ static class DsqlDataSourceFactory
 {
 	static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _dataSources = new(StringComparer.Ordinal);
 
+	static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AWSCredentials, ConcurrentDictionary<string, Lazy<NpgsqlDataSource>>> _dataSourcesByCredentials = [];
+
 	/// <summary>
 	/// The shared data source for <paramref name="options"/> (validated first). Options that connect the same way share
 	/// one data source (and so one pool) even when they were built separately, for example with a new
@@ -29,7 +31,13 @@ static class DsqlDataSourceFactory
 	public static NpgsqlDataSource GetOrCreate(AuroraDsqlConnectionOptions options)
 	{
 		var resolved = Resolve(options);
-		return _dataSources.GetOrAdd(CacheKey(resolved), _ => new Lazy<NpgsqlDataSource>(() => Create(resolved), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+		// Credentials other than static keys are identified by instance: their data sources live as long as the instance.
+		var cache = resolved.Options.Credentials is { } credentials and not (BasicAWSCredentials or SessionAWSCredentials)
+			? _dataSourcesByCredentials.GetValue(credentials, _ => new ConcurrentDictionary<string, Lazy<NpgsqlDataSource>>(StringComparer.Ordinal))
+			: _dataSources;
+
+		return cache.GetOrAdd(CacheKey(resolved), _ => new Lazy<NpgsqlDataSource>(() => Create(resolved), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 	}
 
 	static string KeyHash(ImmutableCredentials credentials) =>
@@ -45,7 +53,7 @@ static class DsqlDataSourceFactory
 			null => options.ProfileName is null ? "chain" : "profile:" + options.ProfileName,
 			// Static keys are identified by a hash of the key material (never the secret itself); other providers by instance.
 			BasicAWSCredentials or SessionAWSCredentials => options.Credentials.GetType().Name + ":" + KeyHash(options.Credentials.GetCredentials()),
-			_ => options.Credentials.GetType().Name + "#" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(options.Credentials).ToString(CultureInfo.InvariantCulture),
+			_ => "instance", // the cache is per instance (see GetOrCreate)
 		};
 
 		return string.Join('\n',

@@ -99,6 +99,29 @@ public sealed class ConnectionOptionsTests
 		DataSource("secret-2", "shared-pool").Should().NotBeSameAs(first, "other credentials sign other tokens");
 	}
 
+	sealed class CustomCredentials : AWSCredentials
+	{
+		public override ImmutableCredentials GetCredentials() => new("AKIDEXAMPLE", "custom-secret", null);
+	}
+
+	[Test]
+	public void OtherCredentialProvidersGetADataSourcePerInstance()
+	{
+		static Npgsql.NpgsqlDataSource DataSource(AWSCredentials credentials) =>
+			LinqToDB.Internal.DataProvider.AuroraDsql.DsqlDataSourceFactory.GetOrCreate(new AuroraDsqlConnectionOptions(Endpoint)
+			{
+				Credentials     = credentials,
+				ApplicationName = "per-instance",
+			});
+
+		var credentials = new CustomCredentials();
+		DataSource(credentials).Should().BeSameAs(DataSource(credentials));
+
+		// Many instances, as a multi-tenant application makes them: no two may ever share a pool (and so a signer).
+		var sources = Enumerable.Range(0, 2_000).Select(_ => DataSource(new CustomCredentials())).ToList();
+		sources.Distinct().Should().HaveCount(sources.Count);
+	}
+
 	[TestCase("abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws", "us-east-1")]
 	[TestCase("abcdefghijklmnopqrstuvwxyz.dsql.eu-west-2.on.aws", "eu-west-2")]
 	[TestCase("abcdefghijklmnopqrstuvwxyz.dsql-gamma.ap-northeast-1.on.aws", "ap-northeast-1")]
