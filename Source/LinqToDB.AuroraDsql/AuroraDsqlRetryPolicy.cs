@@ -1,6 +1,8 @@
 using LinqToDB.Data;
 using LinqToDB.Data.RetryPolicy;
 
+using Npgsql;
+
 namespace LinqToDB.DataProvider.AuroraDsql;
 
 /// <summary>
@@ -59,7 +61,33 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 
 	/// <inheritdoc />
 	protected override bool ShouldRetryOn(Exception exception) =>
-		_dataConnection?.Transaction is null && AuroraDsqlErrors.IsTransient(exception);
+		_dataConnection?.Transaction is null && AuroraDsqlErrors.IsTransient(exception) && !EndedTheSession(exception);
+
+	/// <summary>
+	/// linq2db runs a retried statement on the same connection: once the server or the network ended the session under
+	/// it, another try can only fail with "Connection is not open" and hide the cause. Failures to connect (no session yet,
+	/// or connection limits at login) are retried; a session lost in the middle of work is for <c>InTransaction</c>, which
+	/// starts over on a new connection.
+	/// </summary>
+	static bool EndedTheSession(Exception exception)
+	{
+		for (var e = exception; e != null; e = e.InnerException)
+		{
+			switch (e)
+			{
+				case PostgresException { SqlState: "57P01" or "57P02" }:
+					return true;
+				case PostgresException:
+					return false;
+				case NpgsqlException { InnerException: System.Net.Sockets.SocketException }:
+					return false; // could not connect
+				case NpgsqlException { InnerException: IOException or TimeoutException }:
+					return true;
+			}
+		}
+
+		return false;
+	}
 
 	/// <inheritdoc />
 	protected override TimeSpan? GetNextDelay(Exception lastException)

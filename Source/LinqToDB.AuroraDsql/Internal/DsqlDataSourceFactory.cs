@@ -135,8 +135,11 @@ static class DsqlDataSourceFactory
 		if (options.MaxPoolSize < 1 || options.MinPoolSize < 0 || options.MinPoolSize > options.MaxPoolSize)
 			throw new ArgumentOutOfRangeException(nameof(options), $"Pool sizes must satisfy 0 <= MinPoolSize <= MaxPoolSize and MaxPoolSize >= 1 (got {options.MinPoolSize}..{options.MaxPoolSize}).");
 
-		if (options.ConnectionLifetime < TimeSpan.Zero || options.ConnectionIdleLifetime < TimeSpan.Zero)
-			throw new ArgumentOutOfRangeException(nameof(options), "ConnectionLifetime and ConnectionIdleLifetime cannot be negative.");
+		if (options.ConnectionLifetime <= TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), options.ConnectionLifetime, "ConnectionLifetime must be positive (Npgsql reads zero as no limit, and DSQL ends connections after 60 minutes).");
+
+		if (options.ConnectionIdleLifetime < TimeSpan.Zero)
+			throw new ArgumentOutOfRangeException(nameof(options), "ConnectionIdleLifetime cannot be negative.");
 
 		if (options.ConnectionLifetime >= TimeSpan.FromMinutes(60))
 			throw new ArgumentOutOfRangeException(nameof(options), options.ConnectionLifetime, "ConnectionLifetime must stay under DSQL's 60-minute connection limit (default 55 minutes).");

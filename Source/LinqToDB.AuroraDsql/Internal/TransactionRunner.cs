@@ -1,6 +1,8 @@
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 
+using Npgsql;
+
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>The retry loop behind <see cref="AuroraDsqlTransactionExtensions"/>.</summary>
@@ -185,6 +187,10 @@ static class TransactionRunner
 
 	static Failure Classify(Exception exception, bool atCommit)
 	{
+		// A COMMIT whose answer never came (a timeout, a broken connection) may or may not have applied.
+		if (atCommit && exception is TimeoutException or NpgsqlException and not PostgresException)
+			return Failure.Ambiguous;
+
 		if (!AuroraDsqlErrors.IsTransient(exception))
 			return Failure.Fatal;
 

@@ -166,6 +166,7 @@ public sealed class ConnectionOptionsTests
 		ShouldRefuse(o => o with { MaxPoolSize = 0 }, "*Pool sizes*");
 		ShouldRefuse(o => o with { MinPoolSize = 11 }, "*Pool sizes*");
 		ShouldRefuse(o => o with { ConnectionLifetime = TimeSpan.FromMinutes(60) }, "*under DSQL's 60-minute*");
+		ShouldRefuse(o => o with { ConnectionLifetime = TimeSpan.Zero }, "*must be positive*zero as no limit*");
 
 		FluentActions.Invoking(() => new DataOptions().UseAuroraDsql(Endpoint, o => o with { RootCertificatePath = "/nonexistent/root.pem" }))
 			.Should().Throw<FileNotFoundException>().WithMessage("*root certificate file*");

@@ -35,6 +35,37 @@ public sealed class RetryClassificationTests
 	public void TransientErrors(string sqlState, string message, bool transient) =>
 		AuroraDsqlErrors.IsTransient(Pg(sqlState, message)).Should().Be(transient);
 
+	static readonly AuroraDsqlRetryOptions _instant = new() { MaxRetries = 2, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
+
+	static IEnumerable<TestCaseData> StatementFailures()
+	{
+		yield return new TestCaseData(Pg("40001", "change conflicts with another transaction (OC000)"), 3).SetName("a conflict is retried");
+		yield return new TestCaseData(Pg("53300", "Unable to accept connection, too many open connections."), 3).SetName("a connection limit is retried");
+		yield return new TestCaseData(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111)), 3)
+			.SetName("a failure to connect is retried");
+		yield return new TestCaseData(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"), 1)
+			.SetName("a session ended by the server is not retried on its dead connection");
+		yield return new TestCaseData(new NpgsqlException("Exception while reading from stream", new EndOfStreamException()), 1)
+			.SetName("a session lost on the network is not retried on its dead connection");
+	}
+
+	[TestCaseSource(nameof(StatementFailures))]
+	public void TheStatementPolicyRetriesOnlyWhereAnotherTryCanWork(Exception failure, int attempts)
+	{
+		using var db = Infrastructure.OfflineDatabase.Connect(out _);
+		var policy = new AuroraDsqlRetryPolicy(db, _instant);
+		var tries = 0;
+
+		FluentActions.Invoking(() => policy.Execute<int>(() =>
+			{
+				tries++;
+				throw failure;
+			}))
+			.Should().Throw<Exception>();
+
+		tries.Should().Be(attempts);
+	}
+
 	[Test]
 	public void TransactionLimits() =>
 		AuroraDsqlErrors.IsTransactionLimitExceeded(new LinqToDBException("x", Pg("54000", "transaction row limit exceeded"))).Should().BeTrue();
