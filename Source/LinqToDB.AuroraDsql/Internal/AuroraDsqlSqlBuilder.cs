@@ -128,13 +128,19 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 
 	protected override void BuildCreateTableIdentityAttribute1(SqlField field)
 	{
+		var identity = ColumnTypes.GetIdentityAttribute(field, MappingSchema);
+
 		if (ColumnTypes.IsGuid(field))
 		{
+			if (identity?.GeneratedAlways == true)
+				throw new AuroraDsqlNotSupportedException(
+					$"Column '{field.PhysicalName}' is a UUID key filled by DEFAULT gen_random_uuid(); a default cannot be GENERATED ALWAYS, so inserts could still set it. " +
+					"Remove GeneratedAlways, or use a long identity column (bigint GENERATED ALWAYS AS IDENTITY).");
+
 			StringBuilder.Append("DEFAULT gen_random_uuid()");
 			return;
 		}
 
-		var identity = ColumnTypes.GetIdentityAttribute(field, MappingSchema);
 		var cache    = identity?.Cache is > 0 ? identity.Cache : DsqlOptions.IdentityCache;
 
 		StringBuilder

@@ -81,7 +81,8 @@ static class CreateTableValidator
 		if (!string.IsNullOrEmpty(type.DbType))
 			return UnsupportedDbTypeReason(type.DbType!);
 
-		if ((type.DataType & DataType.Array) != 0 || IsCollection(type.SystemType))
+		// A collection mapped to json/jsonb (with a converter) is stored as one document: that DSQL has.
+		if (type.DataType is not (DataType.Json or DataType.BinaryJson) && ((type.DataType & DataType.Array) != 0 || IsCollection(type.SystemType)))
 			return "Aurora DSQL has no array columns. Store the elements in a child table (one row per element) or in a json/jsonb column.";
 
 		var systemType = Nullable.GetUnderlyingType(type.SystemType) ?? type.SystemType;
@@ -132,8 +133,12 @@ static class CreateTableValidator
 				=> "Aurora DSQL has no hstore type. Use jsonb.",
 			"citext"
 				=> "Aurora DSQL has no extensions, so no citext. Use text and compare with lower(...).",
-			_ when baseName.EndsWith("range", StringComparison.Ordinal) || baseName.EndsWith("multirange", StringComparison.Ordinal)
+			"int4range" or "int8range" or "numrange" or "tsrange" or "tstzrange" or "daterange"
+				or "int4multirange" or "int8multirange" or "nummultirange" or "tsmultirange" or "tstzmultirange" or "datemultirange"
 				=> $"Aurora DSQL has no range types ({baseName}). Store the bounds in two columns.",
+			"numeric" or "decimal" when !name.Contains('(', StringComparison.Ordinal)
+				=> $"DbType '{dbType}' has no precision, and a bare numeric becomes numeric(18,6) on Aurora DSQL, silently rounding. " +
+				   "Write numeric(precision, scale), or drop DbType and set Precision and Scale on the column.",
 			_ => null,
 		};
 	}

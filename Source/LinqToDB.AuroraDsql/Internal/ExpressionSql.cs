@@ -15,6 +15,9 @@ static class ExpressionSql
 
 	static readonly SqlGenerationOptions _inline = new() { InlineParameters = true };
 
+	static readonly MethodInfo _asSql = typeof(Sql).GetMethods(BindingFlags.Public | BindingFlags.Static)
+		.Single(m => m.Name == nameof(Sql.AsSql) && m.IsGenericMethodDefinition && m.GetParameters().Length == 1);
+
 	static readonly MethodInfo _toSqlQuery = typeof(LinqExtensions).GetMethods(BindingFlags.Public | BindingFlags.Static)
 		.Single(m => m.Name == nameof(LinqExtensions.ToSqlQuery) && m.GetGenericArguments().Length == 1 && m.GetParameters()[0].ParameterType.IsGenericType
 			&& m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(IQueryable<>));
@@ -24,7 +27,12 @@ static class ExpressionSql
 		where T : notnull
 	{
 		var parameter = Expression.Parameter(typeof(T), Alias);
-		var lambda    = Expression.Lambda(new ParameterReplacer(row, parameter).Visit(body), parameter);
+		var visited   = new ParameterReplacer(row, parameter).Visit(body);
+
+		// Sql.AsSql: all of it on the server. A projection may otherwise compute parts in .NET after reading the row
+		// (p.Tag ?? "x", p.Born.AddDays(1), p.Code.ToString()) and leave only the column in the SQL.
+		var serverSide = visited is MemberExpression ? visited : Expression.Call(_asSql.MakeGenericMethod(body.Type), visited);
+		var lambda    = Expression.Lambda(serverSide, parameter);
 		var select    = Expression.Call(typeof(Queryable), nameof(Queryable.Select), [typeof(T), body.Type], table.Expression, Expression.Quote(lambda));
 		var query     = table.Provider.CreateQuery(select);
 

@@ -162,4 +162,34 @@ public sealed class TruncateTests
 			await table.DropAsync();
 		}
 	}
+	[Test]
+	public async Task MarkerTextInDataOrTagsIsNotTakenForATruncate()
+	{
+		await using var db = TestDatabase.Connect();
+		var victim = await CreateFilledAsync(db, 50);
+		var notes  = await CreateFilledAsync(db, 3);
+
+		try
+		{
+			static string B64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+			var marker = $"/* AuroraDSQL:truncate batch=3000 table={B64(victim.TableName)} keys={B64("\"Id\"")} */";
+
+			// in a literal (inlined parameters put it into the command text)
+			db.InlineParameters = true;
+			(await notes.InsertAsync(() => new Row { Id = 100, Payload = marker })).Should().Be(1);
+			db.InlineParameters = false;
+
+			// in a query tag in front of a one-row delete
+			(await notes.TagQuery($"AuroraDSQL:truncate batch=3000 table={B64(notes.TableName)} keys={B64("\"Id\"")}").Where(r => r.Id == 1).DeleteAsync())
+				.Should().Be(1);
+
+			(await victim.CountAsync()).Should().Be(50);
+			(await notes.Select(r => r.Id).OrderBy(id => id).ToListAsync()).Should().Equal(2, 3, 100);
+		}
+		finally
+		{
+			await victim.DropAsync();
+			await notes.DropAsync();
+		}
+	}
 }

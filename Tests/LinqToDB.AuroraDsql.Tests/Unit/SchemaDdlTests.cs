@@ -64,6 +64,17 @@ public sealed class SchemaDdlTests
 	}
 
 	[Test]
+	public void ExpressionKeysAreTranslatedWhole()
+	{
+		using var db = OfflineDatabase.Connect(out var recorder);
+
+		// In a plain projection linq2db would compute ?? in .NET and leave only the column in the SQL.
+		db.CreateIndex<Pet>("ix_pet_tag", p => p.Tag ?? "none", new AuroraDsqlIndexOptions<Pet> { Unique = true });
+
+		recorder.OnlyCommand.Should().Be("CREATE UNIQUE INDEX ASYNC ix_pet_tag ON pet ((Coalesce(tag_code, 'none')))");
+	}
+
+	[Test]
 	public void ExpressionsRenderWithoutTheRowAliasWhenIdentifiersAreAlwaysQuoted()
 	{
 		using var db = OfflineDatabase.Connect(out var recorder);

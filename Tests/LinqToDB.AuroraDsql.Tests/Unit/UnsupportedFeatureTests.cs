@@ -49,6 +49,33 @@ public sealed class UnsupportedFeatureTests
 		[PrimaryKey, Identity, Column(DbType = "integer")] public int Id { get; set; }
 	}
 
+	[Table("with_bare_numeric")]
+	sealed class WithBareNumericDbType
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column(DbType = "numeric")] public decimal Amount { get; set; }
+	}
+
+	[Table("with_json_list")]
+	sealed class WithJsonList
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column(DataType = DataType.BinaryJson)] public List<string> Tags { get; set; } = [];
+	}
+
+	[Table("always_uuid")]
+	sealed class AlwaysGeneratedUuid
+	{
+		[PrimaryKey, Identity, AuroraDsqlIdentity(GeneratedAlways = true)] public Guid Id { get; set; }
+	}
+
+	[Table("with_domain")]
+	sealed class WithRangeNamedDomain
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column(DbType = "price_range")] public string? Price { get; set; }
+	}
+
 	[Table("with_array_dbtype")]
 	sealed class WithArrayDbType
 	{
@@ -116,6 +143,30 @@ public sealed class UnsupportedFeatureTests
 	[Test]
 	public void ArrayDbType() =>
 		ShouldRefuseBeforeSending<WithArrayDbType>(db => db.CreateTable<WithArrayDbType>(), "*'text[]' is an array type*");
+
+	[Test]
+	public void BareNumericDbType() =>
+		ShouldRefuseBeforeSending<WithBareNumericDbType>(db => db.CreateTable<WithBareNumericDbType>(), "*'numeric' has no precision*numeric(18,6)*numeric(precision, scale)*");
+
+	[Test]
+	public void GeneratedAlwaysOnAUuidKey() =>
+		ShouldRefuseBeforeSending<AlwaysGeneratedUuid>(db => db.CreateTable<AlwaysGeneratedUuid>(), "*UUID key*cannot be GENERATED ALWAYS*long identity*");
+
+	[Test]
+	public void ACollectionMappedToJsonIsNotAnArray()
+	{
+		using var db = OfflineDatabase.Connect(out var recorder);
+		db.CreateTable<WithJsonList>();
+		recorder.OnlyCommand.Should().Contain("\"Tags\" jsonb");
+	}
+
+	[Test]
+	public void ADomainWhoseNameEndsInRangeIsNotARangeType()
+	{
+		using var db = OfflineDatabase.Connect(out var recorder);
+		db.CreateTable<WithRangeNamedDomain>();
+		recorder.OnlyCommand.Should().Contain("\"Price\" price_range");
+	}
 
 	[Test]
 	public void MoneyColumns() =>
