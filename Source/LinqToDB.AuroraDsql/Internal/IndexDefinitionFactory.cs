@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
 
+using AuroraDsql.Sql;
+
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Internal.SqlProvider;
@@ -138,13 +140,20 @@ static class IndexDefinitionFactory
 
 		public IndexKey Key(string key)
 		{
-			var text = key.Trim();
+			var text  = key.Trim();
+			var upper = text.ToUpperInvariant();
 
 			if (text.StartsWith('('))
+			{
+				// An expression key, written as SQL: passed through, but without a sort order either.
+				var tail = StatementSplitter.Split(text) is [var expression] && expression.Tokens.Count > 0 ? expression : null;
+				if (tail != null && Enumerable.Range(0, tail.Tokens.Count).Any(i => tail.IsKeyword(i, "asc") || tail.IsKeyword(i, "desc")))
+					throw SortOrderRefusal(key);
+
 				return new IndexKey(text, null);
+			}
 
 			string? nulls = null;
-			var upper = text.ToUpperInvariant();
 
 			foreach (var order in new[] { "FIRST", "LAST" })
 			{
@@ -157,8 +166,7 @@ static class IndexDefinitionFactory
 			}
 
 			if (upper.EndsWith(" ASC", StringComparison.Ordinal) || upper.EndsWith(" DESC", StringComparison.Ordinal))
-				throw new AuroraDsqlNotSupportedException(
-					$"Index '{_name}' key '{key}' has a sort order; Aurora DSQL does not support ASC/DESC on index keys (only NULLS FIRST/LAST). Remove it: scans run in either direction.");
+				throw SortOrderRefusal(key);
 
 			return new IndexKey(Quote(CheckKeyType(Column(text)).ColumnName), nulls);
 		}
@@ -170,6 +178,9 @@ static class IndexDefinitionFactory
 
 			return Quote(Column(include.Trim()).ColumnName);
 		}
+
+		AuroraDsqlNotSupportedException SortOrderRefusal(string key) =>
+			new($"Index '{_name}' key '{key}' has a sort order; Aurora DSQL does not support ASC/DESC on index keys (only NULLS FIRST/LAST). Remove it: scans run in either direction.");
 
 		ColumnDescriptor Column(string memberOrColumn) =>
 			_entity.Columns.FirstOrDefault(c => string.Equals(c.MemberName, memberOrColumn, StringComparison.Ordinal))

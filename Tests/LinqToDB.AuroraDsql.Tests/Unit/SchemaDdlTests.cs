@@ -41,6 +41,14 @@ public sealed class SchemaDdlTests
 		[Column]     public string Name { get; set; } = "";
 	}
 
+	[Table("bad_expression_pet")]
+	[AuroraDsqlIndex("ix_bad_expression", "(lower(\"Name\")) DESC")]
+	sealed class SortedExpressionIndexPet
+	{
+		[PrimaryKey] public int    Id   { get; set; }
+		[Column]     public string Name { get; set; } = "";
+	}
+
 	[Test]
 	public void CreateIndexRendersEveryOption()
 	{
@@ -173,5 +181,6 @@ public sealed class SchemaDdlTests
 		ShouldRefuse(db => db.CreateIndex<Pet>("ix", p => p.Name, new AuroraDsqlIndexOptions<Pet> { NullsNotDistinct = true }),
 			"*NULLS NOT DISTINCT only applies to a unique index*");
 		ShouldRefuse(db => db.EnsureSchema<SortedIndexPet>(), "*does not support ASC/DESC on index keys*");
+		ShouldRefuse(db => db.EnsureSchema<SortedExpressionIndexPet>(), "*key '(lower(\"Name\")) DESC' has a sort order*");
 	}
 }

@@ -63,6 +63,19 @@ public sealed class UnsupportedFeatureTests
 		[Column(DataType = DataType.BinaryJson)] public List<string> Tags { get; set; } = [];
 	}
 
+	[Table("binary_key")]
+	sealed class BinaryKey
+	{
+		[PrimaryKey] public byte[] Hash { get; set; } = [];
+	}
+
+	[Table("interval_key")]
+	sealed class IntervalKey
+	{
+		[PrimaryKey(1)] public int Id { get; set; }
+		[PrimaryKey(2)] public TimeSpan Span { get; set; }
+	}
+
 	[Table("always_uuid")]
 	sealed class AlwaysGeneratedUuid
 	{
@@ -147,6 +160,14 @@ public sealed class UnsupportedFeatureTests
 	[Test]
 	public void BareNumericDbType() =>
 		ShouldRefuseBeforeSending<WithBareNumericDbType>(db => db.CreateTable<WithBareNumericDbType>(), "*'numeric' has no precision*numeric(18,6)*numeric(precision, scale)*");
+
+	[Test]
+	public void BinaryPrimaryKey() =>
+		ShouldRefuseBeforeSending<BinaryKey>(db => db.CreateTable<BinaryKey>(), "*primary key column 'Hash' is bytea*cannot use as an index key*hash*");
+
+	[Test]
+	public void IntervalInACompositePrimaryKey() =>
+		ShouldRefuseBeforeSending<IntervalKey>(db => db.CreateTable<IntervalKey>(), "*primary key column 'Span' is interval*");
 
 	[Test]
 	public void GeneratedAlwaysOnAUuidKey() =>
