@@ -40,6 +40,9 @@ public sealed class NamingTests
 	[TestCase("order_line", "order_lines")]
 	[TestCase("Pets",      "Pets")]
 	[TestCase("AuditLOG",  "AuditLOGS")]
+	[TestCase("BOwner",    "BOwners")]
+	[TestCase("XMLFile",   "XMLFiles")]
+	[TestCase("ORDERS",    "ORDERS")]
 	public void Plurals(string name, string expected) => Inflector.Pluralize(name).Should().Be(expected);
 
 	[TestCase("Pets",        "Pet")]
@@ -52,6 +55,7 @@ public sealed class NamingTests
 	[TestCase("order_lines", "order_line")]
 	[TestCase("Analysis",    "Analysis")]
 	[TestCase("Bus",         "Bus")]
+	[TestCase("XMLFiles",    "XMLFile")]
 	public void Singulars(string name, string expected) => Inflector.Singularize(name).Should().Be(expected);
 
 	[Test]

@@ -32,13 +32,14 @@ static class Inflector
 
 	static string Apply(string name, Func<string, string> inflect)
 	{
-		// the last word: trailing letters, starting after a non-letter or at the last lower-to-upper case change
+		// the last word: trailing letters, starting after a non-letter, at the last lower-to-upper case change, or where an
+		// upper-case run ends in the first letter of a capitalized word (XMLFile → File, BOwner → Owner)
 		var end = name.Length;
 		if (end == 0 || !char.IsLetter(name[end - 1]))
 			return name;
 
 		var start = end - 1;
-		while (start > 0 && char.IsLetter(name[start - 1]) && !(char.IsUpper(name[start]) && char.IsLower(name[start - 1])))
+		while (start > 0 && char.IsLetter(name[start - 1]) && !StartsWord(name, start, end))
 			start--;
 
 		var word = name[start..end];
@@ -51,6 +52,9 @@ static class Inflector
 
 		return name[..start] + inflected;
 	}
+
+	static bool StartsWord(string name, int i, int end) =>
+		char.IsUpper(name[i]) && (char.IsLower(name[i - 1]) || (char.IsUpper(name[i - 1]) && i + 1 < end && char.IsLower(name[i + 1])));
 
 	static string ToPlural(string word)
 	{
