@@ -75,11 +75,19 @@ static class BatchOperations
 
 			var range = KeyRange(keys, page[0], page[^1]);
 
-			total += await TransactionRunner.RunAsync(
-				db,
-				(attempt, ct) => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).UpdateAsync(setter, ct),
-				options.RetryOptions,
-				cancellationToken).ConfigureAwait(false);
+			try
+			{
+				total += await TransactionRunner.RunAsync(
+					db,
+					(attempt, ct) => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).UpdateAsync(setter, ct),
+					options.RetryOptions,
+					cancellationToken).ConfigureAwait(false);
+			}
+			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex))
+			{
+				size = ShrinkPage(size);
+				continue;
+			}
 
 			if (page.Count < size)
 				return total;
@@ -109,7 +117,16 @@ static class BatchOperations
 				return total;
 
 			var range = KeyRange(keys, page[0], page[^1]);
-			total += TransactionRunner.Run(db, attempt => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).Update(setter), options.RetryOptions);
+
+			try
+			{
+				total += TransactionRunner.Run(db, attempt => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).Update(setter), options.RetryOptions);
+			}
+			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex))
+			{
+				size = ShrinkPage(size);
+				continue;
+			}
 
 			if (page.Count < size)
 				return total;
@@ -117,6 +134,12 @@ static class BatchOperations
 			last = page[^1];
 		}
 	}
+
+	/// <summary>
+	/// A page's key range held more matching rows than one transaction may change (rows were added to it since the page
+	/// was read, or the budget is above the server's limit): the batch rolled back; the same range is read again, smaller.
+	/// </summary>
+	static int ShrinkPage(int size) => Math.Max(1, size / 2);
 
 	static (DataConnection Db, AuroraDsqlOptions Options, int BatchSize, ColumnDescriptor[] Keys) Prepare<T>(ITable<T> table, int? batchSize, string operation)
 		where T : class

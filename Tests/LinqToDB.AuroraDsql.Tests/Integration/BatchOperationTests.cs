@@ -141,4 +141,32 @@ public sealed class BatchOperationTests
 			await orders.DropAsync();
 		}
 	}
+	[Test]
+	public async Task UpdateInBatchesReadsSmallerPagesWhenABatchExceedsTheServersLimit()
+	{
+		// A server that allows 100 rows per transaction, and a budget of 400: every first try is too big for it.
+		await using var endpoint = await global::AuroraDsql.Local.LocalDsqlEndpoint.StartAsync(new global::AuroraDsql.Local.LocalDsqlEndpointOptions { MaxRowsPerTransaction = 100 });
+		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => o with
+		{
+			Port                = endpoint.Port,
+			Region              = endpoint.Region,
+			Credentials         = new Amazon.Runtime.BasicAWSCredentials(endpoint.AccessKeyId, endpoint.SecretAccessKey),
+			RootCertificatePath = endpoint.CaCertificatePath,
+		}, dsql => dsql with { MaxRowsPerTransaction = 400 });
+
+		await using var db = new DataConnection(options);
+		var orders = await db.CreateTableAsync<Order>(tableName: "limited_order");
+
+		await using (var backend = new Npgsql.NpgsqlConnection(endpoint.BackendConnectionString))
+		{
+			await backend.OpenAsync();
+			await using var fill = new Npgsql.NpgsqlCommand("INSERT INTO limited_order (\"Id\", \"Status\", \"Region\") SELECT i, 'open', 0 FROM generate_series(1, 1000) i", backend);
+			await fill.ExecuteNonQueryAsync();
+		}
+
+		var updated = await orders.UpdateInBatchesAsync(o => o.Status == "open", o => new Order { Status = "closed" });
+
+		updated.Should().Be(1_000);
+		(await orders.CountAsync(o => o.Status == "closed")).Should().Be(1_000);
+	}
 }
