@@ -354,7 +354,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 	static bool UsesBinaryCopy<T>(Plan<T> plan, DataConnection db)
 		where T : notnull =>
-		plan.Type == BulkCopyType.ProviderSpecific && !_binaryCopyRefused.ContainsKey(BinaryCopyKey(db));
+		plan.Type == BulkCopyType.ProviderSpecific && (_binaryCopyRefused.IsEmpty || !_binaryCopyRefused.ContainsKey(BinaryCopyKey(db)));
 
 	// A server that does not take binary COPY refuses it before any row is read.
 	static bool IsCopyRefusal(PostgresException exception) =>

@@ -30,4 +30,28 @@ static class ColumnTypes
 
 		return mappingSchema.GetAttribute<AuroraDsqlIdentityAttribute>(column.EntityDescriptor.ObjectType, column.MemberInfo);
 	}
+	/// <summary>
+	/// The type, when it is one DSQL cannot use as an index key (primary keys included): json, jsonb, bytea, interval,
+	/// timetz; otherwise <see langword="null"/>.
+	/// </summary>
+	public static string? UnindexableKeyType(DbDataType type)
+	{
+		switch (type.DataType)
+		{
+			case DataType.Json:       return "json";
+			case DataType.BinaryJson: return "jsonb";
+			case DataType.Binary or DataType.VarBinary or DataType.Image or DataType.Blob: return "bytea";
+			case DataType.Interval:   return "interval";
+		}
+
+		if (type.DbType?.Trim().ToLowerInvariant() is { } dbType)
+			return dbType is "json" or "jsonb" or "bytea" or "interval" or "timetz" or "time with time zone" ? dbType : null;
+
+		var systemType = Nullable.GetUnderlyingType(type.SystemType) ?? type.SystemType;
+
+		return type.DataType != DataType.Undefined ? null
+			: systemType == typeof(byte[])   ? "bytea"
+			: systemType == typeof(TimeSpan) ? "interval"
+			: null;
+	}
 }

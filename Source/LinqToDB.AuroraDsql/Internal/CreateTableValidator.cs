@@ -36,33 +36,13 @@ static class CreateTableValidator
 
 			ValidateType(tableName, field);
 
-			if (field.IsPrimaryKey && UnindexableType(field.Type) is { } keyType)
+			if (field.IsPrimaryKey && ColumnTypes.UnindexableKeyType(field.Type) is { } keyType)
 				throw new AuroraDsqlNotSupportedException(
 					$"Table '{tableName}': primary key column '{field.PhysicalName}' is {keyType}, which Aurora DSQL cannot use as an index key. " +
 					"Use a uuid, integer or text key (for binary data, a hash of it).");
 		}
 	}
 
-	/// <summary>Types DSQL cannot use as index keys (primary keys included): json, jsonb, bytea, interval, timetz.</summary>
-	static string? UnindexableType(DbDataType type)
-	{
-		var dbType = type.DbType?.Trim().ToLowerInvariant();
-		if (dbType != null)
-			return dbType is "json" or "jsonb" or "bytea" or "interval" or "timetz" or "time with time zone" ? dbType : null;
-
-		var systemType = Nullable.GetUnderlyingType(type.SystemType) ?? type.SystemType;
-
-		return type.DataType switch
-		{
-			DataType.Json       => "json",
-			DataType.BinaryJson => "jsonb",
-			DataType.Binary or DataType.VarBinary or DataType.Image or DataType.Blob => "bytea",
-			DataType.Interval   => "interval",
-			DataType.Undefined when systemType == typeof(byte[])   => "bytea",
-			DataType.Undefined when systemType == typeof(TimeSpan) => "interval",
-			_ => null,
-		};
-	}
 
 	static void ValidateIdentity(string tableName, SqlField field, MappingSchema mappingSchema, AuroraDsqlOptions options)
 	{

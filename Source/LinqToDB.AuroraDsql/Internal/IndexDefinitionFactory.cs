@@ -191,21 +191,7 @@ static class IndexDefinitionFactory
 
 		ColumnDescriptor CheckKeyType(ColumnDescriptor column)
 		{
-			var type   = column.GetDbDataType(true);
-			var dbType = type.DbType?.Trim().ToLowerInvariant();
-
-			var unsupported = type.DataType switch
-			{
-				DataType.Json       => "json",
-				DataType.BinaryJson => "jsonb",
-				DataType.Binary or DataType.VarBinary or DataType.Image or DataType.Blob => "bytea",
-				DataType.Interval   => "interval",
-				_ => dbType switch
-				{
-					"json" or "jsonb" or "bytea" or "interval" or "timetz" or "time with time zone" => dbType,
-					_ => null,
-				},
-			};
+			var unsupported = ColumnTypes.UnindexableKeyType(column.GetDbDataType(true));
 
 			if (unsupported != null)
 				throw new AuroraDsqlNotSupportedException(

@@ -44,9 +44,8 @@ static class StatementGuard
 	public static void Check(DataConnection dataConnection, string commandText)
 	{
 		// Transactions are told apart by the provider's connection; on a connection of the caller's own the server judges.
-		var ledger = dataConnection.Transaction != null && dataConnection.TryGetDbConnection() is AuroraDsqlConnection connection
-			? _ledgers.GetOrCreateValue(connection)
-			: null;
+		var connection = dataConnection.Transaction != null ? dataConnection.TryGetDbConnection() as AuroraDsqlConnection : null;
+		var ledger     = connection != null ? _ledgers.GetOrCreateValue(connection) : null;
 
 		if (ledger != null)
 			lock (ledger)
@@ -70,7 +69,7 @@ static class StatementGuard
 		if (ledger is null || (facts.DdlStatements == 0 && !facts.HasDml))
 			return;
 
-		var transaction = ((AuroraDsqlConnection)dataConnection.TryGetDbConnection()!).TransactionsBegun;
+		var transaction = connection!.TransactionsBegun;
 
 		lock (ledger)
 		{

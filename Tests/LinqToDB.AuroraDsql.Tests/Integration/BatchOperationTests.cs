@@ -146,13 +146,7 @@ public sealed class BatchOperationTests
 	{
 		// A server that allows 100 rows per transaction, and a budget of 400: every first try is too big for it.
 		await using var endpoint = await global::AuroraDsql.Local.LocalDsqlEndpoint.StartAsync(new global::AuroraDsql.Local.LocalDsqlEndpointOptions { MaxRowsPerTransaction = 100 });
-		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => o with
-		{
-			Port                = endpoint.Port,
-			Region              = endpoint.Region,
-			Credentials         = new Amazon.Runtime.BasicAWSCredentials(endpoint.AccessKeyId, endpoint.SecretAccessKey),
-			RootCertificatePath = endpoint.CaCertificatePath,
-		}, dsql => dsql with { MaxRowsPerTransaction = 400 });
+		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint), dsql => dsql with { MaxRowsPerTransaction = 400 });
 
 		await using var db = new DataConnection(options);
 		var orders = await db.CreateTableAsync<Order>(tableName: "limited_order");

@@ -193,13 +193,7 @@ public sealed class IndexAndConstraintTests
 	public async Task WaitingForAJobCanTimeOutWhileItRuns()
 	{
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(6) });
-		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => o with
-		{
-			Port                = endpoint.Port,
-			Region              = endpoint.Region,
-			Credentials         = new BasicAWSCredentials(endpoint.AccessKeyId, endpoint.SecretAccessKey),
-			RootCertificatePath = endpoint.CaCertificatePath,
-		});
+		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint));
 
 		await using var db = new DataConnection(options);
 		await db.CreateTableAsync<Visit>();

@@ -48,12 +48,15 @@ public sealed class TestDatabase
 	}
 
 	/// <summary>How the provider reaches the endpoint: its port, region, CA and test credentials.</summary>
-	public static AuroraDsqlConnectionOptions Configure(AuroraDsqlConnectionOptions options) => options with
+	public static AuroraDsqlConnectionOptions Configure(AuroraDsqlConnectionOptions options) => Configure(options, Endpoint);
+
+	/// <summary>How the provider reaches <paramref name="endpoint"/> (for tests that start an endpoint of their own).</summary>
+	public static AuroraDsqlConnectionOptions Configure(AuroraDsqlConnectionOptions options, LocalDsqlEndpoint endpoint) => options with
 	{
-		Port                = Endpoint.Port,
-		Region              = Endpoint.Region,
-		Credentials         = new BasicAWSCredentials(Endpoint.AccessKeyId, Endpoint.SecretAccessKey),
-		RootCertificatePath = Endpoint.CaCertificatePath,
+		Port                = endpoint.Port,
+		Region              = endpoint.Region,
+		Credentials         = new BasicAWSCredentials(endpoint.AccessKeyId, endpoint.SecretAccessKey),
+		RootCertificatePath = endpoint.CaCertificatePath,
 	};
 
 	/// <summary>A new data connection to the test database.</summary>
