@@ -70,9 +70,19 @@ public sealed record LocalDsqlEndpointOptions
 
 	/// <summary>
 	/// How long a statement waits for a row lock another transaction holds before failing with DSQL's conflict error
-	/// (40001 OC000). DSQL never waits; PostgreSQL has to, so keep this short. Default 100 ms.
+	/// (40001 OC000). DSQL never waits; PostgreSQL has to, so keep this short. Default 100 ms. With
+	/// <see cref="ConflictsAtCommit"/> a holder that is idle in its transaction loses the row long before that.
 	/// </summary>
 	public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+	/// <summary>
+	/// When a statement waits for a row that a transaction idle between its statements wrote or locked, that transaction
+	/// loses the conflict, as the later committer does on DSQL: it is rolled back at once (the waiting statement goes on)
+	/// and its COMMIT fails with 40001 OC000 (or its next statement, if that is not COMMIT or ROLLBACK). Default
+	/// <see langword="true"/>. When <see langword="false"/>, the waiting statement fails with OC000 after
+	/// <see cref="LockTimeout"/> instead, unless the holder ends first.
+	/// </summary>
+	public bool ConflictsAtCommit { get; init; } = true;
 
 	/// <summary>Where the endpoint writes its log lines (connections, refusals, jobs; never secrets). Default: none.</summary>
 	public TextWriter? Log { get; init; }

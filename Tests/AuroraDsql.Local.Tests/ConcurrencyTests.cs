@@ -4,28 +4,48 @@ using Npgsql;
 namespace AuroraDsql.Local.Tests;
 
 /// <summary>
-/// Optimistic concurrency as the endpoint emulates it, with real Npgsql connections: conflicting writers get 40001
-/// <c>change conflicts with another transaction (OC000)</c> instead of waiting, no update is lost, transactions older than
-/// a committed schema change fail with OC001, and COMMIT failures can be injected deterministically.
+/// Optimistic concurrency as the endpoint emulates it, with real Npgsql connections: a transaction idle with a row another
+/// transaction writes loses it and fails at its COMMIT with 40001 <c>change conflicts with another transaction (OC000)</c>,
+/// other conflicting writers get OC000 instead of waiting, no update is lost, transactions older than a committed schema
+/// change fail with OC001, and COMMIT failures can be injected deterministically.
 /// </summary>
 public sealed class ConcurrencyTests
 {
 	const string Oc000 = "change conflicts with another transaction (OC000)";
 	const string Oc001 = "schema has been updated by another transaction (OC001)";
 
-	/// <summary>An endpoint whose lock waits last long (so a waiter sees the holder commit or roll back) and whose jobs take 2 s.</summary>
+	/// <summary>
+	/// An endpoint whose lock waits last long and that leaves idle holders alone (so a waiter sees the holder commit or roll
+	/// back), and whose jobs take 2 s.
+	/// </summary>
 	LocalDsqlEndpoint _slow = null!;
 
+	/// <summary>An endpoint whose lock waits last long: only the idle holder's loss can let a waiter go on in time.</summary>
+	LocalDsqlEndpoint _patient = null!;
+
 	[OneTimeSetUp]
-	public async Task StartAsync() => _slow = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+	public async Task StartAsync()
 	{
-		LockTimeout        = TimeSpan.FromMinutes(1),
-		JobCompletionDelay = TimeSpan.FromSeconds(2),
-		Log                = TestContext.Progress,
-	});
+		_slow = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+		{
+			LockTimeout        = TimeSpan.FromMinutes(1),
+			ConflictsAtCommit  = false,
+			JobCompletionDelay = TimeSpan.FromSeconds(2),
+			Log                = TestContext.Progress,
+		});
+		_patient = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+		{
+			LockTimeout = TimeSpan.FromMinutes(1),
+			Log         = TestContext.Progress,
+		});
+	}
 
 	[OneTimeTearDown]
-	public async Task StopAsync() => await _slow.DisposeAsync();
+	public async Task StopAsync()
+	{
+		await _slow.DisposeAsync();
+		await _patient.DisposeAsync();
+	}
 
 	static async Task<string> CounterTableAsync(LocalDsqlEndpoint? endpoint = null, int rows = 1)
 	{
@@ -68,33 +88,122 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Two_writers_of_one_row_the_second_conflicts_and_nothing_is_lost()
+	public async Task The_idle_writer_of_a_row_another_transaction_writes_fails_at_commit_and_nothing_is_lost()
 	{
-		var table = await CounterTableAsync();
-		await using var first = await EndpointFixture.OpenAsync();
-		await using var second = await EndpointFixture.OpenAsync();
+		var table = await CounterTableAsync(_patient);
+		await using var first = await EndpointFixture.OpenAsync(endpoint: _patient);
+		await using var second = await EndpointFixture.OpenAsync(endpoint: _patient);
 
 		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
 		{
-			await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a);
+			(await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a)).Should().Be(1);
 
+			// as on DSQL the second writer goes on and commits first (a minute's lock wait would fail the test's timeout)
 			await using (var b = await second.BeginTransactionAsync(IsolationLevel.RepeatableRead))
 			{
-				await ShouldConflictAsync(() => ExecuteAsync(second, $"UPDATE {table} SET v = v + 1 WHERE id = 1", b));
-				await b.RollbackAsync();
+				(await ExecuteAsync(second, $"UPDATE {table} SET v = v + 10 WHERE id = 1", b)).Should().Be(1);
+				await b.CommitAsync();
 			}
 
+			// and the first, the later committer, fails at COMMIT
+			await ShouldConflictAsync(() => a.CommitAsync());
+		}
+
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(10);
+
+		// the loser retries the whole transaction
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a);
 			await a.CommitAsync();
 		}
 
-		// the loser retries the whole transaction
-		await using (var b = await second.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(11);
+	}
+
+	[Test]
+	public async Task An_autocommit_write_goes_on_and_the_idle_holder_fails_at_commit_for_updates_deletes_inserts_and_for_update()
+	{
+		var table = await CounterTableAsync(_patient, rows: 3);
+		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
+		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
+
+		foreach (var (hold, write, expected) in new[]
 		{
-			await ExecuteAsync(second, $"UPDATE {table} SET v = v + 1 WHERE id = 1", b);
-			await b.CommitAsync();
+			($"SELECT v FROM {table} WHERE id = 1 FOR UPDATE", $"UPDATE {table} SET note = 'w' WHERE id = 1", 1),
+			($"UPDATE {table} SET v = 5 WHERE id = 2", $"DELETE FROM {table} WHERE id = 2", 1),
+			($"INSERT INTO {table} VALUES (4, 4, 'holder')", $"INSERT INTO {table} VALUES (4, 40, 'writer')", 1),
+		})
+		{
+			await using var a = await holder.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+			await ExecuteAsync(holder, hold, a);
+			(await ExecuteAsync(writer, write)).Should().Be(expected, write);
+			await ShouldConflictAsync(() => a.CommitAsync());
 		}
 
-		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(2);
+		(await ScalarAsync(writer, $"SELECT string_agg(id || ':' || v || note, ',' ORDER BY id) FROM {table}")).Should().Be("1:0w,3:0,4:40writer");
+	}
+
+	[Test]
+	public async Task After_losing_a_row_the_next_statement_fails_and_the_block_stays_aborted()
+	{
+		var table = await CounterTableAsync(_patient);
+		var (client, _) = await RawPgClient.ConnectAsync(_patient);
+		await using var __ = client;
+		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
+
+		await client.QueryAsync("BEGIN");
+		(await client.QueryAsync($"UPDATE {table} SET v = 1 WHERE id = 1")).Last().ToString().Should().Be("Z(T)");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 2 WHERE id = 1")).Should().Be(1);
+
+		// not COMMIT: that statement fails (simple and extended protocol alike), then the block is failed as after any error
+		await client.SendAsync(RawPgClient.Parse("SELECT 1"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync());
+		(await client.ReadUntilReadyAsync()).Select(m => m.ToString()).Should().Equal("1", "2", $"E(40001: {Oc000})", "Z(E)");
+		(await client.QueryAsync("SELECT 1")).Select(m => m.ToString()).Should()
+			.Equal("E(25P02: current transaction is aborted, commands ignored until end of transaction block)", "Z(E)");
+		(await client.QueryAsync("COMMIT")).Select(m => m.ToString()).Should().Equal("C(ROLLBACK)", "Z(I)");
+
+		// an extended-protocol COMMIT fails like a simple one
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET v = 3 WHERE id = 1");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 4 WHERE id = 1")).Should().Be(1);
+		await client.SendAsync(RawPgClient.Parse("COMMIT"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync());
+		(await client.ReadUntilReadyAsync()).Select(m => m.ToString()).Should().Equal("1", "2", $"E(40001: {Oc000})", "Z(I)");
+
+		// a block that had failed before it lost the row stays failed, and ROLLBACK of a loser is plain
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET v = 5 WHERE id = 1");
+		(await client.QueryAsync("SELECT 1/0")).Last().ToString().Should().Be("Z(E)");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 6 WHERE id = 1")).Should().Be(1);
+		(await client.QueryAsync("SELECT 1")).Select(m => m.ToString()).Should()
+			.Equal("E(25P02: current transaction is aborted, commands ignored until end of transaction block)", "Z(E)");
+		(await client.QueryAsync("ROLLBACK")).Select(m => m.ToString()).Should().Equal("C(ROLLBACK)", "Z(I)");
+
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET v = 7 WHERE id = 1");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 8 WHERE id = 1")).Should().Be(1);
+		(await client.QueryAsync("ROLLBACK")).Select(m => m.ToString()).Should().Equal("C(ROLLBACK)", "Z(I)");
+
+		(await client.QueryAsync($"SELECT v FROM {table} WHERE id = 1")).Single(m => m.Type == 'D').Values.Should().Equal("8");
+	}
+
+	[Test]
+	public async Task Without_conflicts_at_commit_the_waiting_writer_fails_after_the_lock_timeout()
+	{
+		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+		{
+			LockTimeout       = TimeSpan.FromMilliseconds(200),
+			ConflictsAtCommit = false,
+		});
+		var table = await CounterTableAsync(endpoint);
+		await using var first = await EndpointFixture.OpenAsync(endpoint: endpoint);
+		await using var second = await EndpointFixture.OpenAsync(endpoint: endpoint);
+
+		await using var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a);
+		await ShouldConflictAsync(() => ExecuteAsync(second, $"UPDATE {table} SET v = v + 10 WHERE id = 1"));
+		await a.CommitAsync();
+		(await ScalarAsync(second, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(1);
 	}
 
 	[Test]
@@ -221,26 +330,27 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Select_for_update_conflicts_with_writers_and_for_key_share_does_not_with_non_key_updates()
+	public async Task For_key_share_does_not_conflict_with_non_key_updates_and_loses_to_a_delete()
 	{
-		var table = await CounterTableAsync(rows: 2);
-		await using var first = await EndpointFixture.OpenAsync();
-		await using var second = await EndpointFixture.OpenAsync();
+		var table = await CounterTableAsync(_patient);
+		await using var first = await EndpointFixture.OpenAsync(endpoint: _patient);
+		await using var second = await EndpointFixture.OpenAsync(endpoint: _patient);
 
 		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
 		{
-			(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1 FOR UPDATE")).Should().Be(0);
-			await ShouldConflictAsync(() => ExecuteAsync(second, $"UPDATE {table} SET note = 'x' WHERE id = 1"));
+			(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1 FOR KEY SHARE")).Should().Be(0);
+			(await ExecuteAsync(second, $"UPDATE {table} SET note = 'y' WHERE id = 1")).Should().Be(1);
 			await a.CommitAsync();
 		}
 
 		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
 		{
-			(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 2 FOR KEY SHARE")).Should().Be(0);
-			(await ExecuteAsync(second, $"UPDATE {table} SET note = 'y' WHERE id = 2")).Should().Be(1);
-			await ShouldConflictAsync(() => ExecuteAsync(second, $"DELETE FROM {table} WHERE id = 2"));
-			await a.CommitAsync();
+			(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1 FOR KEY SHARE")).Should().Be(0);
+			(await ExecuteAsync(second, $"DELETE FROM {table} WHERE id = 1")).Should().Be(1);
+			await ShouldConflictAsync(() => a.CommitAsync());
 		}
+
+		(await ScalarAsync(first, $"SELECT count(*) FROM {table}")).Should().Be(0L);
 	}
 
 	[Test]

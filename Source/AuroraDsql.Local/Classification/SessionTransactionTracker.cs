@@ -28,6 +28,12 @@ sealed class SessionTransactionTracker
 		get { lock (_lock) return _inBlock; }
 	}
 
+	/// <summary>The conflict the current transaction lost while idle, if any (without creating a transaction).</summary>
+	public ExecutionVerdict? LostConflict
+	{
+		get { lock (_lock) return _current?.LostConflict; }
+	}
+
 	/// <summary>The transaction the next statement will run in (created on first use).</summary>
 	public TransactionScope Current
 	{

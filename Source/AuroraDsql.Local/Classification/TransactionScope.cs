@@ -42,6 +42,13 @@ sealed class TransactionScope
 	/// <summary>The endpoint's schema version when the transaction's first statement was seen (for OC001).</summary>
 	public long? SchemaVersion { get; set; }
 
+	/// <summary>
+	/// Set when the transaction lost a row conflict while it was idle: another transaction's statement waited for a row it
+	/// had written or locked, so the endpoint rolled it back in the backend (releasing the row) and its COMMIT, or any
+	/// other statement before it, fails with this error (40001 OC000), as the later committer's COMMIT does on DSQL.
+	/// </summary>
+	public ExecutionVerdict? LostConflict { get; set; }
+
 	/// <summary>Classifier data for this transaction (created on first use).</summary>
 	public Dictionary<string, object?> Items => _items ??= new(StringComparer.Ordinal);
 

@@ -34,6 +34,10 @@ sealed class ClientSession : IDisposable
 	readonly CancellationTokenSource _lifetime = new();
 	readonly object _cancelLock = new();
 
+	// Held by the frontend loop while it handles client messages; a conflict resolution from another thread takes it to
+	// act on the session only while the frontend waits for the client (see TryAbortIdleTransaction).
+	readonly object _gate = new();
+
 	// Output of each loop, written to the peer when no more input is buffered (pipelined messages go out together).
 	ArrayBufferWriter<byte> _backendOut = new(16 * 1024);
 	ArrayBufferWriter<byte> _clientOut = new(16 * 1024);
@@ -79,6 +83,12 @@ sealed class ClientSession : IDisposable
 	public int SecretKey { get; }
 
 	public string Role => _info?.Role ?? "";
+
+	/// <summary>The backend session's process id (0 before the backend answered).</summary>
+	public int BackendProcessId => _backendProcessId;
+
+	/// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp since which the session waits for the backend, 0 while idle.</summary>
+	public long BusySince => _tracker.BusySince;
 
 	/// <summary>The client's socket.</summary>
 	public Socket ClientSocket => _clientSocket;
@@ -488,32 +498,96 @@ sealed class ClientSession : IDisposable
 		}
 	}
 
+	/// <summary>
+	/// Ends the session's transaction because another transaction waits for a row it wrote or locked, provided the session
+	/// is idle in a transaction block (the client is not sending and every statement has been answered). The backend's
+	/// transaction is rolled back, which releases its rows, and a new empty one is begun, so the client's view of its
+	/// block stays true; the client then gets <paramref name="conflict"/> from its COMMIT (or from any other statement
+	/// before it), as the later committer of a conflicting write does on DSQL.
+	/// Returns false, changing nothing, when the session is busy or not in a block. Called from the conflict monitor's thread.
+	/// </summary>
+	public bool TryAbortIdleTransaction(ExecutionVerdict conflict, int waiterProcessId)
+	{
+		if (!Monitor.TryEnter(_gate))
+			return false;
+
+		try
+		{
+			if (_stopping || !_atBoundary || _deferredParse != null || _tracker.AwaitingReady != 0 || !_transactions.InBlock)
+				return false;
+
+			// A failed block holds no locks (PostgreSQL released them at the error).
+			var transaction = _transactions.Current;
+			if (_transactions.BackendStatus != 'T' || transaction.LostConflict != null)
+				return false;
+
+			// Rolled back: no DDL of this transaction commits.
+			_ddlPending = false;
+			InjectQuery("ROLLBACK; BEGIN");
+			transaction.LostConflict = conflict;
+			FlushBackend();
+			_services.Log($"session {ProcessId}: idle transaction rolled back: session {waiterProcessId} waits for a row it wrote or locked; it fails with {conflict.SqlState} {conflict.Message}");
+			return true;
+		}
+		finally
+		{
+			Monitor.Exit(_gate);
+		}
+	}
+
+	/// <summary>
+	/// What a statement of a transaction that lost a conflict (<see cref="TryAbortIdleTransaction"/>) gets: its COMMIT
+	/// fails (and ends the transaction); ROLLBACK goes through; any other statement fails and aborts the block, after which
+	/// the block behaves like any failed one (25P02, COMMIT answers ROLLBACK).
+	/// </summary>
+	ExecutionVerdict? LostConflictVerdict(TransactionControl control)
+	{
+		if (_transactions.LostConflict is not { } lost)
+			return null;
+
+		switch (control)
+		{
+			case TransactionControl.Commit:
+				return lost with { FailsCommit = true };
+			case TransactionControl.Rollback:
+				return null;
+			default:
+				_transactions.Current.LostConflict = null;
+				return lost;
+		}
+	}
+
 	// ---- frontend: client → backend ----------------------------------------------------------------------------
 
 	void FrontendLoop()
 	{
 		try
 		{
-			while (!_stopping)
+			var terminate = false;
+			while (!_stopping && !terminate)
 			{
-				if (_clientIn.TryReadMessage(out var type, out var message))
+				lock (_gate)
 				{
-					if (type == 'X')
-						break;
+					while (!_stopping && _clientIn.TryReadMessage(out var type, out var message))
+					{
+						if (type == 'X')
+						{
+							terminate = true;
+							break;
+						}
 
-					var pending = HandleFrontendMessageAsync(type, new ReadOnlySequence<byte>(message));
-					if (!pending.IsCompletedSuccessfully)
-						pending.AsTask().GetAwaiter().GetResult();
-					continue;
+						var pending = HandleFrontendMessageAsync(type, new ReadOnlySequence<byte>(message));
+						if (!pending.IsCompletedSuccessfully)
+							pending.AsTask().GetAwaiter().GetResult();
+					}
+
+					// No whole message left: send what was gathered, then wait for more.
+					FlushBackend();
 				}
 
-				// No whole message left: send what was gathered, then wait for more.
-				FlushBackend();
-				if (!_clientIn.Fill(_clientStream))
+				if (!terminate && !_clientIn.Fill(_clientStream))
 					break;
 			}
-
-			FlushBackend();
 		}
 		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException)
 		{
@@ -636,7 +710,9 @@ sealed class ClientSession : IDisposable
 			var statement = statements[k];
 			var inBlock   = _transactions.InBlock;
 			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
-			var plan      = _services.Classifiers.Classify(context);
+			var plan      = LostConflictVerdict(TransactionControlDetector.Detect(statement)) is { } lost
+				? (lost.FailsCommit ? StatementPlan.FailCommit(lost) : StatementPlan.Refuse(statement, lost.SqlState, lost.Message))
+				: _services.Classifiers.Classify(context);
 
 			if (plan?.CheckExecute?.Invoke(context.Transaction, _info) is { } verdict)
 				plan = verdict.FailsCommit ? StatementPlan.FailCommit(verdict) : StatementPlan.Refuse(statement, verdict.SqlState, verdict.Message, hint: verdict.Hint);
@@ -772,8 +848,9 @@ sealed class ClientSession : IDisposable
 		string? waitFor = null;
 		ExecutionVerdict? verdict = null;
 		var portalName = "";
+		var lostConflict = _transactions.LostConflict != null;
 
-		if (_statements.Count > 0 || _portals.Count > 0)
+		if (_statements.Count > 0 || _portals.Count > 0 || lostConflict)
 		{
 			var body   = message.Slice(5).ToArray();
 			var offset = 0;
@@ -798,6 +875,9 @@ sealed class ClientSession : IDisposable
 			}
 			else
 				_portals.Remove(portal);
+
+			if (lostConflict && LostConflictVerdict(info?.Control ?? TransactionControl.None) is { } lost)
+				verdict = lost;
 		}
 
 		// The backend takes the transaction snapshot at Bind when there are parameters: wait for the job before it,
@@ -1231,6 +1311,7 @@ sealed class ClientSession : IDisposable
 	bool OnReadyForQuery(in ReadOnlySequence<byte> message)
 	{
 		var status = message.Slice(5, 1).FirstSpan[0];
+		_tracker.OnClientReady();
 		_transactions.OnReadyForQuery(status, _tracker.IsEmpty);
 
 		// A transaction with DDL committed: transactions that began before it fail at COMMIT with OC001. (Bumped before

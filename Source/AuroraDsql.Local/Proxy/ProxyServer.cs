@@ -30,6 +30,7 @@ sealed class ProxyServer : IAsyncDisposable
 	readonly ConcurrentDictionary<int, ClientSession> _sessions = new();
 	readonly ConcurrentDictionary<Task, Socket> _connections = new();
 	Task? _acceptLoop;
+	RowConflictMonitor? _conflicts;
 
 	public ProxyServer(EndpointServices services, int port)
 	{
@@ -42,7 +43,12 @@ sealed class ProxyServer : IAsyncDisposable
 
 	public int Port { get; }
 
-	public void Start() => _acceptLoop = Task.Run(AcceptLoopAsync);
+	public void Start()
+	{
+		if (_services.Options.ConflictsAtCommit)
+			_conflicts = new RowConflictMonitor(_services, _sessions);
+		_acceptLoop = Task.Run(AcceptLoopAsync);
+	}
 
 	async Task AcceptLoopAsync()
 	{
@@ -246,6 +252,9 @@ sealed class ProxyServer : IAsyncDisposable
 	{
 		await _shutdown.CancelAsync().ConfigureAwait(false);
 		_listener.Dispose();
+
+		if (_conflicts != null)
+			await _conflicts.DisposeAsync().ConfigureAwait(false);
 
 		if (_acceptLoop != null)
 			await _acceptLoop.ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AuroraDsql.Local.Proxy;
 
 /// <summary>
@@ -12,10 +14,39 @@ sealed class ResponseTracker
 	int _head;
 	int _count;
 	bool _skipUntilSync;
+	int _awaitingReady;
+	long _busySince;
 
 	public bool IsEmpty
 	{
 		get { lock (_lock) return _count == 0; }
+	}
+
+	/// <summary>The client's boundaries forwarded and not answered with ReadyForQuery yet.</summary>
+	public int AwaitingReady
+	{
+		get { lock (_lock) return _awaitingReady; }
+	}
+
+	/// <summary>
+	/// <see cref="Stopwatch"/> timestamp at which the session became busy (a boundary forwarded while none was waiting),
+	/// 0 while it is idle.
+	/// </summary>
+	public long BusySince
+	{
+		get { lock (_lock) return _busySince; }
+	}
+
+	static bool IsClientBoundary(ExpectationKind kind) => kind is ExpectationKind.Query or ExpectationKind.Sync or ExpectationKind.FunctionCall;
+
+	/// <summary>The backend answered one of the client's boundaries with ReadyForQuery.</summary>
+	public void OnClientReady()
+	{
+		lock (_lock)
+		{
+			if (_awaitingReady > 0 && --_awaitingReady == 0)
+				_busySince = 0;
+		}
 	}
 
 	public void Enqueue(in Expectation expectation)
@@ -41,6 +72,9 @@ sealed class ResponseTracker
 
 			_items[(_head + _count) % _items.Length] = expectation;
 			_count++;
+
+			if (IsClientBoundary(expectation.Kind) && _awaitingReady++ == 0)
+				_busySince = Stopwatch.GetTimestamp();
 		}
 	}
 
@@ -69,6 +103,9 @@ sealed class ResponseTracker
 		{
 			while (_count > 0 && _items[_head].Kind != ExpectationKind.Sync)
 			{
+				// a Query or FunctionCall the backend now ignores gets no ReadyForQuery of its own
+				if (IsClientBoundary(_items[_head].Kind) && _awaitingReady > 0 && --_awaitingReady == 0)
+					_busySince = 0;
 				_items[_head] = default;
 				_head = (_head + 1) % _items.Length;
 				_count--;

@@ -247,10 +247,49 @@ public sealed class OptimisticConcurrencyTests
 	}
 
 	[Test]
+	public async Task ATransactionThatLostItsRowToALaterWriterFailsAtCommitAndIsRetried()
+	{
+		var attempts = 0;
+		var errors   = new List<Exception>();
+		await using var other = await TestDatabase.OpenNpgsqlAsync();
+
+		var result = await _db.InTransactionAsync(async (tx, ct) =>
+		{
+			attempts++;
+			var counters = tx.GetTable<Counter>().TableName(_counters.TableName);
+			await counters.Set(c => c.Value, c => c.Value + 1).UpdateAsync(ct);
+
+			if (attempts == 1)
+			{
+				// another writer of the row goes on and commits first, as on DSQL: this transaction is the later committer
+				await using var write = new NpgsqlCommand($"UPDATE {_counters.TableName} SET \"Value\" = \"Value\" + 100 WHERE \"Id\" = 1", other);
+				(await write.ExecuteNonQueryAsync(ct)).Should().Be(1);
+			}
+
+			return await counters.Select(c => c.Value).SingleAsync(ct);
+		}, _fast with { OnRetry = (e, _, _) => errors.Add(e) });
+
+		attempts.Should().Be(2);
+		errors.Should().ContainSingle().Which.Should().Match<Exception>(e => AuroraDsqlErrors.IsOptimisticConcurrencyConflict(e));
+		result.Should().Be(101);
+		(await _counters.SingleAsync()).Value.Should().Be(101);
+	}
+
+	[Test]
 	public async Task StatementRetryPolicyRetriesAutocommitConflictsOnly()
 	{
+		// Conflicts at the statement: an endpoint where a statement waiting for an open transaction's row fails after the
+		// lock timeout (instead of that transaction losing the row).
+		await using var endpoint = await global::AuroraDsql.Local.LocalDsqlEndpoint.StartAsync(
+			new global::AuroraDsql.Local.LocalDsqlEndpointOptions { ConflictsAtCommit = false });
+		var baseOptions = new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint));
+		await using var setup = new DataConnection(baseOptions);
+		var counters = await setup.CreateTableAsync<Counter>(tableName: _counters.TableName);
+		await counters.InsertAsync(() => new Counter { Id = 1, Value = 0 });
+		await using var blockers = global::LinqToDB.DataProvider.AuroraDsql.AuroraDsqlTools.CreateDataSource(endpoint.HostName, o => TestDatabase.Configure(o, endpoint));
+
 		var retried = new ConcurrentBag<Exception>();
-		var options = TestDatabase.Options.UseAuroraDsqlRetryPolicy(o => o with
+		var options = baseOptions.UseAuroraDsqlRetryPolicy(o => o with
 		{
 			MaxRetries = 10,
 			BaseDelay  = TimeSpan.FromMilliseconds(50),
@@ -259,7 +298,7 @@ public sealed class OptimisticConcurrencyTests
 
 		// An autocommit statement meets a concurrent writer of the same row: it fails with 40001 (OC000) until that
 		// writer has committed, and the policy retries it.
-		await using (var blocker = await TestDatabase.OpenNpgsqlAsync())
+		await using (var blocker = await blockers.OpenConnectionAsync())
 		{
 			await using var tx = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
 			await using (var update = new NpgsqlCommand($"UPDATE {_counters.TableName} SET \"Value\" = 100 WHERE \"Id\" = 1", blocker, tx))
@@ -274,11 +313,11 @@ public sealed class OptimisticConcurrencyTests
 		}
 
 		retried.Should().NotBeEmpty().And.OnlyContain(e => AuroraDsqlErrors.IsOptimisticConcurrencyConflict(e));
-		(await _counters.SingleAsync()).Value.Should().Be(101);
+		(await counters.SingleAsync()).Value.Should().Be(101);
 
 		// The same conflict inside an application transaction is not retried statement by statement.
 		retried.Clear();
-		await using (var blocker = await TestDatabase.OpenNpgsqlAsync())
+		await using (var blocker = await blockers.OpenConnectionAsync())
 		{
 			await using var tx = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
 			await using (var update = new NpgsqlCommand($"UPDATE {_counters.TableName} SET \"Value\" = 200 WHERE \"Id\" = 1", blocker, tx))

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Protocol;
+
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>
+/// Moves row conflicts to COMMIT, as on DSQL, where PostgreSQL would make a writer wait. DSQL never blocks: the second
+/// writer of a row goes on, and whichever transaction commits later fails with 40001 OC000. PostgreSQL makes the second
+/// writer wait for the first one's row lock. When a client statement has waited a little, the monitor asks the backend
+/// which sessions hold the rows it waits for; a holder that is idle in its transaction block (its client is between
+/// statements) has not committed and cannot commit before the waiter does, so it is the later committer: its
+/// transaction is rolled back at once (<see cref="ClientSession.TryAbortIdleTransaction"/>), the waiter goes on, and the
+/// holder's COMMIT fails with OC000. Holders that are running a statement are left alone (the waiter's lock timeout
+/// decides). The monitor costs nothing while statements are answered quickly: it asks the backend only about sessions
+/// that have been busy for a while, less and less often the longer they run.
+/// </summary>
+sealed class RowConflictMonitor : IAsyncDisposable
+{
+	static readonly long FirstCheck = Stopwatch.Frequency / 100; // 10 ms
+	static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+
+	// Sessions of clients waiting for a row lock (a transaction id or a tuple lock), with each session holding what they wait for.
+	const string WaitersQuery = """
+		SELECT w.pid, b.pid FROM pg_catalog.pg_locks w
+			CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.pg_blocking_pids(w.pid)) AS b(pid)
+			WHERE NOT w.granted AND w.locktype IN ('transactionid', 'tuple')
+		""";
+
+	readonly EndpointServices _services;
+	readonly ConcurrentDictionary<int, ClientSession> _sessions;
+	readonly ExecutionVerdict _conflict;
+	readonly CancellationTokenSource _stop = new();
+	readonly Dictionary<ClientSession, (long BusySince, long NextCheck)> _schedule = [];
+	readonly Task _loop;
+	InternalConnection? _connection;
+
+	public RowConflictMonitor(EndpointServices services, ConcurrentDictionary<int, ClientSession> sessions)
+	{
+		_services = services;
+		_sessions = sessions;
+		var rule  = services.Rules.Rule("oc000");
+		_conflict = new ExecutionVerdict(rule.SqlState, rule.Message, rule.Hint);
+		_loop     = Task.Run(LoopAsync);
+	}
+
+	async Task LoopAsync()
+	{
+		using var timer = new PeriodicTimer(Tick);
+		try
+		{
+			while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+			{
+				if (!CheckDue())
+					continue;
+
+				try
+				{
+					await ResolveAsync(_stop.Token).ConfigureAwait(false);
+				}
+				catch (Exception ex) when (ex is PgServerException or PgProtocolException or IOException or System.Net.Sockets.SocketException)
+				{
+					_services.Log($"conflict monitor: {ex.Message}");
+					if (_connection != null)
+						await _connection.DisposeAsync().ConfigureAwait(false);
+					_connection = null;
+				}
+			}
+		}
+		catch (OperationCanceledException)
+		{
+		}
+	}
+
+	/// <summary>True when a session has been busy long enough for (another) look at the backend's lock waits.</summary>
+	bool CheckDue()
+	{
+		var now = Stopwatch.GetTimestamp();
+		var due = false;
+
+		foreach (var session in _sessions.Values)
+		{
+			var since = session.BusySince;
+			if (since == 0)
+			{
+				_schedule.Remove(session);
+				continue;
+			}
+
+			if (!_schedule.TryGetValue(session, out var entry) || entry.BusySince != since)
+				entry = (since, FirstCheck);
+
+			if (now - since >= entry.NextCheck)
+			{
+				due = true;
+				entry.NextCheck *= 2; // 10, 20, 40 ms … after it became busy
+			}
+
+			_schedule[session] = entry;
+		}
+
+		if (_schedule.Count > _sessions.Count)
+		{
+			foreach (var gone in _schedule.Keys.Where(s => !_sessions.ContainsKey(s.ProcessId)).ToList())
+				_schedule.Remove(gone);
+		}
+
+		return due;
+	}
+
+	async Task ResolveAsync(CancellationToken cancellationToken)
+	{
+		_connection ??= await InternalConnection.OpenAsync(_services.Backend, cancellationToken, applicationName: "aurora-dsql-local conflicts").ConfigureAwait(false);
+		var waits = await _connection.QueryAsync(WaitersQuery, cancellationToken).ConfigureAwait(false);
+		if (waits.Count == 0)
+			return;
+
+		var byBackend = new Dictionary<int, ClientSession>();
+		foreach (var session in _sessions.Values)
+		{
+			if (session.BackendProcessId != 0)
+				byBackend[session.BackendProcessId] = session;
+		}
+
+		foreach (var row in waits)
+		{
+			if (!byBackend.TryGetValue(int.Parse(row[0]!, CultureInfo.InvariantCulture), out var waiter)
+				|| !byBackend.TryGetValue(int.Parse(row[1]!, CultureInfo.InvariantCulture), out var holder)
+				|| ReferenceEquals(waiter, holder))
+				continue;
+
+			holder.TryAbortIdleTransaction(_conflict, waiter.ProcessId);
+		}
+	}
+
+	public async ValueTask DisposeAsync()
+	{
+		await _stop.CancelAsync().ConfigureAwait(false);
+		await _loop.ConfigureAwait(false);
+		if (_connection != null)
+			await _connection.DisposeAsync().ConfigureAwait(false);
+		_stop.Dispose();
+	}
+}
