@@ -76,11 +76,13 @@ public sealed record LocalDsqlEndpointOptions
 	public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 
 	/// <summary>
-	/// When a statement waits for a row that a transaction idle between its statements wrote or locked, that transaction
-	/// loses the conflict, as the later committer does on DSQL: it is rolled back at once (the waiting statement goes on)
-	/// and its COMMIT fails with 40001 OC000 (or its next statement, if that is not COMMIT or ROLLBACK). Default
-	/// <see langword="true"/>. When <see langword="false"/>, the waiting statement fails with OC000 after
-	/// <see cref="LockTimeout"/> instead, unless the holder ends first.
+	/// Conflicts fail the later committer at COMMIT, as on DSQL, where the endpoint can tell who that is. When a statement
+	/// waits for a row that a transaction idle between its statements wrote or locked, that transaction loses: it is rolled
+	/// back at once (the waiting statement goes on). When a write in a transaction block meets a row that a transaction
+	/// committed after its snapshot, the write is run again on a fresh snapshot (its result goes to the client) and rolled
+	/// back. Either way the losing transaction's COMMIT fails with 40001 OC000 (or its next statement, if that is not
+	/// COMMIT or ROLLBACK). Default <see langword="true"/>. When <see langword="false"/>, the conflicting statement fails
+	/// with OC000 instead (after <see cref="LockTimeout"/> when it waits, unless the holder ends first).
 	/// </summary>
 	public bool ConflictsAtCommit { get; init; } = true;
 

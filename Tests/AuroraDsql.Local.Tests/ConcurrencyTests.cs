@@ -207,20 +207,101 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Writing_a_row_another_transaction_changed_since_the_snapshot_conflicts()
+	public async Task Writing_a_row_another_transaction_changed_since_the_snapshot_succeeds_and_fails_at_commit()
 	{
-		var table = await CounterTableAsync();
+		var table = await CounterTableAsync(rows: 2);
 		await using var first = await EndpointFixture.OpenAsync();
 		await using var second = await EndpointFixture.OpenAsync();
 
-		await using var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead);
-		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0); // the snapshot
+		// extended protocol (Npgsql), with RETURNING
+		await using (var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0); // the snapshot
+			(await ExecuteAsync(second, $"UPDATE {table} SET v = 10 WHERE id = 1")).Should().Be(1);
 
-		await ExecuteAsync(second, $"UPDATE {table} SET v = 10 WHERE id = 1");
+			// as on DSQL the write succeeds and the COMMIT fails
+			await using (var update = new NpgsqlCommand($"UPDATE {table} SET v = v + 1 WHERE id = 1 RETURNING id", first, a))
+				(await update.ExecuteScalarAsync()).Should().Be(1);
+			await ShouldConflictAsync(() => a.CommitAsync());
+		}
 
-		await ShouldConflictAsync(() => ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a));
-		await a.RollbackAsync();
 		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(10);
+
+		// simple protocol: a DELETE, and the transaction's next statement (not COMMIT) fails
+		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
+		await using var __ = client;
+		await client.QueryAsync("BEGIN");
+		(await client.QueryAsync($"SELECT v FROM {table} WHERE id = 2")).Single(m => m.Type == 'D').Values.Should().Equal("0");
+		(await ExecuteAsync(second, $"UPDATE {table} SET v = 20 WHERE id = 2")).Should().Be(1);
+		(await client.QueryAsync($"DELETE FROM {table} WHERE id = 2")).Select(m => m.ToString()).Should().Equal("C(DELETE 1)", "Z(T)");
+		(await client.QueryAsync($"SELECT v FROM {table} WHERE id = 2")).Select(m => m.ToString()).Should().Equal($"E(40001: {Oc000})", "Z(E)");
+		(await client.QueryAsync("COMMIT")).Select(m => m.ToString()).Should().Equal("C(ROLLBACK)", "Z(I)");
+
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 2")).Should().Be(20);
+	}
+
+	[Test]
+	public async Task A_writer_that_waited_for_a_running_transaction_which_committed_fails_at_commit_and_autocommit_at_once()
+	{
+		var table = await CounterTableAsync(_patient);
+		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
+		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
+
+		// the holder's transaction is one running query, never idle: the writer waits for it to commit
+		Task<int> HolderAsync(int value) => ExecuteAsync(holder, $"BEGIN; UPDATE {table} SET v = {value} WHERE id = 1; SELECT pg_sleep(0.3); COMMIT");
+
+		await using (var a = await writer.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			(await ScalarAsync(writer, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0);
+			var running = HolderAsync(10);
+			await WaitForRowLockAsync(_patient, table);
+			(await ExecuteAsync(writer, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a)).Should().Be(1);
+			await running;
+			await ShouldConflictAsync(() => a.CommitAsync());
+		}
+
+		// a single statement commits with itself: it fails at once, as on DSQL
+		var again = HolderAsync(20);
+		await WaitForRowLockAsync(_patient, table);
+		await ShouldConflictAsync(() => ExecuteAsync(writer, $"UPDATE {table} SET v = v + 1 WHERE id = 1"));
+		await again;
+
+		(await ScalarAsync(writer, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(20);
+	}
+
+	/// <summary>Waits until some backend session has updated a row of <paramref name="table"/> without committing.</summary>
+	static async Task WaitForRowLockAsync(LocalDsqlEndpoint endpoint, string table)
+	{
+		await using var backend = await EndpointFixture.OpenBackendAsync(endpoint);
+		var deadline = DateTime.UtcNow.AddSeconds(30);
+		while ((long)(await ScalarAsync(backend, $"SELECT count(*) FROM pg_locks WHERE relation = '{table}'::regclass AND mode = 'RowExclusiveLock'"))! == 0)
+		{
+			DateTime.UtcNow.Should().BeBefore(deadline, "the holder should have written the row");
+			await Task.Delay(5);
+		}
+	}
+
+	[Test]
+	public async Task A_write_that_lost_its_row_holds_no_lock_afterwards()
+	{
+		var table = await CounterTableAsync(_patient);
+		await using var first = await EndpointFixture.OpenAsync(endpoint: _patient);
+		await using var second = await EndpointFixture.OpenAsync(endpoint: _patient);
+
+		await using var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0);
+		(await ExecuteAsync(second, $"UPDATE {table} SET v = 10 WHERE id = 1")).Should().Be(1);
+		(await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a)).Should().Be(1);
+
+		// the lost transaction's write is gone already: another writer neither waits nor makes anyone lose
+		await using (var b = await second.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			(await ExecuteAsync(second, $"UPDATE {table} SET v = v + 100 WHERE id = 1", b)).Should().Be(1);
+			await b.CommitAsync();
+		}
+
+		await ShouldConflictAsync(() => a.CommitAsync());
+		(await ScalarAsync(second, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(110);
 	}
 
 	[Test]

@@ -29,7 +29,7 @@ static class CommandLineHost
 		var maxBytes = new Option<long>("--max-bytes-per-transaction") { Description = "Bytes of modified data a transaction may write.", DefaultValueFactory = _ => 10 * 1024 * 1024, HelpName = "N" };
 		var maxAge = new Option<double>("--max-transaction-age") { Description = "Seconds a transaction may last.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
 		var lockTimeout = new Option<double>("--lock-timeout") { Description = "Milliseconds a statement waits for another transaction's row lock before failing with 40001 (OC000).", DefaultValueFactory = _ => 100, HelpName = "MS" };
-		var conflictsAtStatement = new Option<bool>("--conflicts-at-statement") { Description = "A statement waiting for a row an idle transaction holds fails with 40001 (OC000) after --lock-timeout, instead of that transaction failing at its COMMIT." };
+		var conflictsAtStatement = new Option<bool>("--conflicts-at-statement") { Description = "Conflicting statements fail with 40001 (OC000) themselves, instead of the later committer failing at its COMMIT." };
 		var verbose = new Option<bool>("--verbose", "-v") { Description = "Log connections, refusals and jobs to standard error." };
 
 		var root = new RootCommand("A local Amazon Aurora DSQL endpoint: a PostgreSQL wire-protocol proxy with TLS, IAM token authentication and async index jobs.")

@@ -51,11 +51,17 @@ sealed class ClientSession : IDisposable
 	CancellationTokenSource? _waitCancel;
 	byte[]? _deferredParse;
 
+	// The last Parse of the unnamed statement and the last Bind, when they are of a write in a block (Expectation.Replay).
+	byte[]? _replayParse;
+	(string Portal, string Statement, byte[] Bind)? _replayBind;
+
 	// backend-loop state
 	bool _ddlPending; // a DDL statement completed in the current transaction: its commit bumps the schema version
 	Expectation _current;
 	bool _hasCurrent;
 	int _statementIndex;
+	bool _forwardedRows; // a RowDescription or DataRow of the current expectation went to the client
+	PendingReplay? _pendingReplay;
 
 	// termination
 	volatile bool _stopping;
@@ -557,6 +563,11 @@ sealed class ClientSession : IDisposable
 		}
 	}
 
+	/// <summary>A write (or locking read) that <see cref="TryReplay"/> may run again after it lost a row.</summary>
+	bool IsReplayableWrite(StatementPlan plan) =>
+		_services.Options.ConflictsAtCommit
+		&& plan is { OnExecute: not null, IsDdl: false, IsRefusal: false, CompletionError: null, InjectBefore: null, WaitForJob: null, SubmitsJob: false };
+
 	// ---- frontend: client → backend ----------------------------------------------------------------------------
 
 	void FrontendLoop()
@@ -704,6 +715,7 @@ sealed class ClientSession : IDisposable
 		StatementPlan?[]? plans = null;
 		List<(int Index, string JobId)>? waits = null;
 		var forwarded = statements.Count; // statements after a refusal never run: they are not sent
+		var inBlockBefore = _transactions.InBlock;
 
 		for (var k = 0; k < statements.Count; k++)
 		{
@@ -751,9 +763,14 @@ sealed class ClientSession : IDisposable
 		}
 
 		var expectation = new Expectation(ExpectationKind.Query) { Plans = plans };
+		var replayable = inBlockBefore && statements.Count == 1 && plans is [{ } single] && IsReplayableWrite(single);
 
 		if (forwarded == statements.Count && (plans is null || Array.TrueForAll(plans, p => p?.Sql is null)))
+		{
+			if (replayable)
+				expectation.Replay = message.ToArray();
 			Forward(message, expectation, boundary: true);
+		}
 		else
 		{
 			var rewritten = new StringBuilder(sql.Length + 64);
@@ -771,6 +788,8 @@ sealed class ClientSession : IDisposable
 
 			_frontBuilder.Clear();
 			_frontBuilder.Query(rewritten.ToString());
+			if (replayable)
+				expectation.Replay = _frontBuilder.WrittenSpan.ToArray();
 			_tracker.Enqueue(expectation);
 			_backendOut.Write(_frontBuilder.WrittenSpan);
 			_atBoundary = true;
@@ -815,13 +834,22 @@ sealed class ClientSession : IDisposable
 			return;
 		}
 
+		// A write's unnamed statement must be prepared again to run it again: the proxy's own queries drop it.
+		var replayable = name.Length == 0 && plan != null && IsReplayableWrite(plan) && _transactions.InBlock;
+		if (name.Length == 0)
+			_replayParse = null;
+
 		if (plan?.Sql is null)
 		{
+			if (replayable)
+				_replayParse = message.ToArray();
 			Forward(message, new Expectation(ExpectationKind.Parse), boundary: false);
 			return;
 		}
 
 		var replacement = BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
+		if (replayable)
+			_replayParse = replacement;
 		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
 		_backendOut.Write(replacement);
 		_atBoundary = false;
@@ -848,6 +876,7 @@ sealed class ClientSession : IDisposable
 		string? waitFor = null;
 		ExecutionVerdict? verdict = null;
 		var portalName = "";
+		var statementName = "";
 		var lostConflict = _transactions.LostConflict != null;
 
 		if (_statements.Count > 0 || _portals.Count > 0 || lostConflict)
@@ -857,6 +886,7 @@ sealed class ClientSession : IDisposable
 			var portal = PgMessageReader.ReadCString(body, ref offset);
 			var name   = PgMessageReader.ReadCString(body, ref offset);
 			portalName = portal;
+			statementName = name;
 
 			if (_statements.TryGetValue(name, out var info))
 			{
@@ -910,6 +940,11 @@ sealed class ClientSession : IDisposable
 				else
 					_transactions.Current.PendingDml++;
 			}
+
+			_replayBind = bound?.Plan is { } boundPlan && IsReplayableWrite(boundPlan) && _transactions.InBlock
+				&& (statementName.Length > 0 || _replayParse != null)
+				? (portalName, statementName, message.ToArray())
+				: null;
 
 			Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
 		}
@@ -1005,13 +1040,19 @@ sealed class ClientSession : IDisposable
 	void HandleExecute(ReadOnlySequence<byte> message)
 	{
 		PreparedStatementInfo? info = null;
+		string? portal = null;
 		if (_portals.Count > 0)
 		{
 			var body   = message.Slice(5).ToArray();
 			var offset = 0;
-			var portal = PgMessageReader.ReadCString(body, ref offset);
+			portal = PgMessageReader.ReadCString(body, ref offset);
 			_portals.TryGetValue(portal, out info);
 		}
+
+		byte[]? replay = null;
+		if (_replayBind is { } bind && bind.Portal == portal)
+			replay = bind.Statement.Length == 0 ? [.. _replayParse!, .. bind.Bind, .. message.ToArray()] : [.. bind.Bind, .. message.ToArray()];
+		_replayBind = null;
 
 		if (info?.Plan?.OnExecute is { } onExecute)
 		{
@@ -1025,7 +1066,7 @@ sealed class ClientSession : IDisposable
 		}
 
 		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
-		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
+		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan, Replay = replay }, boundary: false);
 
 		if (info?.Plan?.CompletionError != null)
 			_discardUntilSync = true;
@@ -1190,6 +1231,7 @@ sealed class ClientSession : IDisposable
 
 			_hasCurrent     = true;
 			_statementIndex = 0;
+			_forwardedRows  = false;
 		}
 
 		switch (_current.Kind)
@@ -1198,9 +1240,19 @@ sealed class ClientSession : IDisposable
 				switch ((char)type)
 				{
 					case 'E':
+						if (_current.Replay != null && !_forwardedRows && IsSnapshotConflict(message))
+						{
+							_pendingReplay = new PendingReplay(message.ToArray(), _current);
+							return false;
+						}
+
 						CopyError(message, CurrentQueryPlan());
 						return false;
+					case 'T':
+						_forwardedRows = true;
+						break;
 					case 'D':
+						_forwardedRows = true;
 						CaptureJobId(CurrentQueryPlan(), message);
 						break;
 					case 'C':
@@ -1218,7 +1270,7 @@ sealed class ClientSession : IDisposable
 						break;
 					case 'Z':
 						_hasCurrent = false;
-						return OnReadyForQuery(message);
+						return _pendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
 				}
 
 				Copy(_clientOut, message);
@@ -1228,6 +1280,7 @@ sealed class ClientSession : IDisposable
 				switch ((char)type)
 				{
 					case 'D':
+						_forwardedRows = true;
 						CaptureJobId(_current.Plan, message);
 						break;
 					case 'C':
@@ -1244,8 +1297,12 @@ sealed class ClientSession : IDisposable
 						break;
 					case 'E':
 						_hasCurrent = false;
+						var replayable = _current.Replay != null && !_forwardedRows && _tracker.NextIs(ExpectationKind.Sync) && IsSnapshotConflict(message);
 						_tracker.SkipToSync();
-						CopyError(message, _current.Plan);
+						if (replayable)
+							_pendingReplay = new PendingReplay(message.ToArray(), _current);
+						else
+							CopyError(message, _current.Plan);
 						return false;
 				}
 
@@ -1272,7 +1329,7 @@ sealed class ClientSession : IDisposable
 				if (type == 'Z')
 				{
 					_hasCurrent = false;
-					return OnReadyForQuery(message);
+					return _pendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
 				}
 
 				if (type == 'E')
@@ -1300,6 +1357,79 @@ sealed class ClientSession : IDisposable
 				return false;
 		}
 	}
+
+	/// <summary>
+	/// PostgreSQL's answer to a write of a row that a transaction committed after the writer's snapshot (also after
+	/// waiting for that transaction): the writer is the later committer.
+	/// </summary>
+	static bool IsSnapshotConflict(in ReadOnlySequence<byte> message)
+	{
+		var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
+		return fields.GetValueOrDefault('C') == "40001"
+			&& fields.GetValueOrDefault('M', "").StartsWith("could not serialize access due to concurrent", StringComparison.Ordinal);
+	}
+
+	/// <summary>
+	/// A write in a transaction block failed because a transaction that committed after its snapshot changed the row: on
+	/// DSQL the write succeeds on the snapshot and the COMMIT fails with OC000. PostgreSQL cannot write over the newer row
+	/// version, so the endpoint rolls the backend's transaction back and runs the statement again on a fresh snapshot (it
+	/// may not wait for locks there), gives the client that result, rolls back again (no row stays locked) and marks the
+	/// transaction as lost: its COMMIT fails with OC000 (see <see cref="LostConflictVerdict"/>). Done only while the client
+	/// waits for this answer (nothing else sent since); otherwise, or when the statement fails again, the client gets
+	/// OC000 from the statement. Called by the backend loop at the statement's ReadyForQuery, which it replaces.
+	/// </summary>
+	bool TryReplay(in ReadOnlySequence<byte> readyForQuery)
+	{
+		var replay = _pendingReplay!;
+		_pendingReplay = null;
+
+		if (Monitor.TryEnter(_gate))
+		{
+			try
+			{
+				if (!_stopping && _atBoundary && _deferredParse == null && _tracker.IsEmpty)
+				{
+					// The statement's boundary is answered by the replay's.
+					_tracker.OnClientReady();
+
+					InjectQuery("ROLLBACK; BEGIN; SET LOCAL lock_timeout = 1");
+					var original = replay.Expectation;
+					if (original.Kind == ExpectationKind.Query)
+						_tracker.Enqueue(new Expectation(ExpectationKind.Query) { Plans = original.Plans });
+					else
+					{
+						if (original.Replay![0] == (byte)'P')
+							_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed)); // ParseComplete: the client has it
+						_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed)); // BindComplete: the client has it
+						_tracker.Enqueue(new Expectation(ExpectationKind.Execute) { Plan = original.Plan });
+						_tracker.Enqueue(new Expectation(ExpectationKind.Sync));
+					}
+
+					_backendOut.Write(original.Replay);
+					if (original.Kind == ExpectationKind.Execute)
+						_backendOut.Write(SyncMessage);
+					InjectQuery("ROLLBACK; BEGIN");
+					FlushBackend();
+
+					var rule = _services.Rules.Rule("oc000");
+					_transactions.Current.LostConflict = new ExecutionVerdict(rule.SqlState, rule.Message, rule.Hint);
+					var fields = PgMessageReader.ReadErrorFields(replay.Error.AsSpan(5).ToArray());
+					_services.Log($"session {ProcessId}: {fields.GetValueOrDefault('C')} {fields.GetValueOrDefault('M')}: the statement runs again on a fresh snapshot, the transaction fails at COMMIT with {rule.SqlState} {rule.Message}");
+					return false;
+				}
+			}
+			finally
+			{
+				Monitor.Exit(_gate);
+			}
+		}
+
+		var error = new ReadOnlySequence<byte>(replay.Error);
+		CopyError(error, replay.Expectation.Kind == ExpectationKind.Query ? replay.Expectation.Plans?[0] : replay.Expectation.Plan);
+		return OnReadyForQuery(readyForQuery);
+	}
+
+	static readonly byte[] SyncMessage = [(byte)'S', 0, 0, 0, 4];
 
 	StatementPlan? CurrentQueryPlan()
 	{

@@ -13,6 +13,12 @@ struct Expectation
 	/// <summary>Execute: the plan of the executed statement.</summary>
 	public StatementPlan? Plan;
 
+	/// <summary>
+	/// Query or Execute of a write in a transaction block: the messages that run it again (the Query; the Bind and the
+	/// Execute) if it loses a row to a transaction that committed after its snapshot (see ClientSession.TryReplay).
+	/// </summary>
+	public byte[]? Replay;
+
 	/// <summary>Injected: where its outcome goes.</summary>
 	public InjectedQuery? Injected;
 

@@ -78,6 +78,13 @@ sealed class ResponseTracker
 		}
 	}
 
+	/// <summary>True when the next expectation is of <paramref name="kind"/>.</summary>
+	public bool NextIs(ExpectationKind kind)
+	{
+		lock (_lock)
+			return _count > 0 && _items[_head].Kind == kind;
+	}
+
 	public bool TryDequeue(out Expectation expectation)
 	{
 		lock (_lock)
