@@ -1,3 +1,5 @@
+using System.Data;
+
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 
@@ -34,8 +36,9 @@ static class TransactionRunner
 			{
 				try
 				{
-					// Opening the connection happens here too: connection limits and network errors are retryable.
-					await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+					// Opening the connection happens here too: connection limits and network errors are retryable. The level is
+					// explicit: on a connection the application passed in, Npgsql's default would be READ COMMITTED.
+					await db.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
 				}
 				catch (Exception ex) when (ex is not OperationCanceledException)
 				{
@@ -105,7 +108,7 @@ static class TransactionRunner
 			{
 				try
 				{
-					db.BeginTransaction();
+					db.BeginTransaction(IsolationLevel.RepeatableRead);
 				}
 				catch (Exception ex)
 				{

@@ -108,6 +108,50 @@ public sealed class BulkCopyTests
 	}
 
 	[Test]
+	public void SynchronousParallelCopyDoesNotNeedTheCallersSynchronizationContext()
+	{
+		// A UI-like context that runs nothing while its thread waits: a continuation posted to it would never run.
+		BulkCopyRowsCopied? result = null;
+		Exception? error = null;
+		var caller = new Thread(() =>
+		{
+			SynchronizationContext.SetSynchronizationContext(new NeverPumpedSynchronizationContext());
+			try
+			{
+				result = _items.BulkCopy(new BulkCopyOptions { MaxDegreeOfParallelism = 2 }, Items(4_000));
+			}
+			catch (Exception ex)
+			{
+				error = ex;
+			}
+		}) { IsBackground = true };
+
+		caller.Start();
+		caller.Join(TimeSpan.FromMinutes(1)).Should().BeTrue("the copy must not wait for the caller's context");
+		error.Should().BeNull();
+		result!.RowsCopied.Should().Be(4_000);
+	}
+
+	sealed class NeverPumpedSynchronizationContext : SynchronizationContext
+	{
+		public override void Post(SendOrPostCallback d, object? state) { }
+
+		public override SynchronizationContext CreateCopy() => this;
+	}
+
+	[Test]
+	public async Task OptionsWithOneFixedConnectionCopySequentially()
+	{
+		await using var connection = await TestDatabase.OpenNpgsqlAsync();
+		await using var db = new DataConnection(new DataOptions().UseConnection(AuroraDsqlTools.GetDataProvider(), connection));
+
+		var result = await db.GetTable<Item>().TableName(_items.TableName).BulkCopyAsync(new BulkCopyOptions { MaxDegreeOfParallelism = 4 }, Items(7_000));
+
+		result.RowsCopied.Should().Be(7_000);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(3_000, 3_000, 1_000);
+	}
+
+	[Test]
 	public async Task ProgressIsReportedAfterEachCommittedChunk()
 	{
 		var reported = new List<long>();

@@ -247,6 +247,23 @@ public sealed class OptimisticConcurrencyTests
 	}
 
 	[Test]
+	public async Task InTransactionRunsAtRepeatableReadOnAConnectionTheApplicationPassedIn()
+	{
+		// Npgsql's own BeginTransaction() asks for READ COMMITTED, which DSQL refuses.
+		await using var connection = await TestDatabase.OpenNpgsqlAsync();
+		await using var db = new DataConnection(new DataOptions().UseConnection(AuroraDsqlTools.GetDataProvider(), connection));
+
+		var level = await db.InTransactionAsync(async (tx, ct) =>
+		{
+			await tx.GetTable<Counter>().TableName(_counters.TableName).Set(c => c.Value, 7).UpdateAsync(ct);
+			return await tx.ExecuteAsync<string>("SHOW transaction_isolation", ct);
+		});
+
+		level.Should().Be("repeatable read");
+		(await _counters.SingleAsync()).Value.Should().Be(7);
+	}
+
+	[Test]
 	public async Task ATransactionThatLostItsRowToALaterWriterFailsAtCommitAndIsRetried()
 	{
 		var attempts = 0;
