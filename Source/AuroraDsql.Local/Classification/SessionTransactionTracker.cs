@@ -13,6 +13,7 @@ sealed class SessionTransactionTracker
 	TransactionScope? _current;
 	bool _inBlock;
 	byte _backendStatus = (byte)'I';
+	long _ended;
 
 	public SessionTransactionTracker(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
 
@@ -26,6 +27,12 @@ sealed class SessionTransactionTracker
 	public bool InBlock
 	{
 		get { lock (_lock) return _inBlock; }
+	}
+
+	/// <summary>How many transactions of the session have ended: tells a transaction apart from the next one.</summary>
+	public long EndedTransactions
+	{
+		get { lock (_lock) return _ended; }
 	}
 
 	/// <summary>The conflict the current transaction lost while idle, if any (without creating a transaction).</summary>
@@ -60,10 +67,17 @@ sealed class SessionTransactionTracker
 					break;
 				case TransactionControl.Commit or TransactionControl.Rollback or TransactionControl.PrepareTransaction:
 					_inBlock = false;
-					_current = null;
+					End();
 					break;
 			}
 		}
+	}
+
+	void End()
+	{
+		if (_current != null)
+			_ended++;
+		_current = null;
 	}
 
 	/// <summary>End of a simple Query or a Sync: an implicit transaction ends here.</summary>
@@ -72,7 +86,7 @@ sealed class SessionTransactionTracker
 		lock (_lock)
 		{
 			if (!_inBlock)
-				_current = null;
+				End();
 		}
 	}
 
@@ -94,7 +108,7 @@ sealed class SessionTransactionTracker
 			{
 				case (byte)'I':
 					_inBlock = false;
-					_current = null;
+					End();
 					break;
 				case (byte)'T' or (byte)'E':
 					_inBlock = true;

@@ -51,9 +51,10 @@ sealed class ClientSession : IDisposable
 	CancellationTokenSource? _waitCancel;
 	byte[]? _deferredParse;
 
-	// The last Parse of the unnamed statement and the last Bind, when they are of a write in a block (Expectation.Replay).
+	// The last Parse of the unnamed statement, and the last Bind with the Parse it needs, when they are of a write in a
+	// block (Expectation.Replay).
 	byte[]? _replayParse;
-	(string Portal, string Statement, byte[] Bind)? _replayBind;
+	(string Portal, byte[]? Parse, byte[] Bind)? _replayBind;
 
 	// backend-loop state
 	bool _ddlPending; // a DDL statement completed in the current transaction: its commit bumps the schema version
@@ -95,6 +96,9 @@ sealed class ClientSession : IDisposable
 
 	/// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp since which the session waits for the backend, 0 while idle.</summary>
 	public long BusySince => _tracker.BusySince;
+
+	/// <summary>How many of the session's transactions have ended (see <see cref="TryAbortIdleTransaction"/>).</summary>
+	public long EndedTransactions => _transactions.EndedTransactions;
 
 	/// <summary>The client's socket.</summary>
 	public Socket ClientSocket => _clientSocket;
@@ -510,27 +514,29 @@ sealed class ClientSession : IDisposable
 	/// transaction is rolled back, which releases its rows, and a new empty one is begun, so the client's view of its
 	/// block stays true; the client then gets <paramref name="conflict"/> from its COMMIT (or from any other statement
 	/// before it), as the later committer of a conflicting write does on DSQL.
-	/// Returns false, changing nothing, when the session is busy or not in a block. Called from the conflict monitor's thread.
+	/// Returns false, changing nothing, when the session is busy, not in a block, or no longer in the transaction counted
+	/// by <paramref name="endedTransactions"/>. Called from the conflict monitor's thread.
 	/// </summary>
-	public bool TryAbortIdleTransaction(ExecutionVerdict conflict, int waiterProcessId)
+	public bool TryAbortIdleTransaction(ExecutionVerdict conflict, int waiterProcessId, long endedTransactions)
 	{
 		if (!Monitor.TryEnter(_gate))
 			return false;
 
 		try
 		{
-			if (_stopping || !_atBoundary || _deferredParse != null || _tracker.AwaitingReady != 0 || !_transactions.InBlock)
+			// Still idle in the same transaction that held the row when the monitor looked.
+			if (_stopping || !_atBoundary || _deferredParse != null || _tracker.AwaitingReady != 0 || !_transactions.InBlock
+				|| _transactions.EndedTransactions != endedTransactions)
 				return false;
 
-			// A failed block holds no locks (PostgreSQL released them at the error).
+			// A failed block holds no locks (PostgreSQL released them at the error). A transaction that lost already may still
+			// hold the rows of a write that was run again (see AfterReplay): they go the same way.
 			var transaction = _transactions.Current;
-			if (_transactions.BackendStatus != 'T' || transaction.LostConflict != null)
+			if (_transactions.BackendStatus != 'T')
 				return false;
 
-			// Rolled back: no DDL of this transaction commits.
-			_ddlPending = false;
 			InjectQuery("ROLLBACK; BEGIN");
-			transaction.LostConflict = conflict;
+			transaction.LostConflict ??= conflict;
 			FlushBackend();
 			_services.Log($"session {ProcessId}: idle transaction rolled back: session {waiterProcessId} waits for a row it wrote or locked; it fails with {conflict.SqlState} {conflict.Message}");
 			return true;
@@ -543,24 +549,20 @@ sealed class ClientSession : IDisposable
 
 	/// <summary>
 	/// What a statement of a transaction that lost a conflict (<see cref="TryAbortIdleTransaction"/>) gets: its COMMIT
-	/// fails (and ends the transaction); ROLLBACK goes through; any other statement fails and aborts the block, after which
-	/// the block behaves like any failed one (25P02, COMMIT answers ROLLBACK).
+	/// fails (and ends the transaction); ROLLBACK goes through; any other statement fails and aborts the block. Once the
+	/// backend reported the block failed, it behaves like any failed one (25P02, COMMIT answers ROLLBACK).
 	/// </summary>
 	ExecutionVerdict? LostConflictVerdict(TransactionControl control)
 	{
-		if (_transactions.LostConflict is not { } lost)
+		if (_transactions.LostConflict is not { } lost || _transactions.Current.IsFailed)
 			return null;
 
-		switch (control)
+		return control switch
 		{
-			case TransactionControl.Commit:
-				return lost with { FailsCommit = true };
-			case TransactionControl.Rollback:
-				return null;
-			default:
-				_transactions.Current.LostConflict = null;
-				return lost;
-		}
+			TransactionControl.Commit   => lost with { FailsCommit = true },
+			TransactionControl.Rollback => null,
+			_                           => lost,
+		};
 	}
 
 	/// <summary>A write (or locking read) that <see cref="TryReplay"/> may run again after it lost a row.</summary>
@@ -879,6 +881,8 @@ sealed class ClientSession : IDisposable
 		var statementName = "";
 		var lostConflict = _transactions.LostConflict != null;
 
+		_replayBind = null;
+
 		if (_statements.Count > 0 || _portals.Count > 0 || lostConflict)
 		{
 			var body   = message.Slice(5).ToArray();
@@ -943,7 +947,7 @@ sealed class ClientSession : IDisposable
 
 			_replayBind = bound?.Plan is { } boundPlan && IsReplayableWrite(boundPlan) && _transactions.InBlock
 				&& (statementName.Length > 0 || _replayParse != null)
-				? (portalName, statementName, message.ToArray())
+				? (portalName, statementName.Length == 0 ? _replayParse : null, message.ToArray())
 				: null;
 
 			Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
@@ -960,7 +964,7 @@ sealed class ClientSession : IDisposable
 	/// (its CommandComplete becomes the error). The hidden statement is closed and prepared again each time, its
 	/// CloseComplete and ParseComplete swallowed; the client sees BindComplete, then the error at its Execute.
 	/// </summary>
-	void BindHidden(string portal, ExecutionVerdict verdict)
+	void BindHidden(string portal, ExecutionVerdict verdict, bool clientSentBind = true)
 	{
 		var name = verdict.FailsCommit ? HiddenRollback : HiddenRefusal;
 
@@ -992,7 +996,7 @@ sealed class ClientSession : IDisposable
 
 		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
 		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
-		_tracker.Enqueue(new Expectation(ExpectationKind.Bind));
+		_tracker.Enqueue(new Expectation(clientSentBind ? ExpectationKind.Bind : ExpectationKind.Swallowed));
 		_backendOut.Write(_frontBuilder.WrittenSpan);
 		_atBoundary = false;
 
@@ -1049,9 +1053,18 @@ sealed class ClientSession : IDisposable
 			_portals.TryGetValue(portal, out info);
 		}
 
+		// A portal bound before the transaction lost a conflict went with the backend's transaction: executing it (again)
+		// gets the conflict, not "portal does not exist".
+		if (portal != null && info is { Plan: var bound } && !ReferenceEquals(bound, RefusedPortal)
+			&& _transactions.LostConflict != null && LostConflictVerdict(info.Control) is { FailsCommit: false } lost)
+		{
+			BindHidden(portal, lost, clientSentBind: false);
+			info = _portals[portal];
+		}
+
 		byte[]? replay = null;
 		if (_replayBind is { } bind && bind.Portal == portal)
-			replay = bind.Statement.Length == 0 ? [.. _replayParse!, .. bind.Bind, .. message.ToArray()] : [.. bind.Bind, .. message.ToArray()];
+			replay = [.. bind.Parse ?? [], .. bind.Bind, .. message.ToArray()];
 		_replayBind = null;
 
 		if (info?.Plan?.OnExecute is { } onExecute)
@@ -1215,7 +1228,7 @@ sealed class ClientSession : IDisposable
 				Copy(_clientOut, message);
 				return false;
 			case 'N':
-				if (!(_hasCurrent && _current.Kind == ExpectationKind.Injected))
+				if (!(_hasCurrent ? _current.Kind == ExpectationKind.Injected : _tracker.NextIs(ExpectationKind.Injected)))
 					Copy(_clientOut, message);
 				return false;
 		}
@@ -1246,9 +1259,9 @@ sealed class ClientSession : IDisposable
 							return false;
 						}
 
-						CopyError(message, CurrentQueryPlan());
+						CopyError(message, CurrentQueryPlan(), _current.IsReplay);
 						return false;
-					case 'T':
+					case 'T' or 'G' or 'H' or 'W':
 						_forwardedRows = true;
 						break;
 					case 'D':
@@ -1270,6 +1283,8 @@ sealed class ClientSession : IDisposable
 						break;
 					case 'Z':
 						_hasCurrent = false;
+						if (_current.IsReplay)
+							AfterReplay(message);
 						return _pendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
 				}
 
@@ -1302,8 +1317,11 @@ sealed class ClientSession : IDisposable
 						if (replayable)
 							_pendingReplay = new PendingReplay(message.ToArray(), _current);
 						else
-							CopyError(message, _current.Plan);
+							CopyError(message, _current.Plan, _current.IsReplay);
 						return false;
+					case 'G' or 'H' or 'W':
+						_forwardedRows = true; // COPY: never run again
+						break;
 				}
 
 				Copy(_clientOut, message);
@@ -1329,6 +1347,8 @@ sealed class ClientSession : IDisposable
 				if (type == 'Z')
 				{
 					_hasCurrent = false;
+					if (_current.IsReplay)
+						AfterReplay(message);
 					return _pendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
 				}
 
@@ -1383,7 +1403,8 @@ sealed class ClientSession : IDisposable
 		var replay = _pendingReplay!;
 		_pendingReplay = null;
 
-		if (Monitor.TryEnter(_gate))
+		// Only a statement that failed inside a block (the proxy's prediction of the block may be ahead of the backend).
+		if (readyForQuery.Slice(5, 1).FirstSpan[0] == 'E' && Monitor.TryEnter(_gate))
 		{
 			try
 			{
@@ -1395,20 +1416,19 @@ sealed class ClientSession : IDisposable
 					InjectQuery("ROLLBACK; BEGIN; SET LOCAL lock_timeout = 1");
 					var original = replay.Expectation;
 					if (original.Kind == ExpectationKind.Query)
-						_tracker.Enqueue(new Expectation(ExpectationKind.Query) { Plans = original.Plans });
+						_tracker.Enqueue(new Expectation(ExpectationKind.Query) { Plans = original.Plans, IsReplay = true });
 					else
 					{
 						if (original.Replay![0] == (byte)'P')
 							_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed)); // ParseComplete: the client has it
 						_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed)); // BindComplete: the client has it
-						_tracker.Enqueue(new Expectation(ExpectationKind.Execute) { Plan = original.Plan });
-						_tracker.Enqueue(new Expectation(ExpectationKind.Sync));
+						_tracker.Enqueue(new Expectation(ExpectationKind.Execute) { Plan = original.Plan, IsReplay = true });
+						_tracker.Enqueue(new Expectation(ExpectationKind.Sync) { IsReplay = true });
 					}
 
 					_backendOut.Write(original.Replay);
 					if (original.Kind == ExpectationKind.Execute)
 						_backendOut.Write(SyncMessage);
-					InjectQuery("ROLLBACK; BEGIN");
 					FlushBackend();
 
 					var rule = _services.Rules.Rule("oc000");
@@ -1431,6 +1451,30 @@ sealed class ClientSession : IDisposable
 
 	static readonly byte[] SyncMessage = [(byte)'S', 0, 0, 0, 4];
 
+	/// <summary>
+	/// The run again of a lost write was answered. If it succeeded its rows are locked in a transaction that will never
+	/// commit: roll it back now, unless the client has sent more since (its next statement fails or rolls back anyway, and
+	/// the conflict monitor rolls it back if someone waits for those rows). If it failed, the block is failed like any.
+	/// </summary>
+	void AfterReplay(in ReadOnlySequence<byte> readyForQuery)
+	{
+		if (readyForQuery.Slice(5, 1).FirstSpan[0] != 'T' || !Monitor.TryEnter(_gate))
+			return;
+
+		try
+		{
+			if (!_stopping && _atBoundary && _deferredParse == null && _tracker.IsEmpty)
+			{
+				InjectQuery("ROLLBACK; BEGIN");
+				FlushBackend();
+			}
+		}
+		finally
+		{
+			Monitor.Exit(_gate);
+		}
+	}
+
 	StatementPlan? CurrentQueryPlan()
 	{
 		var plans = _current.Plans;
@@ -1441,8 +1485,8 @@ sealed class ClientSession : IDisposable
 	bool OnReadyForQuery(in ReadOnlySequence<byte> message)
 	{
 		var status = message.Slice(5, 1).FirstSpan[0];
-		_tracker.OnClientReady();
 		_transactions.OnReadyForQuery(status, _tracker.IsEmpty);
+		_tracker.OnClientReady(); // after the transaction state: the session looks idle only once that is current
 
 		// A transaction with DDL committed: transactions that began before it fail at COMMIT with OC001. (Bumped before
 		// the client hears of the commit, so its own next transaction starts at the new version.)
@@ -1474,7 +1518,10 @@ sealed class ClientSession : IDisposable
 			case 'C':
 			{
 				var body = message.Slice(5).ToArray();
-				injected.Tags.Add(Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1)));
+				var tag = Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1));
+				injected.Tags.Add(tag);
+				if (tag == "ROLLBACK")
+					_ddlPending = false; // no DDL of the rolled-back transaction commits
 				break;
 			}
 			case 'E':
@@ -1547,13 +1594,13 @@ sealed class ClientSession : IDisposable
 	/// row lock, a deadlock, a lock wait that timed out) become DSQL's conflict error: 40001 OC000 (OC001 when a DDL
 	/// statement waited for a table lock). The transaction also no longer commits any DDL.
 	/// </summary>
-	void CopyError(in ReadOnlySequence<byte> message, StatementPlan? plan)
+	void CopyError(in ReadOnlySequence<byte> message, StatementPlan? plan, bool lostConflict = false)
 	{
 		_ddlPending = false;
 
 		var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
 		var code = fields.GetValueOrDefault('C');
-		var conflict = code is "40P01" or "55P03"
+		var conflict = lostConflict || code is "40P01" or "55P03"
 			|| (code == "40001" && fields.GetValueOrDefault('M', "").StartsWith("could not serialize access", StringComparison.Ordinal));
 		if (!conflict)
 		{

@@ -19,6 +19,9 @@ struct Expectation
 	/// </summary>
 	public byte[]? Replay;
 
+	/// <summary>The run again of a write that lost its row: any error it meets is reported as the conflict.</summary>
+	public bool IsReplay;
+
 	/// <summary>Injected: where its outcome goes.</summary>
 	public InjectedQuery? Injected;
 

@@ -22,6 +22,10 @@ sealed class RowConflictMonitor : IAsyncDisposable
 	static readonly long FirstCheck = Stopwatch.Frequency / 100; // 10 ms
 	static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
 
+	// Checks of a long-busy session come no further apart than this, so that a wait beginning late in a long run of
+	// statements (a pipeline, a COPY) is still seen before the waiter's lock timeout.
+	readonly long _longestInterval;
+
 	// Sessions of clients waiting for a row lock (a transaction id or a tuple lock), with each session holding what they wait for.
 	const string WaitersQuery = """
 		SELECT w.pid, b.pid FROM pg_catalog.pg_locks w
@@ -43,6 +47,8 @@ sealed class RowConflictMonitor : IAsyncDisposable
 		_sessions = sessions;
 		var rule  = services.Rules.Rule("oc000");
 		_conflict = new ExecutionVerdict(rule.SqlState, rule.Message, rule.Hint);
+		var quarter = services.Options.LockTimeout / 4;
+		_longestInterval = (long)(Math.Clamp(quarter.TotalSeconds, 0.01, 0.5) * Stopwatch.Frequency);
 		_loop     = Task.Run(LoopAsync);
 	}
 
@@ -60,8 +66,9 @@ sealed class RowConflictMonitor : IAsyncDisposable
 				{
 					await ResolveAsync(_stop.Token).ConfigureAwait(false);
 				}
-				catch (Exception ex) when (ex is PgServerException or PgProtocolException or IOException or System.Net.Sockets.SocketException)
+				catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException or StackOverflowException))
 				{
+					// The monitor keeps going: a broken connection is opened again at the next check.
 					_services.Log($"conflict monitor: {ex.Message}");
 					if (_connection != null)
 						await _connection.DisposeAsync().ConfigureAwait(false);
@@ -95,7 +102,8 @@ sealed class RowConflictMonitor : IAsyncDisposable
 			if (now - since >= entry.NextCheck)
 			{
 				due = true;
-				entry.NextCheck *= 2; // 10, 20, 40 ms … after it became busy
+				// 10, 20, 40 ms … after it became busy, then every quarter of the lock timeout (10-500 ms)
+				entry.NextCheck = entry.NextCheck < _longestInterval ? entry.NextCheck * 2 : entry.NextCheck + _longestInterval;
 			}
 
 			_schedule[session] = entry;
@@ -113,6 +121,13 @@ sealed class RowConflictMonitor : IAsyncDisposable
 	async Task ResolveAsync(CancellationToken cancellationToken)
 	{
 		_connection ??= await InternalConnection.OpenAsync(_services.Backend, cancellationToken, applicationName: "aurora-dsql-local conflicts").ConfigureAwait(false);
+
+		// Which transaction each session is in now: a holder that ended it (and began another) by the time the monitor
+		// acts is left alone.
+		var transactions = new Dictionary<ClientSession, long>();
+		foreach (var session in _sessions.Values)
+			transactions[session] = session.EndedTransactions;
+
 		var waits = await _connection.QueryAsync(WaitersQuery, cancellationToken).ConfigureAwait(false);
 		if (waits.Count == 0)
 			return;
@@ -131,7 +146,21 @@ sealed class RowConflictMonitor : IAsyncDisposable
 				|| ReferenceEquals(waiter, holder))
 				continue;
 
-			holder.TryAbortIdleTransaction(_conflict, waiter.ProcessId);
+			if (!transactions.TryGetValue(holder, out var ended))
+				continue;
+
+			try
+			{
+				holder.TryAbortIdleTransaction(_conflict, waiter.ProcessId, ended);
+			}
+			catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+			{
+				// the holder's session is ending
+			}
+			catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException))
+			{
+				_services.Log($"conflict monitor: internal error: {ex}");
+			}
 		}
 	}
 

@@ -1,0 +1,165 @@
+using System.Data;
+using Npgsql;
+
+namespace AuroraDsql.Local.Tests;
+
+/// <summary>
+/// The protocol around a transaction that lost a conflict (its rows rolled back while it was idle, or a write run again
+/// after it met a newer row): pipelined and extended-protocol clients, portals, failures of the run again, and a wait
+/// that begins late in a long run of statements.
+/// </summary>
+public sealed class LostConflictTests
+{
+	const string Oc000 = "change conflicts with another transaction (OC000)";
+	const string Aborted = "current transaction is aborted, commands ignored until end of transaction block";
+
+	/// <summary>Lock waits last a minute here: only the monitor can let a waiter go on in time.</summary>
+	LocalDsqlEndpoint _patient = null!;
+
+	[OneTimeSetUp]
+	public async Task StartAsync() => _patient = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+	{
+		LockTimeout = TimeSpan.FromMinutes(1),
+		Log         = TestContext.Progress,
+	});
+
+	[OneTimeTearDown]
+	public async Task StopAsync() => await _patient.DisposeAsync();
+
+	static async Task<string> TableAsync(LocalDsqlEndpoint endpoint, int rows)
+	{
+		var table = EndpointFixture.UniqueName("lost");
+		await using var connection = await EndpointFixture.OpenAsync(endpoint: endpoint);
+		await ExecuteAsync(connection, $"CREATE TABLE {table} (id int PRIMARY KEY, v int NOT NULL, note text)");
+		await ExecuteAsync(connection, $"INSERT INTO {table} SELECT g, 0, '' FROM generate_series(1, {rows}) g");
+		return table;
+	}
+
+	static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
+	{
+		await using var command = new NpgsqlCommand(sql, connection, transaction);
+		return await command.ExecuteNonQueryAsync();
+	}
+
+	static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+	{
+		await using var command = new NpgsqlCommand(sql, connection);
+		return await command.ExecuteScalarAsync();
+	}
+
+	static IEnumerable<string> Texts(IEnumerable<RawPgClient.Message> messages) => messages.Select(m => m.ToString());
+
+	[Test]
+	public async Task A_bind_without_execute_keeps_the_loss_and_commit_fails()
+	{
+		var table = await TableAsync(_patient, 1);
+		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
+		var (client, _) = await RawPgClient.ConnectAsync(_patient);
+		await using var __ = client;
+
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET note = 'holder' WHERE id = 1");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 5 WHERE id = 1")).Should().Be(1);
+
+		await client.SendAsync(RawPgClient.Parse("SELECT 1"), RawPgClient.Bind(), RawPgClient.Describe('P'), RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("1", "2", "n", "Z(T)"); // bound to the refusal, run by an Execute
+		Texts(await client.QueryAsync("COMMIT")).Should().Equal($"E(40001: {Oc000})", "Z(I)");
+
+		(await ScalarAsync(writer, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("5");
+	}
+
+	[Test]
+	public async Task A_portal_opened_before_the_loss_gets_the_conflict_when_fetched_again()
+	{
+		var table = await TableAsync(_patient, 3);
+		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
+		var (client, _) = await RawPgClient.ConnectAsync(_patient);
+		await using var __ = client;
+
+		await client.QueryAsync("BEGIN");
+		await client.SendAsync(RawPgClient.Parse($"SELECT id FROM {table} ORDER BY id FOR UPDATE"), RawPgClient.Bind("c1"), RawPgClient.Execute("c1", 1), RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("1", "2", "D(1)", "s", "Z(T)");
+
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 5 WHERE id = 1")).Should().Be(1);
+
+		await client.SendAsync(RawPgClient.Execute("c1", 1), RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal($"E(40001: {Oc000})", "Z(E)");
+		Texts(await client.QueryAsync("COMMIT")).Should().Equal("C(ROLLBACK)", "Z(I)");
+	}
+
+	[Test]
+	public async Task A_write_run_again_that_fails_is_the_conflict_and_the_block_stays_failed()
+	{
+		var table = await TableAsync(EndpointFixture.Endpoint, 2);
+		await using var other = await EndpointFixture.OpenAsync();
+		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
+		await using var __ = client;
+
+		// run again on a fresh snapshot without the block's own DELETE, the key update meets a duplicate key
+		await client.QueryAsync("BEGIN");
+		(await client.QueryAsync($"DELETE FROM {table} WHERE id = 2")).Last().ToString().Should().Be("Z(T)");
+		(await ExecuteAsync(other, $"UPDATE {table} SET v = 10 WHERE id = 1")).Should().Be(1);
+		Texts(await client.QueryAsync($"UPDATE {table} SET id = 2 WHERE id = 1")).Should().Equal($"E(40001: {Oc000})", "Z(E)");
+		Texts(await client.QueryAsync("SELECT 1")).Should().Equal($"E(25P02: {Aborted})", "Z(E)");
+		Texts(await client.QueryAsync("COMMIT")).Should().Equal("C(ROLLBACK)", "Z(I)");
+
+		(await ScalarAsync(other, $"SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM {table}")).Should().Be("1:10,2:0");
+	}
+
+	[Test]
+	public async Task A_statement_the_endpoint_thought_in_a_block_but_that_ran_alone_is_not_run_again()
+	{
+		var table = await TableAsync(_patient, 1);
+		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
+		var (client, _) = await RawPgClient.ConnectAsync(_patient);
+		await using var __ = client;
+
+		// the BEGIN is skipped after the error in its pipeline, so the UPDATE runs alone, waits for the running holder and
+		// meets its committed row
+		var running = ExecuteAsync(holder, $"BEGIN; UPDATE {table} SET v = 10 WHERE id = 1; SELECT pg_sleep(0.5); COMMIT");
+		await Task.Delay(100);
+		await client.SendAsync(
+			RawPgClient.Parse("SELECT 1/0"), RawPgClient.Bind(), RawPgClient.Execute(),
+			RawPgClient.Parse("BEGIN"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync(),
+			RawPgClient.Parse($"UPDATE {table} SET v = v + 1 WHERE id = 1"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync());
+		var first = Texts(await client.ReadUntilReadyAsync()).ToList();
+		var second = Texts(await client.ReadUntilReadyAsync()).ToList();
+		await running;
+
+		first.Should().Equal("1", "E(22012: division by zero)", "Z(I)"); // (1/0 is folded when planned, at Bind)
+		second.Should().Equal("1", "2", $"E(40001: {Oc000})", "Z(I)");
+
+		Texts(await client.QueryAsync($"SELECT v FROM {table} WHERE id = 1")).Should().Equal("T", "D(10)", "C(SELECT 1)", "Z(I)");
+	}
+
+	[Test]
+	public async Task Reparsing_the_unnamed_statement_between_bind_and_execute_runs_the_bound_write()
+	{
+		var table = await TableAsync(EndpointFixture.Endpoint, 1);
+		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
+		await using var __ = client;
+
+		await client.QueryAsync("BEGIN");
+		await client.SendAsync(RawPgClient.Parse($"UPDATE {table} SET v = 1 WHERE id = 1"), RawPgClient.Bind(), RawPgClient.Parse("SELECT 1"), RawPgClient.Execute(), RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("1", "2", "1", "C(UPDATE 1)", "Z(T)");
+		Texts(await client.QueryAsync("COMMIT")).Should().Equal("C(COMMIT)", "Z(I)");
+	}
+
+	[Test]
+	public async Task A_wait_that_begins_late_in_a_long_query_still_makes_the_idle_holder_lose()
+	{
+		// the default lock timeout (100 ms): the wait begins half a second into the waiter's query
+		var table = await TableAsync(EndpointFixture.Endpoint, 1);
+		await using var holder = await EndpointFixture.OpenAsync();
+		await using var waiter = await EndpointFixture.OpenAsync();
+
+		await using var transaction = await holder.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await ExecuteAsync(holder, $"UPDATE {table} SET note = 'holder' WHERE id = 1", transaction);
+
+		(await ExecuteAsync(waiter, $"SELECT pg_sleep(0.5); UPDATE {table} SET v = 7 WHERE id = 1")).Should().Be(1);
+
+		var commit = () => transaction.CommitAsync();
+		(await commit.Should().ThrowAsync<PostgresException>()).Which.SqlState.Should().Be("40001");
+		(await ScalarAsync(waiter, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("7");
+	}
+}
