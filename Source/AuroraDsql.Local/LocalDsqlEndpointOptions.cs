@@ -89,6 +89,12 @@ public sealed record LocalDsqlEndpointOptions
 	/// <summary>Where the endpoint writes its log lines (connections, refusals, jobs; never secrets). Default: none.</summary>
 	public TextWriter? Log { get; init; }
 
+	/// <summary>
+	/// How long a statement waits for a transaction idle on its row before that transaction loses (see
+	/// <see cref="ConflictsAtCommit"/>). Default: 30 % of <see cref="LockTimeout"/>, at most 30 ms (tests).
+	/// </summary>
+	internal TimeSpan? IdleHolderGrace { get; init; }
+
 	/// <summary>The clock transaction ages are measured with (tests).</summary>
 	internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

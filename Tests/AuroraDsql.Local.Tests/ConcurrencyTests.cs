@@ -122,6 +122,33 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
+	public async Task A_holder_that_commits_while_the_other_writer_waits_wins_and_the_other_fails_at_commit()
+	{
+		// a long grace before an idle holder loses: the holder commits within it
+		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+		{
+			LockTimeout     = TimeSpan.FromMinutes(1),
+			IdleHolderGrace = TimeSpan.FromSeconds(30),
+		});
+		var table = await CounterTableAsync(endpoint);
+		await using var first = await EndpointFixture.OpenAsync(endpoint: endpoint);
+		await using var second = await EndpointFixture.OpenAsync(endpoint: endpoint);
+
+		await using var a = await first.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await using var b = await second.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await ExecuteAsync(first, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a);
+
+		var waiting = ExecuteAsync(second, $"UPDATE {table} SET v = v + 10 WHERE id = 1", b);
+		await WaitForLockWaitAsync(endpoint);
+		await a.CommitAsync();
+
+		// as on DSQL: the second writer's statement succeeds, and it is the later committer
+		(await waiting).Should().Be(1);
+		await ShouldConflictAsync(() => b.CommitAsync());
+		(await ScalarAsync(first, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(1);
+	}
+
+	[Test]
 	public async Task An_autocommit_write_goes_on_and_the_idle_holder_fails_at_commit_for_updates_deletes_inserts_and_for_update()
 	{
 		var table = await CounterTableAsync(_patient, rows: 3);

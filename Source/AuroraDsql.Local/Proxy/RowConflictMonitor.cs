@@ -26,6 +26,10 @@ sealed class RowConflictMonitor : IAsyncDisposable
 	// statements (a pipeline, a COPY) is still seen before the waiter's lock timeout.
 	readonly long _longestInterval;
 
+	// How long a statement waits for an idle holder before the holder loses: a holder about to commit gets to commit
+	// first (as it would win on DSQL); one that stays idle loses.
+	readonly long _grace;
+
 	// Sessions of clients waiting for a row lock (a transaction id or a tuple lock), with each session holding what they wait for.
 	const string WaitersQuery = """
 		SELECT w.pid, b.pid FROM pg_catalog.pg_locks w
@@ -49,6 +53,8 @@ sealed class RowConflictMonitor : IAsyncDisposable
 		_conflict = new ExecutionVerdict(rule.SqlState, rule.Message, rule.Hint);
 		var quarter = services.Options.LockTimeout / 4;
 		_longestInterval = (long)(Math.Clamp(quarter.TotalSeconds, 0.01, 0.5) * Stopwatch.Frequency);
+		var grace = services.Options.IdleHolderGrace ?? TimeSpan.FromTicks(Math.Min(services.Options.LockTimeout.Ticks * 3 / 10, TimeSpan.FromMilliseconds(30).Ticks));
+		_grace = (long)(grace.TotalSeconds * Stopwatch.Frequency);
 		_loop     = Task.Run(LoopAsync);
 	}
 
@@ -139,11 +145,16 @@ sealed class RowConflictMonitor : IAsyncDisposable
 				byBackend[session.BackendProcessId] = session;
 		}
 
+		var now = Stopwatch.GetTimestamp();
 		foreach (var row in waits)
 		{
 			if (!byBackend.TryGetValue(int.Parse(row[0]!, CultureInfo.InvariantCulture), out var waiter)
 				|| !byBackend.TryGetValue(int.Parse(row[1]!, CultureInfo.InvariantCulture), out var holder)
 				|| ReferenceEquals(waiter, holder))
+				continue;
+
+			// Not yet: the holder may be about to commit (a later check comes, see CheckDue).
+			if (waiter.BusySince is var since && (since == 0 || now - since < _grace))
 				continue;
 
 			if (!transactions.TryGetValue(holder, out var ended))
