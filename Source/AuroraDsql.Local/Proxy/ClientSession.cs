@@ -1404,7 +1404,7 @@ sealed class ClientSession : IDisposable
 		_pendingReplay = null;
 
 		// Only a statement that failed inside a block (the proxy's prediction of the block may be ahead of the backend).
-		if (readyForQuery.Slice(5, 1).FirstSpan[0] == 'E' && Monitor.TryEnter(_gate))
+		if (readyForQuery.Slice(5, 1).FirstSpan[0] == 'E' && Monitor.TryEnter(_gate, GateWait))
 		{
 			try
 			{
@@ -1451,6 +1451,10 @@ sealed class ClientSession : IDisposable
 
 	static readonly byte[] SyncMessage = [(byte)'S', 0, 0, 0, 4];
 
+	// How long the backend loop waits for the frontend loop to finish what it is doing (usually: returning from the write
+	// that sent the statement now answered) before it gives up running a lost write again.
+	static readonly TimeSpan GateWait = TimeSpan.FromMilliseconds(250);
+
 	/// <summary>
 	/// The run again of a lost write was answered. If it succeeded its rows are locked in a transaction that will never
 	/// commit: roll it back now, unless the client has sent more since (its next statement fails or rolls back anyway, and
@@ -1458,7 +1462,7 @@ sealed class ClientSession : IDisposable
 	/// </summary>
 	void AfterReplay(in ReadOnlySequence<byte> readyForQuery)
 	{
-		if (readyForQuery.Slice(5, 1).FirstSpan[0] != 'T' || !Monitor.TryEnter(_gate))
+		if (readyForQuery.Slice(5, 1).FirstSpan[0] != 'T' || !Monitor.TryEnter(_gate, GateWait))
 			return;
 
 		try
