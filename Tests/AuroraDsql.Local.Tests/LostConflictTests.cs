@@ -49,6 +49,24 @@ public sealed class LostConflictTests
 
 	static IEnumerable<string> Texts(IEnumerable<RawPgClient.Message> messages) => messages.Select(m => m.ToString());
 
+	static byte[] Flush() => RawPgClient.Build('H');
+
+	/// <summary>Up to <paramref name="count"/> messages that arrive within <paramref name="within"/> (no Sync: no ReadyForQuery).</summary>
+	static async Task<List<string>> ReadSomeAsync(RawPgClient client, int count, TimeSpan within)
+	{
+		var result = new List<string>();
+		var deadline = Task.Delay(within);
+		while (result.Count < count)
+		{
+			var read = client.ReadAsync();
+			if (await Task.WhenAny(read, deadline) != read)
+				break;
+			result.Add((await read).ToString());
+		}
+
+		return result;
+	}
+
 	[Test]
 	public async Task A_bind_without_execute_keeps_the_loss_and_commit_fails()
 	{
@@ -161,5 +179,132 @@ public sealed class LostConflictTests
 		var commit = () => transaction.CommitAsync();
 		(await commit.Should().ThrowAsync<PostgresException>()).Which.SqlState.Should().Be("40001");
 		(await ScalarAsync(waiter, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("7");
+	}
+
+	[Test]
+	public async Task The_failing_commit_of_a_lost_transaction_is_answered_at_a_flush_before_sync()
+	{
+		var table = await TableAsync(_patient, 1);
+		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
+		var (client, _) = await RawPgClient.ConnectAsync(_patient);
+		await using var __ = client;
+
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET note = 'holder' WHERE id = 1");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 5 WHERE id = 1")).Should().Be(1);
+
+		// a pipelining client (libpq pipeline mode, cursors) waits for the answer before it sends Sync
+		await client.SendAsync(RawPgClient.Parse("COMMIT"), RawPgClient.Bind(), RawPgClient.Execute(), Flush());
+		(await ReadSomeAsync(client, 3, TimeSpan.FromSeconds(10))).Should().Equal("1", "2", $"E(40001: {Oc000})");
+		await client.SendAsync(RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("Z(I)");
+	}
+
+	[Test]
+	public async Task A_writer_waiting_after_a_flush_makes_the_idle_holder_lose()
+	{
+		var table = await TableAsync(_patient, 1);
+		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
+		await using var transaction = await holder.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await ExecuteAsync(holder, $"UPDATE {table} SET note = 'holder' WHERE id = 1", transaction);
+
+		var (client, _) = await RawPgClient.ConnectAsync(_patient);
+		await using var __ = client;
+		await client.QueryAsync("BEGIN");
+		await client.SendAsync(RawPgClient.Parse($"UPDATE {table} SET v = 7 WHERE id = 1"), RawPgClient.Bind(), RawPgClient.Execute(), Flush());
+		(await ReadSomeAsync(client, 3, TimeSpan.FromSeconds(10))).Should().Equal("1", "2", "C(UPDATE 1)");
+
+		var commit = () => transaction.CommitAsync();
+		(await commit.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should().Be(Oc000);
+	}
+
+	[Test]
+	public async Task A_lost_write_is_run_again_however_the_client_splits_its_messages()
+	{
+		var table = await TableAsync(EndpointFixture.Endpoint, 1);
+		await using var other = await EndpointFixture.OpenAsync();
+		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
+		await using var __ = client;
+
+		for (var k = 0; k < 40; k++)
+		{
+			await client.QueryAsync("BEGIN");
+			await client.QueryAsync($"SELECT v FROM {table}");
+			await ExecuteAsync(other, $"UPDATE {table} SET v = v + 1 WHERE id = 1");
+			var update = $"UPDATE {table} SET note = 'x' WHERE id = 1";
+			if (k % 2 == 0)
+				await client.SendAsync(RawPgClient.Parse(update), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync()); // one write each
+			else
+				await client.SendAsync([.. RawPgClient.Parse(update), .. RawPgClient.Bind(), .. RawPgClient.Execute(), .. RawPgClient.Sync()]);
+			Texts(await client.ReadUntilReadyAsync()).Should().Equal(["1", "2", "C(UPDATE 1)", "Z(T)"], $"attempt {k}");
+			Texts(await client.QueryAsync("COMMIT")).Should().Equal($"E(40001: {Oc000})", "Z(I)");
+		}
+	}
+
+	[Test]
+	public async Task A_holder_gets_the_grace_from_when_it_became_idle()
+	{
+		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+		{
+			LockTimeout     = TimeSpan.FromSeconds(5),
+			IdleHolderGrace = TimeSpan.FromSeconds(2),
+		});
+		var table = await TableAsync(endpoint, 1);
+		await using var holder = await EndpointFixture.OpenAsync(endpoint: endpoint);
+		await using var waiter = await EndpointFixture.OpenAsync(endpoint: endpoint);
+
+		// the writer waits while the holder runs a statement, then the holder commits soon after it became idle
+		await using var transaction = await holder.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+		await ExecuteAsync(holder, $"UPDATE {table} SET note = 'holder' WHERE id = 1", transaction);
+		var busy = ExecuteAsync(holder, "SELECT pg_sleep(2.5)", transaction);
+		await Task.Delay(50);
+		var waiting = ExecuteAsync(waiter, $"UPDATE {table} SET v = 7 WHERE id = 1");
+		await busy;
+		await transaction.CommitAsync();
+
+		// the waiting statement commits by itself, after the holder: it conflicts at once, as on DSQL
+		var wait = () => waiting;
+		(await wait.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should().Be(Oc000);
+		(await ScalarAsync(holder, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("0holder");
+	}
+
+	[Test]
+	public async Task A_run_again_that_cannot_be_prepared_is_the_conflict()
+	{
+		var schema = EndpointFixture.UniqueName("s");
+		await using var other = await EndpointFixture.OpenAsync();
+		await ExecuteAsync(other, $"CREATE SCHEMA {schema}");
+		await ExecuteAsync(other, $"CREATE TABLE {schema}.t (id int PRIMARY KEY, v int NOT NULL)");
+		await ExecuteAsync(other, $"INSERT INTO {schema}.t VALUES (1, 0)");
+		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
+		await using var __ = client;
+
+		// run again after the rollback, the block's SET LOCAL search_path is gone and "t" is not found
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"SET LOCAL search_path = {schema}, public");
+		await client.QueryAsync("SELECT v FROM t");
+		(await ExecuteAsync(other, $"UPDATE {schema}.t SET v = 10 WHERE id = 1")).Should().Be(1);
+		await client.SendAsync(RawPgClient.Parse("UPDATE t SET v = v + 1 WHERE id = 1"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("1", "2", $"E(40001: {Oc000})", "Z(E)");
+		Texts(await client.QueryAsync("ROLLBACK")).Should().Equal("C(ROLLBACK)", "Z(I)");
+	}
+
+	[Test]
+	public async Task A_commit_portal_bound_before_the_loss_fails_with_the_conflict()
+	{
+		var table = await TableAsync(_patient, 1);
+		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
+		var (client, _) = await RawPgClient.ConnectAsync(_patient);
+		await using var __ = client;
+
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET note = 'holder' WHERE id = 1");
+		await client.SendAsync(RawPgClient.Parse("COMMIT", "cs"), RawPgClient.Bind("pc", "cs"), RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("1", "2", "Z(T)");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 5 WHERE id = 1")).Should().Be(1);
+
+		await client.SendAsync(RawPgClient.Describe('P', "pc"), RawPgClient.Execute("pc"), RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("n", $"E(40001: {Oc000})", "Z(I)");
+		(await ScalarAsync(writer, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("5");
 	}
 }

@@ -55,6 +55,7 @@ sealed class ClientSession : IDisposable
 	// block (Expectation.Replay).
 	byte[]? _replayParse;
 	(string Portal, byte[]? Parse, byte[] Bind)? _replayBind;
+	(byte[] Message, Expectation Expectation)? _deferredExecute; // a write's Execute, until the next message says whether Sync follows
 
 	// backend-loop state
 	bool _ddlPending; // a DDL statement completed in the current transaction: its commit bumps the schema version
@@ -96,6 +97,9 @@ sealed class ClientSession : IDisposable
 
 	/// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp since which the session waits for the backend, 0 while idle.</summary>
 	public long BusySince => _tracker.BusySince;
+
+	/// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp since which the session has been idle (when <see cref="BusySince"/> is 0).</summary>
+	public long IdleSince => _tracker.IdleSince;
 
 	/// <summary>How many of the session's transactions have ended (see <see cref="TryAbortIdleTransaction"/>).</summary>
 	public long EndedTransactions => _transactions.EndedTransactions;
@@ -525,7 +529,7 @@ sealed class ClientSession : IDisposable
 		try
 		{
 			// Still idle in the same transaction that held the row when the monitor looked.
-			if (_stopping || !_atBoundary || _deferredParse != null || _tracker.AwaitingReady != 0 || !_transactions.InBlock
+			if (_stopping || !_atBoundary || _deferredParse != null || _deferredExecute != null || _tracker.AwaitingReady != 0 || !_transactions.InBlock
 				|| _transactions.EndedTransactions != endedTransactions)
 				return false;
 
@@ -641,9 +645,15 @@ sealed class ClientSession : IDisposable
 
 	ValueTask HandleFrontendMessageAsync(byte type, ReadOnlySequence<byte> message)
 	{
+		if (_deferredExecute != null)
+			ReleaseDeferredExecute(followedBySync: type == 'S');
+
 		if (_discardUntilSync)
 		{
-			// A COMMIT failed (as the client will see): like the server after an error, ignore everything up to Sync.
+			// A COMMIT failed (as the client will see): like the server after an error, ignore everything up to Sync. A Flush
+			// still goes through: the client waits for the COMMIT's answer (the error) before it sends Sync.
+			if (type == 'H')
+				Copy(_backendOut, message);
 			if (type != 'S')
 				return ValueTask.CompletedTask;
 			_discardUntilSync = false;
@@ -665,6 +675,12 @@ sealed class ClientSession : IDisposable
 				HandleExecute(message);
 				return ValueTask.CompletedTask;
 			case 'D':
+				if (_transactions.LostConflict != null && message.Slice(5, 1).FirstSpan[0] == 'P')
+				{
+					var offset = 6;
+					RebindLostPortal(PgMessageReader.ReadCString(message.ToArray(), ref offset));
+				}
+
 				Forward(message, new Expectation(ExpectationKind.Describe), boundary: false);
 				return ValueTask.CompletedTask;
 			case 'C':
@@ -1053,14 +1069,8 @@ sealed class ClientSession : IDisposable
 			_portals.TryGetValue(portal, out info);
 		}
 
-		// A portal bound before the transaction lost a conflict went with the backend's transaction: executing it (again)
-		// gets the conflict, not "portal does not exist".
-		if (portal != null && info is { Plan: var bound } && !ReferenceEquals(bound, RefusedPortal)
-			&& _transactions.LostConflict != null && LostConflictVerdict(info.Control) is { FailsCommit: false } lost)
-		{
-			BindHidden(portal, lost, clientSentBind: false);
+		if (portal != null && _transactions.LostConflict != null && RebindLostPortal(portal))
 			info = _portals[portal];
-		}
 
 		byte[]? replay = null;
 		if (_replayBind is { } bind && bind.Portal == portal)
@@ -1079,10 +1089,49 @@ sealed class ClientSession : IDisposable
 		}
 
 		_transactions.OnStatement(info?.Control ?? TransactionControl.None);
-		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan, Replay = replay }, boundary: false);
+
+		if (replay != null)
+		{
+			// Held back until the next message: only an Execute that Sync follows directly can be run again (the client
+			// would otherwise expect answers to what comes between). A client waits for an Execute's answer only after a
+			// Flush or Sync, so nothing waits on this.
+			_deferredExecute = (message.ToArray(), new Expectation(ExpectationKind.Execute) { Plan = info?.Plan, Replay = replay });
+			_atBoundary = false;
+			return;
+		}
+
+		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
 
 		if (info?.Plan?.CompletionError != null)
 			_discardUntilSync = true;
+	}
+
+	void ReleaseDeferredExecute(bool followedBySync)
+	{
+		var (message, expectation) = _deferredExecute!.Value;
+		_deferredExecute = null;
+		if (!followedBySync)
+			expectation.Replay = null;
+		_tracker.Enqueue(expectation);
+		_backendOut.Write(message);
+		_atBoundary = false;
+	}
+
+	/// <summary>
+	/// A portal bound before the transaction lost a conflict went with the backend's transaction: bind it again to what a
+	/// statement of the lost transaction gets (the conflict, or the failing COMMIT), so that executing or describing it does
+	/// not answer "portal does not exist". The client sent no Bind: its BindComplete is swallowed. True when rebound.
+	/// </summary>
+	bool RebindLostPortal(string portal)
+	{
+		if (!_portals.TryGetValue(portal, out var info) || ReferenceEquals(info.Plan, RefusedPortal) || info.Plan?.CompletionError != null)
+			return false;
+
+		if (LostConflictVerdict(info.Control) is not { } lost)
+			return false;
+
+		BindHidden(portal, lost, clientSentBind: false);
+		return true;
 	}
 
 	/// <summary>Sends the plans' injected queries ahead of the client's message (only at a Query/Sync boundary).</summary>
@@ -1367,7 +1416,7 @@ sealed class ClientSession : IDisposable
 				if (type == 'E')
 				{
 					_tracker.SkipToSync();
-					CopyError(message, null);
+					CopyError(message, null, _current.IsReplay);
 				}
 
 				return false;
@@ -1420,8 +1469,8 @@ sealed class ClientSession : IDisposable
 					else
 					{
 						if (original.Replay![0] == (byte)'P')
-							_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed)); // ParseComplete: the client has it
-						_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed)); // BindComplete: the client has it
+							_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed) { IsReplay = true }); // ParseComplete: the client has it
+						_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed) { IsReplay = true }); // BindComplete: the client has it
 						_tracker.Enqueue(new Expectation(ExpectationKind.Execute) { Plan = original.Plan, IsReplay = true });
 						_tracker.Enqueue(new Expectation(ExpectationKind.Sync) { IsReplay = true });
 					}

@@ -16,6 +16,7 @@ sealed class ResponseTracker
 	bool _skipUntilSync;
 	int _awaitingReady;
 	long _busySince;
+	long _idleSince = Stopwatch.GetTimestamp();
 
 	public bool IsEmpty
 	{
@@ -29,12 +30,27 @@ sealed class ResponseTracker
 	}
 
 	/// <summary>
-	/// <see cref="Stopwatch"/> timestamp at which the session became busy (a boundary forwarded while none was waiting),
-	/// 0 while it is idle.
+	/// <see cref="Stopwatch"/> timestamp at which the session became busy (a message forwarded while nothing was
+	/// outstanding), 0 while it is idle: nothing forwarded waits for an answer.
 	/// </summary>
 	public long BusySince
 	{
 		get { lock (_lock) return _busySince; }
+	}
+
+	/// <summary><see cref="Stopwatch"/> timestamp at which the session last became idle (see <see cref="BusySince"/>).</summary>
+	public long IdleSince
+	{
+		get { lock (_lock) return _idleSince; }
+	}
+
+	void UpdateIdle()
+	{
+		if (_busySince != 0 && _awaitingReady == 0 && _count == 0)
+		{
+			_busySince = 0;
+			_idleSince = Stopwatch.GetTimestamp();
+		}
 	}
 
 	static bool IsClientBoundary(ExpectationKind kind) => kind is ExpectationKind.Query or ExpectationKind.Sync or ExpectationKind.FunctionCall;
@@ -44,8 +60,9 @@ sealed class ResponseTracker
 	{
 		lock (_lock)
 		{
-			if (_awaitingReady > 0 && --_awaitingReady == 0)
-				_busySince = 0;
+			if (_awaitingReady > 0)
+				_awaitingReady--;
+			UpdateIdle();
 		}
 	}
 
@@ -73,7 +90,9 @@ sealed class ResponseTracker
 			_items[(_head + _count) % _items.Length] = expectation;
 			_count++;
 
-			if (IsClientBoundary(expectation.Kind) && _awaitingReady++ == 0)
+			if (IsClientBoundary(expectation.Kind))
+				_awaitingReady++;
+			if (_busySince == 0)
 				_busySince = Stopwatch.GetTimestamp();
 		}
 	}
@@ -99,6 +118,7 @@ sealed class ResponseTracker
 			_items[_head] = default;
 			_head = (_head + 1) % _items.Length;
 			_count--;
+			UpdateIdle();
 			return true;
 		}
 	}
@@ -111,8 +131,8 @@ sealed class ResponseTracker
 			while (_count > 0 && _items[_head].Kind != ExpectationKind.Sync)
 			{
 				// a Query or FunctionCall the backend now ignores gets no ReadyForQuery of its own
-				if (IsClientBoundary(_items[_head].Kind) && _awaitingReady > 0 && --_awaitingReady == 0)
-					_busySince = 0;
+				if (IsClientBoundary(_items[_head].Kind) && _awaitingReady > 0)
+					_awaitingReady--;
 				_items[_head] = default;
 				_head = (_head + 1) % _items.Length;
 				_count--;
@@ -120,6 +140,7 @@ sealed class ResponseTracker
 
 			if (_count == 0)
 				_skipUntilSync = true;
+			UpdateIdle();
 		}
 	}
 }

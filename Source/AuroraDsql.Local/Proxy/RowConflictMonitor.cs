@@ -26,15 +26,16 @@ sealed class RowConflictMonitor : IAsyncDisposable
 	// statements (a pipeline, a COPY) is still seen before the waiter's lock timeout.
 	readonly long _longestInterval;
 
-	// How long a statement waits for an idle holder before the holder loses: a holder about to commit gets to commit
-	// first (as it would win on DSQL); one that stays idle loses.
+	// How long a holder may stay idle on a row a statement waits for before it loses: a holder about to commit gets to
+	// commit first (as it would win on DSQL); one that stays idle loses.
 	readonly long _grace;
 
-	// Sessions of clients waiting for a row lock (a transaction id or a tuple lock), with each session holding what they wait for.
+	// Of the given backend sessions, those waiting for a row lock (a transaction id or a tuple lock), with each session
+	// holding what they wait for.
 	const string WaitersQuery = """
 		SELECT w.pid, b.pid FROM pg_catalog.pg_locks w
 			CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.pg_blocking_pids(w.pid)) AS b(pid)
-			WHERE NOT w.granted AND w.locktype IN ('transactionid', 'tuple')
+			WHERE NOT w.granted AND w.locktype IN ('transactionid', 'tuple') AND w.pid = ANY ('{0}'::int[])
 		""";
 
 	readonly EndpointServices _services;
@@ -134,16 +135,26 @@ sealed class RowConflictMonitor : IAsyncDisposable
 		foreach (var session in _sessions.Values)
 			transactions[session] = session.EndedTransactions;
 
-		var waits = await _connection.QueryAsync(WaitersQuery, cancellationToken).ConfigureAwait(false);
+		var byBackend = new Dictionary<int, ClientSession>();
+		var busy = new List<int>();
+		foreach (var session in _sessions.Values)
+		{
+			if (session.BackendProcessId == 0)
+				continue;
+			byBackend[session.BackendProcessId] = session;
+			if (session.BusySince != 0)
+				busy.Add(session.BackendProcessId);
+		}
+
+		if (busy.Count == 0)
+			return;
+
+		var query = WaitersQuery.Replace("{0}", "{" + string.Join(',', busy.Select(p => p.ToString(CultureInfo.InvariantCulture))) + "}", StringComparison.Ordinal);
+		var waits = await _connection.QueryAsync(query, cancellationToken).ConfigureAwait(false);
 		if (waits.Count == 0)
 			return;
 
-		var byBackend = new Dictionary<int, ClientSession>();
-		foreach (var session in _sessions.Values)
-		{
-			if (session.BackendProcessId != 0)
-				byBackend[session.BackendProcessId] = session;
-		}
+		var aborted = new HashSet<ClientSession>();
 
 		var now = Stopwatch.GetTimestamp();
 		foreach (var row in waits)
@@ -153,8 +164,9 @@ sealed class RowConflictMonitor : IAsyncDisposable
 				|| ReferenceEquals(waiter, holder))
 				continue;
 
-			// Not yet: the holder may be about to commit (a later check comes, see CheckDue).
-			if (waiter.BusySince is var since && (since == 0 || now - since < _grace))
+			// Not yet: the holder may be about to commit (a later check comes, see CheckDue). Idle means between statements:
+			// a holder running a statement is left alone.
+			if (waiter.BusySince == 0 || holder.BusySince != 0 || now - holder.IdleSince < _grace || aborted.Contains(holder))
 				continue;
 
 			if (!transactions.TryGetValue(holder, out var ended))
@@ -162,7 +174,8 @@ sealed class RowConflictMonitor : IAsyncDisposable
 
 			try
 			{
-				holder.TryAbortIdleTransaction(_conflict, waiter.ProcessId, ended);
+				if (holder.TryAbortIdleTransaction(_conflict, waiter.ProcessId, ended))
+					aborted.Add(holder);
 			}
 			catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
 			{
