@@ -20,7 +20,7 @@ namespace AuroraDsql.Local.Proxy;
 sealed class RowConflictMonitor : IAsyncDisposable
 {
 	static readonly long FirstCheck = Stopwatch.Frequency / 100; // 10 ms
-	static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+	static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
 
 	// Checks of a long-busy session come no further apart than this, so that a wait beginning late in a long run of
 	// statements (a pipeline, a COPY) is still seen before the waiter's lock timeout.
