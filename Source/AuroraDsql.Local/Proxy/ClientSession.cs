@@ -529,8 +529,7 @@ sealed class ClientSession : IDisposable
 		try
 		{
 			// Still idle in the same transaction that held the row when the monitor looked.
-			if (_stopping || !_atBoundary || _deferredParse != null || _deferredExecute != null || _tracker.AwaitingReady != 0 || !_transactions.InBlock
-				|| _transactions.EndedTransactions != endedTransactions)
+			if (!ClientAwaitsNothingElse() || !_transactions.InBlock || _transactions.EndedTransactions != endedTransactions)
 				return false;
 
 			// A failed block holds no locks (PostgreSQL released them at the error). A transaction that lost already may still
@@ -740,7 +739,8 @@ sealed class ClientSession : IDisposable
 			var statement = statements[k];
 			var inBlock   = _transactions.InBlock;
 			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
-			var plan      = LostConflictVerdict(TransactionControlDetector.Detect(statement)) is { } lost
+			var control   = TransactionControlDetector.Detect(statement);
+			var plan      = LostConflictVerdict(control) is { } lost
 				? (lost.FailsCommit ? StatementPlan.FailCommit(lost) : StatementPlan.Refuse(statement, lost.SqlState, lost.Message))
 				: _services.Classifiers.Classify(context);
 
@@ -750,7 +750,7 @@ sealed class ClientSession : IDisposable
 			var ends = plan is { IsRefusal: true } or { CompletionError: not null };
 			if (plan is not { IsRefusal: true })
 				plan?.OnExecute?.Invoke(context.Transaction);
-			_transactions.OnStatement(plan is { IsRefusal: true } ? TransactionControl.None : TransactionControlDetector.Detect(statement));
+			_transactions.OnStatement(plan is { IsRefusal: true } ? TransactionControl.None : control);
 
 			if (plan != null)
 			{
@@ -1457,7 +1457,7 @@ sealed class ClientSession : IDisposable
 		{
 			try
 			{
-				if (!_stopping && _atBoundary && _deferredParse == null && _tracker.IsEmpty)
+				if (ClientAwaitsNothingElse())
 				{
 					// The statement's boundary is answered by the replay's.
 					_tracker.OnClientReady();
@@ -1480,10 +1480,10 @@ sealed class ClientSession : IDisposable
 						_backendOut.Write(SyncMessage);
 					FlushBackend();
 
-					var rule = _services.Rules.Rule("oc000");
-					_transactions.Current.LostConflict = new ExecutionVerdict(rule.SqlState, rule.Message, rule.Hint);
+					var conflict = _services.RowConflict;
+					_transactions.Current.LostConflict = conflict;
 					var fields = PgMessageReader.ReadErrorFields(replay.Error.AsSpan(5).ToArray());
-					_services.Log($"session {ProcessId}: {fields.GetValueOrDefault('C')} {fields.GetValueOrDefault('M')}: the statement runs again on a fresh snapshot, the transaction fails at COMMIT with {rule.SqlState} {rule.Message}");
+					_services.Log($"session {ProcessId}: {fields.GetValueOrDefault('C')} {fields.GetValueOrDefault('M')}: the statement runs again on a fresh snapshot, the transaction fails at COMMIT with {conflict.SqlState} {conflict.Message}");
 					return false;
 				}
 			}
@@ -1499,6 +1499,13 @@ sealed class ClientSession : IDisposable
 	}
 
 	static readonly byte[] SyncMessage = [(byte)'S', 0, 0, 0, 4];
+
+	/// <summary>
+	/// Under <see cref="_gate"/>: the client has sent nothing that is not answered yet (no half-sent pipeline, nothing held
+	/// back, nothing outstanding), so the proxy may use the backend in between.
+	/// </summary>
+	bool ClientAwaitsNothingElse() =>
+		!_stopping && _atBoundary && _deferredParse == null && _deferredExecute == null && _tracker.IsEmpty;
 
 	// How long the backend loop waits for the frontend loop to finish what it is doing (usually: returning from the write
 	// that sent the statement now answered) before it gives up running a lost write again.
@@ -1516,7 +1523,7 @@ sealed class ClientSession : IDisposable
 
 		try
 		{
-			if (!_stopping && _atBoundary && _deferredParse == null && _tracker.IsEmpty)
+			if (ClientAwaitsNothingElse())
 			{
 				InjectQuery("ROLLBACK; BEGIN");
 				FlushBackend();

@@ -33,4 +33,11 @@ sealed class EndpointServices
 
 	/// <summary>Host names a token may be signed for (plus the SNI name of the connection).</summary>
 	public required IReadOnlyList<string> AcceptedHosts { get; init; }
+
+	/// <summary>What a transaction that lost a row conflict gets: 40001 OC000 under the enforced rules.</summary>
+	public ExecutionVerdict RowConflict => _rowConflict ??= Verdict(Rules.Rule("oc000"));
+
+	ExecutionVerdict? _rowConflict;
+
+	static ExecutionVerdict Verdict(AuroraDsql.Rules.DsqlRule rule) => new(rule.SqlState, rule.Message, rule.Hint);
 }

@@ -23,12 +23,6 @@ sealed class ResponseTracker
 		get { lock (_lock) return _count == 0; }
 	}
 
-	/// <summary>The client's boundaries forwarded and not answered with ReadyForQuery yet.</summary>
-	public int AwaitingReady
-	{
-		get { lock (_lock) return _awaitingReady; }
-	}
-
 	/// <summary>
 	/// <see cref="Stopwatch"/> timestamp at which the session became busy (a message forwarded while nothing was
 	/// outstanding), 0 while it is idle: nothing forwarded waits for an answer.

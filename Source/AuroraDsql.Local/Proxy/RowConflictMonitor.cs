@@ -50,8 +50,7 @@ sealed class RowConflictMonitor : IAsyncDisposable
 	{
 		_services = services;
 		_sessions = sessions;
-		var rule  = services.Rules.Rule("oc000");
-		_conflict = new ExecutionVerdict(rule.SqlState, rule.Message, rule.Hint);
+		_conflict = services.RowConflict;
 		var quarter = services.Options.LockTimeout / 4;
 		_longestInterval = (long)(Math.Clamp(quarter.TotalSeconds, 0.01, 0.5) * Stopwatch.Frequency);
 		var grace = services.Options.IdleHolderGrace ?? TimeSpan.FromTicks(Math.Min(services.Options.LockTimeout.Ticks * 3 / 10, TimeSpan.FromMilliseconds(30).Ticks));
