@@ -1,6 +1,8 @@
 using System.Data;
 using Npgsql;
 
+using static AuroraDsql.Local.Tests.EndpointFixture;
+
 namespace AuroraDsql.Local.Tests;
 
 /// <summary>
@@ -45,27 +47,6 @@ public sealed class ConcurrencyTests
 	{
 		await _slow.DisposeAsync();
 		await _patient.DisposeAsync();
-	}
-
-	static async Task<string> CounterTableAsync(LocalDsqlEndpoint? endpoint = null, int rows = 1)
-	{
-		var table = EndpointFixture.UniqueName("occ");
-		await using var connection = await EndpointFixture.OpenAsync(endpoint: endpoint);
-		await ExecuteAsync(connection, $"CREATE TABLE {table} (id int PRIMARY KEY, v int NOT NULL, note text)");
-		await ExecuteAsync(connection, $"INSERT INTO {table} SELECT g, 0, '' FROM generate_series(1, {rows}) g");
-		return table;
-	}
-
-	static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
-	{
-		await using var command = new NpgsqlCommand(sql, connection, transaction);
-		return await command.ExecuteNonQueryAsync();
-	}
-
-	static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-	{
-		await using var command = new NpgsqlCommand(sql, connection);
-		return await command.ExecuteScalarAsync();
 	}
 
 	static async Task ShouldConflictAsync(Func<Task> act, string message = Oc000)

@@ -45,4 +45,28 @@ public sealed class EndpointFixture
 
 	/// <summary>A unique lower-case name for test objects.</summary>
 	public static string UniqueName(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
+
+	/// <summary>Runs <paramref name="sql"/> and returns the rows it affected.</summary>
+	public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
+	{
+		await using var command = new NpgsqlCommand(sql, connection, transaction);
+		return await command.ExecuteNonQueryAsync();
+	}
+
+	/// <summary>The first column of the first row of <paramref name="sql"/>.</summary>
+	public static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+	{
+		await using var command = new NpgsqlCommand(sql, connection);
+		return await command.ExecuteScalarAsync();
+	}
+
+	/// <summary>A new table <c>(id int PRIMARY KEY, v int NOT NULL, note text)</c> with rows 1 … <paramref name="rows"/> (v 0, note '').</summary>
+	public static async Task<string> CounterTableAsync(LocalDsqlEndpoint? endpoint = null, int rows = 1)
+	{
+		var table = UniqueName("occ");
+		await using var connection = await OpenAsync(endpoint: endpoint);
+		await ExecuteAsync(connection, $"CREATE TABLE {table} (id int PRIMARY KEY, v int NOT NULL, note text)");
+		await ExecuteAsync(connection, $"INSERT INTO {table} SELECT g, 0, '' FROM generate_series(1, {rows}) g");
+		return table;
+	}
 }

@@ -2,6 +2,8 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 
+using static AuroraDsql.Local.Tests.EndpointFixture;
+
 namespace AuroraDsql.Local.Tests;
 
 /// <summary>
@@ -35,12 +37,6 @@ public sealed class LimitTests
 		var table = EndpointFixture.UniqueName("lim");
 		await ExecuteAsync(connection, $"CREATE TABLE {table} ({columns})");
 		return table;
-	}
-
-	static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
-	{
-		await using var command = new NpgsqlCommand(sql, connection, transaction);
-		return await command.ExecuteNonQueryAsync();
 	}
 
 	static async Task<long> CountAsync(NpgsqlConnection connection, string table)

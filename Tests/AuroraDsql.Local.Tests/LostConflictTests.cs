@@ -1,6 +1,8 @@
 using System.Data;
 using Npgsql;
 
+using static AuroraDsql.Local.Tests.EndpointFixture;
+
 namespace AuroraDsql.Local.Tests;
 
 /// <summary>
@@ -26,30 +28,20 @@ public sealed class LostConflictTests
 	[OneTimeTearDown]
 	public async Task StopAsync() => await _patient.DisposeAsync();
 
-	static async Task<string> TableAsync(LocalDsqlEndpoint endpoint, int rows)
-	{
-		var table = EndpointFixture.UniqueName("lost");
-		await using var connection = await EndpointFixture.OpenAsync(endpoint: endpoint);
-		await ExecuteAsync(connection, $"CREATE TABLE {table} (id int PRIMARY KEY, v int NOT NULL, note text)");
-		await ExecuteAsync(connection, $"INSERT INTO {table} SELECT g, 0, '' FROM generate_series(1, {rows}) g");
-		return table;
-	}
-
-	static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
-	{
-		await using var command = new NpgsqlCommand(sql, connection, transaction);
-		return await command.ExecuteNonQueryAsync();
-	}
-
-	static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-	{
-		await using var command = new NpgsqlCommand(sql, connection);
-		return await command.ExecuteScalarAsync();
-	}
-
 	static IEnumerable<string> Texts(IEnumerable<RawPgClient.Message> messages) => messages.Select(m => m.ToString());
 
 	static byte[] Flush() => RawPgClient.Build('H');
+
+	/// <summary>
+	/// The client's block writes row 1 and goes idle; the writer's update of the row goes on (the block loses it), so
+	/// the block's COMMIT will fail.
+	/// </summary>
+	static async Task LoseTheRowAsync(RawPgClient client, NpgsqlConnection writer, string table)
+	{
+		await client.QueryAsync("BEGIN");
+		await client.QueryAsync($"UPDATE {table} SET note = 'holder' WHERE id = 1");
+		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 5 WHERE id = 1")).Should().Be(1);
+	}
 
 	/// <summary>Up to <paramref name="count"/> messages that arrive within <paramref name="within"/> (no Sync: no ReadyForQuery).</summary>
 	static async Task<List<string>> ReadSomeAsync(RawPgClient client, int count, TimeSpan within)
@@ -70,14 +62,12 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task A_bind_without_execute_keeps_the_loss_and_commit_fails()
 	{
-		var table = await TableAsync(_patient, 1);
+		var table = await CounterTableAsync(_patient, 1);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
 		var (client, _) = await RawPgClient.ConnectAsync(_patient);
 		await using var __ = client;
 
-		await client.QueryAsync("BEGIN");
-		await client.QueryAsync($"UPDATE {table} SET note = 'holder' WHERE id = 1");
-		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 5 WHERE id = 1")).Should().Be(1);
+		await LoseTheRowAsync(client, writer, table);
 
 		await client.SendAsync(RawPgClient.Parse("SELECT 1"), RawPgClient.Bind(), RawPgClient.Describe('P'), RawPgClient.Sync());
 		Texts(await client.ReadUntilReadyAsync()).Should().Equal("1", "2", "n", "Z(T)"); // bound to the refusal, run by an Execute
@@ -89,7 +79,7 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task A_portal_opened_before_the_loss_gets_the_conflict_when_fetched_again()
 	{
-		var table = await TableAsync(_patient, 3);
+		var table = await CounterTableAsync(_patient, 3);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
 		var (client, _) = await RawPgClient.ConnectAsync(_patient);
 		await using var __ = client;
@@ -108,7 +98,7 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task A_write_run_again_that_fails_is_the_conflict_and_the_block_stays_failed()
 	{
-		var table = await TableAsync(EndpointFixture.Endpoint, 2);
+		var table = await CounterTableAsync(EndpointFixture.Endpoint, 2);
 		await using var other = await EndpointFixture.OpenAsync();
 		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
 		await using var __ = client;
@@ -127,7 +117,7 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task A_statement_the_endpoint_thought_in_a_block_but_that_ran_alone_is_not_run_again()
 	{
-		var table = await TableAsync(_patient, 1);
+		var table = await CounterTableAsync(_patient, 1);
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
 		var (client, _) = await RawPgClient.ConnectAsync(_patient);
 		await using var __ = client;
@@ -153,7 +143,7 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task Reparsing_the_unnamed_statement_between_bind_and_execute_runs_the_bound_write()
 	{
-		var table = await TableAsync(EndpointFixture.Endpoint, 1);
+		var table = await CounterTableAsync(EndpointFixture.Endpoint, 1);
 		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
 		await using var __ = client;
 
@@ -167,7 +157,7 @@ public sealed class LostConflictTests
 	public async Task A_wait_that_begins_late_in_a_long_query_still_makes_the_idle_holder_lose()
 	{
 		// the default lock timeout (100 ms): the wait begins half a second into the waiter's query
-		var table = await TableAsync(EndpointFixture.Endpoint, 1);
+		var table = await CounterTableAsync(EndpointFixture.Endpoint, 1);
 		await using var holder = await EndpointFixture.OpenAsync();
 		await using var waiter = await EndpointFixture.OpenAsync();
 
@@ -184,14 +174,12 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task The_failing_commit_of_a_lost_transaction_is_answered_at_a_flush_before_sync()
 	{
-		var table = await TableAsync(_patient, 1);
+		var table = await CounterTableAsync(_patient, 1);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
 		var (client, _) = await RawPgClient.ConnectAsync(_patient);
 		await using var __ = client;
 
-		await client.QueryAsync("BEGIN");
-		await client.QueryAsync($"UPDATE {table} SET note = 'holder' WHERE id = 1");
-		(await ExecuteAsync(writer, $"UPDATE {table} SET v = 5 WHERE id = 1")).Should().Be(1);
+		await LoseTheRowAsync(client, writer, table);
 
 		// a pipelining client (libpq pipeline mode, cursors) waits for the answer before it sends Sync
 		await client.SendAsync(RawPgClient.Parse("COMMIT"), RawPgClient.Bind(), RawPgClient.Execute(), Flush());
@@ -203,7 +191,7 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task A_writer_waiting_after_a_flush_makes_the_idle_holder_lose()
 	{
-		var table = await TableAsync(_patient, 1);
+		var table = await CounterTableAsync(_patient, 1);
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
 		await using var transaction = await holder.BeginTransactionAsync(IsolationLevel.RepeatableRead);
 		await ExecuteAsync(holder, $"UPDATE {table} SET note = 'holder' WHERE id = 1", transaction);
@@ -221,7 +209,7 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task A_lost_write_is_run_again_however_the_client_splits_its_messages()
 	{
-		var table = await TableAsync(EndpointFixture.Endpoint, 1);
+		var table = await CounterTableAsync(EndpointFixture.Endpoint, 1);
 		await using var other = await EndpointFixture.OpenAsync();
 		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
 		await using var __ = client;
@@ -249,7 +237,7 @@ public sealed class LostConflictTests
 			LockTimeout     = TimeSpan.FromSeconds(5),
 			IdleHolderGrace = TimeSpan.FromSeconds(2),
 		});
-		var table = await TableAsync(endpoint, 1);
+		var table = await CounterTableAsync(endpoint, 1);
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: endpoint);
 		await using var waiter = await EndpointFixture.OpenAsync(endpoint: endpoint);
 
@@ -292,7 +280,7 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task A_commit_portal_bound_before_the_loss_fails_with_the_conflict()
 	{
-		var table = await TableAsync(_patient, 1);
+		var table = await CounterTableAsync(_patient, 1);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
 		var (client, _) = await RawPgClient.ConnectAsync(_patient);
 		await using var __ = client;
