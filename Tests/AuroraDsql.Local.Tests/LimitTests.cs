@@ -133,6 +133,54 @@ public sealed class LimitTests
 	}
 
 	[Test]
+	public async Task Each_copy_in_a_transaction_counts_its_own_rows()
+	{
+		await using var connection = await OpenAsync();
+		var table = await CreateTableAsync(connection);
+
+		async Task CopyAsync(int from, int count)
+		{
+			await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} (id, v) FROM STDIN (FORMAT BINARY)");
+			for (var k = from; k < from + count; k++)
+				await importer.WriteRowAsync(CancellationToken.None, k, "r");
+			await importer.CompleteAsync();
+		}
+
+		await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			await CopyAsync(1, 2);
+			await CopyAsync(3, 7);
+			(await ScalarAsync(connection, $"SELECT count(*) FROM {table}")).Should().Be(9L);
+			await ShouldFailAsync(() => CopyAsync(10, 2), "54000", RowLimit);
+		}
+
+		(await CountAsync(connection, table)).Should().Be(0);
+	}
+
+	[Test]
+	public async Task Copied_bytes_count_toward_the_size_limit()
+	{
+		await using var connection = await OpenAsync();
+		var table = await CreateTableAsync(connection);
+
+		await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead))
+		{
+			// COPY counts the bytes the client sent (about 3,000 here), INSERT the new row image (about 2,000)
+			await using (var writer = await connection.BeginTextImportAsync($"COPY {table} (id, v) FROM STDIN"))
+				await writer.WriteAsync("1\t" + new string('a', 3000) + "\n");
+			await ExecuteAsync(connection, $"INSERT INTO {table} VALUES (2, repeat('b', 2000))", transaction);
+			var commit = () => transaction.CommitAsync();
+			await ShouldFailAsync(commit, "54000", "transaction size limit 4096b exceeded");
+		}
+
+		(await CountAsync(connection, table)).Should().Be(0);
+
+		await using (var writer = await connection.BeginTextImportAsync($"COPY {table} (id, v) FROM STDIN"))
+			await writer.WriteAsync("3\t" + new string('c', 3000) + "\n");
+		(await CountAsync(connection, table)).Should().Be(1);
+	}
+
+	[Test]
 	public async Task Modified_bytes_over_the_limit_fail_the_commit()
 	{
 		await using var connection = await OpenAsync();
@@ -224,5 +272,15 @@ public sealed class LimitTests
 		await ExecuteAsync(connection, $"CREATE TABLE {table} (id int PRIMARY KEY, v text)");
 		await ShouldFailAsync(() => ExecuteAsync(connection, $"INSERT INTO {table} VALUES (1, repeat('x', 2200000))"), "54000", "maximum row size exceeded");
 		(await ExecuteAsync(connection, $"INSERT INTO {table} VALUES (2, repeat('x', 1000000))")).Should().Be(1);
+
+		async Task CopyAsync(int id, int length)
+		{
+			await using var writer = await connection.BeginTextImportAsync($"COPY {table} (id, v) FROM STDIN");
+			await writer.WriteAsync($"{id}\t{new string('y', length)}\n");
+		}
+
+		await ShouldFailAsync(() => CopyAsync(3, 2_200_000), "54000", "maximum row size exceeded");
+		await CopyAsync(4, 1_000_000);
+		(await ScalarAsync(connection, $"SELECT string_agg(id::text, ',' ORDER BY id) FROM {table}")).Should().Be("2,4");
 	}
 }

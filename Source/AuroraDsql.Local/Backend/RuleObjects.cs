@@ -10,8 +10,8 @@ namespace AuroraDsql.Local.Backend;
 /// <item><c>sys.commit_failures</c>: a row inserted there makes the transaction's COMMIT fail with the row's SQLSTATE and
 /// message (a deferred constraint trigger), so the transaction ends rolled back as on DSQL;</item>
 /// <item><c>sys.track_changes()</c>: statement-level AFTER triggers with transition tables on every user table count the
-/// rows (and bytes) a transaction changes in transaction-local settings, raise DSQL's row limit error from the statement
-/// that crosses it, and arm the size limit error for COMMIT;</item>
+/// rows (and bytes) a transaction changes in transaction-local settings (a COPY's from its progress report), raise DSQL's
+/// row limit error from the statement that crosses it, and arm the size limit error for COMMIT;</item>
 /// <item><c>aurora_dsql_ddl_end</c>: an event trigger attaching those triggers to new tables and checking what only the
 /// catalog knows (column types after domains, 255 columns, identity types, index keys and counts).</item>
 /// </list>
@@ -35,6 +35,15 @@ static class RuleObjects
 	/// <summary>Prefix of the triggers attached to user tables.</summary>
 	public const string TriggerPrefix = "aurora_dsql_rows_";
 
+	/// <summary>DSQL's row size limit: 2 MiB.</summary>
+	const long MaxRowBytes = 2 * 1024 * 1024;
+
+	/// <summary>
+	/// A COPY that sent at most this many bytes has no row over <see cref="MaxRowBytes"/> (a stored row is its input plus
+	/// headers and fixed-size values, a few KiB at most for 255 columns), so its rows are not measured one by one.
+	/// </summary>
+	const long CopyRowCheckBytes = MaxRowBytes - 64 * 1024;
+
 	/// <summary>The rules the backend objects check (catalog rules, and statement rules the catalog confirms).</summary>
 	static readonly string[] BackendChecked =
 		["column-type", "max-columns", "identity-bigint", "index-key-type", "max-indexes", "index-key-count", "drop-primary-key-column"];
@@ -56,6 +65,8 @@ static class RuleObjects
 			script.Replace("{message:" + rule.Id + "}", SqlText.QuoteLiteral(rule.Message.Replace("{0}", "%s", StringComparison.Ordinal)));
 		script.Replace("{key_types_refused}", SqlText.QuoteLiteral("{" + string.Join(',', DsqlRuleCatalog.KeyTypesRefused) + "}"));
 		script.Replace("{trigger_prefix}", TriggerPrefix);
+		script.Replace("{max_row_bytes}", MaxRowBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+		script.Replace("{copy_row_check_bytes}", CopyRowCheckBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
 		return script.ToString();
 	}
 
@@ -98,14 +109,29 @@ static class RuleObjects
 				RETURN NULL; -- not a client session
 			END IF;
 
-			IF TG_OP = 'DELETE' THEN
+			IF TG_OP = 'INSERT' THEN
+				-- COPY FROM into this table: the rows it inserted and the bytes the client sent, from its progress report (reading
+				-- the transition rows costs as much as the COPY's own work). A COPY small enough cannot hold a row over the limit.
+				-- The activity snapshot is kept for the transaction: cleared, the progress is this COPY's, not an earlier one's.
+				PERFORM pg_catalog.pg_stat_clear_snapshot();
+				SELECT p.tuples_processed, p.bytes_processed INTO v_rows, v_bytes FROM pg_catalog.pg_stat_progress_copy p
+					WHERE p.pid = pg_catalog.pg_backend_pid() AND p.relid = TG_RELID AND p.command = 'COPY FROM';
+				IF v_rows IS NOT NULL AND v_bytes > {copy_row_check_bytes} THEN
+					SELECT coalesce(pg_catalog.max(pg_catalog.pg_column_size(c.*)), 0) INTO v_largest FROM aurora_dsql_changed c;
+				END IF;
+			END IF;
+
+			IF v_rows IS NOT NULL THEN
+				NULL; -- counted from the COPY's progress
+			ELSIF TG_OP = 'DELETE' THEN
 				SELECT pg_catalog.count(*) INTO v_rows FROM aurora_dsql_changed;
 			ELSE
 				SELECT pg_catalog.count(*), coalesce(pg_catalog.sum(pg_catalog.pg_column_size(c.*)), 0), coalesce(pg_catalog.max(pg_catalog.pg_column_size(c.*)), 0)
 					INTO v_rows, v_bytes, v_largest FROM aurora_dsql_changed c;
-				IF v_largest > 2097152 THEN
-					RAISE EXCEPTION USING ERRCODE = '54000', MESSAGE = {message:row-size};
-				END IF;
+			END IF;
+
+			IF v_largest > {max_row_bytes} THEN
+				RAISE EXCEPTION USING ERRCODE = '54000', MESSAGE = {message:row-size};
 			END IF;
 
 			IF v_rows = 0 THEN
