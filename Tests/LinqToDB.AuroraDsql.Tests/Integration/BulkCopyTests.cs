@@ -176,6 +176,34 @@ public sealed class BulkCopyTests
 		(await _items.CountAsync()).Should().Be(3_000);
 	}
 
+	static IEnumerable<Item> ItemsFailingAt(int failingId)
+	{
+		foreach (var item in Items(failingId))
+		{
+			if (item.Id == failingId)
+				throw new InvalidOperationException("source failed at " + failingId);
+			yield return item;
+		}
+	}
+
+	[Test]
+	public async Task ASourceFailingInALaterChunkKeepsTheChunksCommittedBeforeIt()
+	{
+		var act = () => _items.BulkCopyAsync(ItemsFailingAt(3_500));
+
+		(await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("source failed at 3500");
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(3_000);
+	}
+
+	[Test]
+	public void ASourceFailingInALaterChunkKeepsTheChunksCommittedBeforeItSynchronously()
+	{
+		var act = () => _items.BulkCopy(ItemsFailingAt(6_200));
+
+		act.Should().Throw<InvalidOperationException>().WithMessage("source failed at 6200");
+		TransactionsAsync().GetAwaiter().GetResult().Select(t => t.Rows).Should().Equal(3_000, 3_000);
+	}
+
 	[Test]
 	public async Task AsyncSourcesAreChunked()
 	{
