@@ -125,6 +125,40 @@ public sealed class CommitFaultTests
 	}
 
 	[Test]
+	public async Task ACommitThatTimesOutIsAmbiguousAndNotRunAgain()
+	{
+		// A COMMIT that takes longer than the command timeout: a deferred trigger, created behind the endpoint's back, sleeps
+		// at COMMIT. The client cannot know whether the COMMIT applied (here the cancel rolls it back).
+		await using (var backend = new NpgsqlConnection(TestDatabase.Endpoint.BackendConnectionString))
+		{
+			await backend.OpenAsync();
+			await using var command = new NpgsqlCommand(
+				$"CREATE FUNCTION {_counters.TableName}_slow() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN PERFORM pg_sleep(5); RETURN NULL; END$$; " +
+				$"CREATE CONSTRAINT TRIGGER slow_commit AFTER UPDATE ON {_counters.TableName} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {_counters.TableName}_slow()",
+				backend);
+			await command.ExecuteNonQueryAsync();
+		}
+
+		var options = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with
+		{
+			ApplicationName = _application,
+			CommandTimeout  = TimeSpan.FromSeconds(1),
+		});
+		await using var db = new DataConnection(options);
+		var attempts = 0;
+
+		var thrown = await FluentActions.Awaiting(() => db.InTransactionAsync(async (tx, ct) =>
+			{
+				attempts++;
+				await IncrementAsync(tx, ct);
+			}, _fast))
+			.Should().ThrowAsync<AuroraDsqlAmbiguousCommitException>();
+
+		thrown.Which.InnerException.Should().Match<Exception>(e => e is TimeoutException || e is NpgsqlException && !(e is PostgresException));
+		attempts.Should().Be(1);
+	}
+
+	[Test]
 	public async Task AnAmbiguousCommitIsRetriedWhenTheWorkIsDeclaredIdempotent()
 	{
 		TestDatabase.Endpoint.FailNextCommits(1, "XX000", _application);
