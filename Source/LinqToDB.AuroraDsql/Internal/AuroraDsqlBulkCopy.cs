@@ -1,10 +1,191 @@
+using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.DataProvider.PostgreSQL;
 using LinqToDB.Internal.DataProvider.PostgreSQL;
+using LinqToDB.Internal.SqlProvider;
+using LinqToDB.Mapping;
+
+using Npgsql;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
-/// <summary>Bulk copy for Aurora DSQL: never more rows in one statement than one DSQL transaction may modify.</summary>
+/// <summary>
+/// Bulk copy for Aurora DSQL: never more rows in one statement than one DSQL transaction may modify; binary COPY through
+/// <see cref="BinaryCopyWriter{T}"/> when every column is of a type it writes (linq2db's importer otherwise).
+/// </summary>
 sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBulkCopy(provider)
 {
 	protected override int? MaxMultipleRows => AuroraDsqlOptions.DsqlMaxRowsPerTransaction;
+
+	protected override BulkCopyRowsCopied ProviderSpecificCopy<T>(ITable<T> table, DataOptions options, IEnumerable<T> source)
+	{
+		if (Prepare(table, options) is { } copy && provider.TryGetProviderConnection(copy.Db, copy.Db.OpenDbConnection()) is NpgsqlConnection connection)
+			return CopyRows(copy, connection, source);
+
+		return base.ProviderSpecificCopy(table, options, source);
+	}
+
+	protected override async Task<BulkCopyRowsCopied> ProviderSpecificCopyAsync<T>(ITable<T> table, DataOptions options, IEnumerable<T> source, CancellationToken cancellationToken)
+	{
+		if (Prepare(table, options) is { } copy
+			&& provider.TryGetProviderConnection(copy.Db, await copy.Db.OpenDbConnectionAsync(cancellationToken).ConfigureAwait(false)) is NpgsqlConnection connection)
+			return await CopyRowsAsync(copy, connection, source, cancellationToken).ConfigureAwait(false);
+
+		return await base.ProviderSpecificCopyAsync(table, options, source, cancellationToken).ConfigureAwait(false);
+	}
+
+	sealed record TypedCopy<T>(DataConnection Db, BulkCopyOptions Options, string TableName, string ColumnList, string Command, BinaryCopyWriter<T> Writer)
+		where T : notnull
+	{
+		// As linq2db's importer: COPY statements of at most MaxBatchSize rows (10,000 by default).
+		public int BatchSize { get; } = Math.Max(10, Options.MaxBatchSize ?? 10_000);
+
+		// As linq2db's trace of a binary COPY.
+		public string TraceText(bool async) => $"INSERT{(async ? " ASYNC" : "")} BULK {TableName}({ColumnList}){Environment.NewLine}";
+
+		public void Configure(NpgsqlBinaryImporter importer)
+		{
+			if (Options.BulkCopyTimeout.HasValue || LinqToDB.Common.Configuration.Data.BulkCopyUseConnectionCommandTimeout)
+				importer.Timeout = TimeSpan.FromSeconds(Options.BulkCopyTimeout ?? Db.CommandTimeout);
+		}
+
+		/// <summary>Counts a row; true when the progress callback asked to stop.</summary>
+		public bool Count(BulkCopyRowsCopied rowsCopied)
+		{
+			rowsCopied.RowsCopied++;
+			if (Options.NotifyAfter != 0 && Options.RowsCopiedCallback != null && rowsCopied.RowsCopied % Options.NotifyAfter == 0)
+				Options.RowsCopiedCallback(rowsCopied);
+			return rowsCopied.Abort;
+		}
+
+		public void Finish(BulkCopyRowsCopied rowsCopied)
+		{
+			if (Options.NotifyAfter != 0 && Options.RowsCopiedCallback != null)
+				Options.RowsCopiedCallback(rowsCopied);
+		}
+	}
+
+	TypedCopy<T>? Prepare<T>(ITable<T> table, DataOptions options)
+		where T : notnull
+	{
+		// A DataContext's connection is not reachable here: linq2db's importer handles that case.
+		if (table.DataContext is not DataConnection db)
+			return null;
+
+		var entity       = table.DataContext.MappingSchema.GetEntityDescriptor(typeof(T), db.Options.ConnectionOptions.OnEntityDescriptorCreated);
+		var keepIdentity = options.BulkCopyOptions.KeepIdentity == true;
+		var columns      = entity.Columns.Where(c => !c.SkipOnInsert || (keepIdentity && c.IsIdentity)).ToArray();
+		var normalize    = db.Options.FindOrDefault(PostgreSQLOptions.Default).NormalizeTimestampData;
+
+		if (BinaryCopyWriter<T>.For(entity, columns, keepIdentity, normalize) is not { } writer)
+			return null;
+
+		var sqlBuilder = provider.CreateSqlBuilder(table.DataContext.MappingSchema, db.Options);
+		var tableName  = GetTableName(sqlBuilder, options.BulkCopyOptions, table);
+		var fields     = string.Join(", ", columns.Select(c => sqlBuilder.ConvertInline(c.ColumnName, ConvertType.NameToQueryField)));
+
+		return new TypedCopy<T>(db, options.BulkCopyOptions, tableName, string.Join(", ", columns.Select(c => c.ColumnName)),
+			$"COPY {tableName} ({fields}) FROM STDIN (FORMAT BINARY)", writer);
+	}
+
+	BulkCopyRowsCopied CopyRows<T>(TypedCopy<T> copy, NpgsqlConnection connection, IEnumerable<T> source)
+		where T : notnull
+	{
+		var rowsCopied = new BulkCopyRowsCopied();
+		var importer   = Begin(copy, connection);
+		var inBatch    = 0;
+
+		try
+		{
+			foreach (var row in source)
+			{
+				copy.Writer.WriteRow(importer, row);
+				inBatch++;
+
+				if (copy.Count(rowsCopied))
+					break;
+
+				if (inBatch >= copy.BatchSize)
+				{
+					importer.Complete();
+					importer.Dispose();
+					importer = Begin(copy, connection);
+					inBatch  = 0;
+				}
+			}
+
+			// Stopped by the callback: disposing the importer without completing it cancels the COPY.
+			if (!rowsCopied.Abort)
+				TraceAction(copy.Db, () => copy.TraceText(async: false), () => { importer.Complete(); return (int)rowsCopied.RowsCopied; });
+
+			copy.Finish(rowsCopied);
+		}
+		finally
+		{
+			importer.Dispose();
+		}
+
+		return rowsCopied;
+	}
+
+	async Task<BulkCopyRowsCopied> CopyRowsAsync<T>(TypedCopy<T> copy, NpgsqlConnection connection, IEnumerable<T> source, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var rowsCopied = new BulkCopyRowsCopied();
+		var importer   = await BeginAsync(copy, connection, cancellationToken).ConfigureAwait(false);
+		var inBatch    = 0;
+
+		try
+		{
+			foreach (var row in source)
+			{
+				var written = copy.Writer.WriteRowAsync(importer, row, cancellationToken);
+				if (!written.IsCompletedSuccessfully)
+					await written.ConfigureAwait(false);
+				inBatch++;
+
+				if (copy.Count(rowsCopied))
+					break;
+
+				if (inBatch >= copy.BatchSize)
+				{
+					await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+					await importer.DisposeAsync().ConfigureAwait(false);
+					importer = await BeginAsync(copy, connection, cancellationToken).ConfigureAwait(false);
+					inBatch  = 0;
+				}
+			}
+
+			if (!rowsCopied.Abort)
+				await TraceActionAsync(copy.Db, () => copy.TraceText(async: true), async () =>
+				{
+					await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+					return (int)rowsCopied.RowsCopied;
+				}).ConfigureAwait(false);
+
+			copy.Finish(rowsCopied);
+		}
+		finally
+		{
+			await importer.DisposeAsync().ConfigureAwait(false);
+		}
+
+		return rowsCopied;
+	}
+
+	static NpgsqlBinaryImporter Begin<T>(TypedCopy<T> copy, NpgsqlConnection connection)
+		where T : notnull
+	{
+		var importer = connection.BeginBinaryImport(copy.Command);
+		copy.Configure(importer);
+		return importer;
+	}
+
+	static async Task<NpgsqlBinaryImporter> BeginAsync<T>(TypedCopy<T> copy, NpgsqlConnection connection, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		var importer = await connection.BeginBinaryImportAsync(copy.Command, cancellationToken).ConfigureAwait(false);
+		copy.Configure(importer);
+		return importer;
+	}
 }

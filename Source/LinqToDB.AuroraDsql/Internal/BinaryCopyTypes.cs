@@ -1,0 +1,110 @@
+using LinqToDB.Mapping;
+
+using NpgsqlTypes;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// Which columns <see cref="BinaryCopyWriter{T}"/> writes itself: the PostgreSQL type of the column, and whether the CLR type
+/// of its database value is one Npgsql writes to that type. Binary COPY sends no type information: each value must be in
+/// the binary format of the column's own type, so anything not listed here is left to linq2db's importer.
+/// </summary>
+static class BinaryCopyTypes
+{
+	/// <summary>The column's PostgreSQL type, when it is one of those written by <see cref="BinaryCopyWriter{T}"/>.</summary>
+	public static NpgsqlDbType? ColumnType(DbDataType type)
+	{
+		if (!string.IsNullOrWhiteSpace(type.DbType))
+		{
+			var name = type.DbType.Trim().ToLowerInvariant();
+			var open = name.IndexOf('(', StringComparison.Ordinal);
+			if (open >= 0)
+				name = name[..open].TrimEnd();
+
+			return name switch
+			{
+				"smallint" or "int2"                                   => NpgsqlDbType.Smallint,
+				"integer" or "int" or "int4"                           => NpgsqlDbType.Integer,
+				"bigint" or "int8"                                     => NpgsqlDbType.Bigint,
+				"boolean" or "bool"                                    => NpgsqlDbType.Boolean,
+				"numeric" or "decimal"                                 => NpgsqlDbType.Numeric,
+				"real" or "float4"                                     => NpgsqlDbType.Real,
+				"double precision" or "float8"                         => NpgsqlDbType.Double,
+				"text" or "varchar" or "character varying"
+					or "char" or "character" or "bpchar"               => NpgsqlDbType.Text,
+				"timestamp" or "timestamp without time zone"           => NpgsqlDbType.Timestamp,
+				"timestamptz" or "timestamp with time zone"            => NpgsqlDbType.TimestampTz,
+				"date"                                                 => NpgsqlDbType.Date,
+				"time" or "time without time zone"                     => NpgsqlDbType.Time,
+				"uuid"                                                 => NpgsqlDbType.Uuid,
+				"bytea"                                                => NpgsqlDbType.Bytea,
+				"interval"                                             => NpgsqlDbType.Interval,
+				_                                                      => null,
+			};
+		}
+
+		return type.DataType switch
+		{
+			DataType.Int16                                                    => NpgsqlDbType.Smallint,
+			DataType.Int32                                                    => NpgsqlDbType.Integer,
+			DataType.Int64                                                    => NpgsqlDbType.Bigint,
+			DataType.Boolean                                                  => NpgsqlDbType.Boolean,
+			DataType.Decimal or DataType.VarNumeric                           => NpgsqlDbType.Numeric,
+			DataType.Single                                                   => NpgsqlDbType.Real,
+			DataType.Double                                                   => NpgsqlDbType.Double,
+			DataType.Char or DataType.NChar or DataType.VarChar or DataType.NVarChar
+				or DataType.Text or DataType.NText                            => NpgsqlDbType.Text,
+			DataType.DateTime or DataType.DateTime2                           => NpgsqlDbType.Timestamp,
+			DataType.DateTimeOffset                                           => NpgsqlDbType.TimestampTz,
+			DataType.Date                                                     => NpgsqlDbType.Date,
+			DataType.Time                                                     => NpgsqlDbType.Time,
+			DataType.Guid                                                     => NpgsqlDbType.Uuid,
+			DataType.Binary or DataType.VarBinary or DataType.Blob or DataType.Image => NpgsqlDbType.Bytea,
+			DataType.Interval                                                 => NpgsqlDbType.Interval,
+			_                                                                 => null,
+		};
+	}
+
+	/// <summary>Whether Npgsql writes a <paramref name="valueType"/> (not nullable) as <paramref name="columnType"/>.</summary>
+	public static bool IsWritable(Type valueType, NpgsqlDbType columnType) => columnType switch
+	{
+		NpgsqlDbType.Smallint    => valueType == typeof(short),
+		NpgsqlDbType.Integer     => valueType == typeof(int),
+		NpgsqlDbType.Bigint      => valueType == typeof(long),
+		NpgsqlDbType.Boolean     => valueType == typeof(bool),
+		NpgsqlDbType.Numeric     => valueType == typeof(decimal),
+		NpgsqlDbType.Real        => valueType == typeof(float),
+		NpgsqlDbType.Double      => valueType == typeof(double),
+		NpgsqlDbType.Text        => valueType == typeof(string),
+		NpgsqlDbType.Timestamp   => valueType == typeof(DateTime),
+		NpgsqlDbType.TimestampTz => valueType == typeof(DateTime) || valueType == typeof(DateTimeOffset),
+		NpgsqlDbType.Date        => valueType == typeof(DateTime) || valueType == typeof(DateOnly),
+		NpgsqlDbType.Time        => valueType == typeof(TimeSpan) || valueType == typeof(TimeOnly),
+		NpgsqlDbType.Uuid        => valueType == typeof(Guid),
+		NpgsqlDbType.Bytea       => valueType == typeof(byte[]),
+		NpgsqlDbType.Interval    => valueType == typeof(TimeSpan),
+		_                        => false,
+	};
+
+	/// <summary>
+	/// What linq2db's PostgreSQL importer does to date and time values (with <c>NormalizeTimestampData</c>, its default):
+	/// timestamp values lose a UTC kind, timestamptz values get one, offsets become UTC.
+	/// </summary>
+	public static Delegate? Normalizer(Type valueType, NpgsqlDbType columnType)
+	{
+		if (valueType == typeof(DateTime))
+		{
+			return columnType switch
+			{
+				NpgsqlDbType.TimestampTz => new Func<DateTime, DateTime>(v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+				NpgsqlDbType.Timestamp   => new Func<DateTime, DateTime>(v => v.Kind == DateTimeKind.Utc ? DateTime.SpecifyKind(v, DateTimeKind.Unspecified) : v),
+				_                        => null,
+			};
+		}
+
+		if (valueType == typeof(DateTimeOffset))
+			return new Func<DateTimeOffset, DateTimeOffset>(v => v.Offset == TimeSpan.Zero ? v : v.ToUniversalTime());
+
+		return null;
+	}
+}

@@ -1,0 +1,114 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+
+using LinqToDB.Mapping;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// Writes <typeparamref name="T"/> rows to a binary COPY with one compiled, typed getter per column (the column's value
+/// after the mapping schema's conversions, as linq2db would send it) and Npgsql's typed writer: no value is boxed and each
+/// column's converter is resolved once per COPY, where linq2db's importer boxes every value and has Npgsql resolve a
+/// converter for it. Built only when every column is of a type listed in <see cref="BinaryCopyTypes"/>; otherwise the
+/// copy is left to linq2db.
+/// </summary>
+sealed class BinaryCopyWriter<T>
+	where T : notnull
+{
+	// Per entity descriptor (so per mapping schema): the writer, or Unsupported, for each of keepIdentity × normalizeTimestamps.
+	static readonly ConditionalWeakTable<EntityDescriptor, object?[]> _cache = new();
+	static readonly object Unsupported = new();
+
+	readonly BinaryCopyColumn<T>[] _columns;
+
+	BinaryCopyWriter(BinaryCopyColumn<T>[] columns) => _columns = columns;
+
+	/// <summary>The writer for <paramref name="columns"/> of <paramref name="entity"/>, or <see langword="null"/> when a column is not of a type it writes.</summary>
+	public static BinaryCopyWriter<T>? For(EntityDescriptor entity, IReadOnlyList<ColumnDescriptor> columns, bool keepIdentity, bool normalizeTimestamps)
+	{
+		var slots = _cache.GetValue(entity, static _ => new object?[4]);
+		var slot  = (keepIdentity ? 1 : 0) + (normalizeTimestamps ? 2 : 0);
+
+		// Raced benignly: threads that miss at once build equal writers.
+		var entry = Volatile.Read(ref slots[slot]);
+		if (entry is null)
+		{
+			entry = TryCreate(columns, normalizeTimestamps) ?? Unsupported;
+			Volatile.Write(ref slots[slot], entry);
+		}
+
+		return entry as BinaryCopyWriter<T>;
+	}
+
+	static BinaryCopyWriter<T>? TryCreate(IReadOnlyList<ColumnDescriptor> columns, bool normalizeTimestamps)
+	{
+		var writers = new BinaryCopyColumn<T>[columns.Count];
+
+		for (var i = 0; i < columns.Count; i++)
+		{
+			if (CreateColumn(columns[i], normalizeTimestamps) is not { } writer)
+				return null;
+			writers[i] = writer;
+		}
+
+		return new BinaryCopyWriter<T>(writers);
+	}
+
+	static BinaryCopyColumn<T>? CreateColumn(ColumnDescriptor column, bool normalizeTimestamps)
+	{
+		if (BinaryCopyTypes.ColumnType(column.GetDbDataType(true)) is not { } columnType)
+			return null;
+
+		var lambda = column.GetDbValueLambda();
+		if (lambda.Parameters is not [{ } parameter] || parameter.Type != typeof(T))
+			return null;
+
+		var valueType = lambda.Body.Type;
+		var plainType = Nullable.GetUnderlyingType(valueType) ?? valueType;
+		if (!BinaryCopyTypes.IsWritable(plainType, columnType))
+			return null;
+
+		var getter    = Expression.Lambda(typeof(Func<,>).MakeGenericType(typeof(T), valueType), lambda.Body, lambda.Parameters).Compile();
+		var normalize = normalizeTimestamps ? BinaryCopyTypes.Normalizer(plainType, columnType) : null;
+		var writer    = valueType != plainType
+			? typeof(NullableBinaryCopyColumn<,>).MakeGenericType(typeof(T), plainType)
+			: typeof(TypedBinaryCopyColumn<,>).MakeGenericType(typeof(T), valueType);
+
+		return (BinaryCopyColumn<T>)Activator.CreateInstance(writer, getter, columnType, normalize)!;
+	}
+
+	public void WriteRow(NpgsqlBinaryImporter importer, T row)
+	{
+		importer.StartRow();
+		foreach (var column in _columns)
+			column.Write(importer, row);
+	}
+
+	/// <summary>Writes a row; completes synchronously unless Npgsql has to wait for the server to take its buffer.</summary>
+	public Task WriteRowAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken)
+	{
+		var pending = importer.StartRowAsync(cancellationToken);
+		if (!pending.IsCompletedSuccessfully)
+			return Continue(pending, 0);
+
+		for (var i = 0; i < _columns.Length; i++)
+		{
+			pending = _columns[i].WriteAsync(importer, row, cancellationToken);
+			if (!pending.IsCompletedSuccessfully)
+				return Continue(pending, i + 1);
+		}
+
+		return Task.CompletedTask;
+
+		async Task Continue(Task first, int next)
+		{
+			await first.ConfigureAwait(false);
+			for (var i = next; i < _columns.Length; i++)
+				await _columns[i].WriteAsync(importer, row, cancellationToken).ConfigureAwait(false);
+		}
+	}
+}
