@@ -8,4 +8,7 @@ abstract class BinaryCopyColumn<T>
 	public abstract void Write(NpgsqlBinaryImporter importer, T row);
 
 	public abstract Task WriteAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken);
+
+	/// <summary>What the column's value adds to the row's size, as <see cref="RowSizeEstimator"/> counts it.</summary>
+	public abstract long Size(T row);
 }

@@ -81,6 +81,15 @@ sealed class BinaryCopyWriter<T>
 		return (BinaryCopyColumn<T>)Activator.CreateInstance(writer, getter, columnType, normalize)!;
 	}
 
+	/// <summary>The row's size as <see cref="RowSizeEstimator.Estimate"/> counts it, from the typed getters.</summary>
+	public long Size(T row)
+	{
+		long size = RowSizeEstimator.RowOverhead;
+		foreach (var column in _columns)
+			size += column.Size(row);
+		return size;
+	}
+
 	public void WriteRow(NpgsqlBinaryImporter importer, T row)
 	{
 		importer.StartRow();

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.DataProvider.PostgreSQL;
 using LinqToDB.Mapping;
 
 using Npgsql;
@@ -22,14 +23,14 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 	#region Plan
 
-	sealed class Plan<T>(ITable<T> table, DataOptions options, BulkCopyType type, AuroraDsqlOptions dsql, RowSizeEstimator estimator)
+	sealed class Plan<T>(ITable<T> table, DataOptions options, BulkCopyType type, AuroraDsqlOptions dsql, Func<T, long> estimateSize)
 		where T : notnull
 	{
 		public ITable<T>              Table       { get; } = table;
 		public DataOptions            Options     { get; } = options;
 		public BulkCopyOptions        BulkOptions { get; } = options.BulkCopyOptions;
 		public BulkCopyType           Type        { get; set; } = type;
-		public RowSizeEstimator       Estimator   { get; } = estimator;
+		public Func<T, long>          EstimateSize { get; } = estimateSize;
 		public AuroraDsqlRetryOptions Retry       { get; } = dsql.RetryOptions;
 		public int                    MaxRows     { get; } = Math.Min(dsql.MaxRowsPerTransaction, options.BulkCopyOptions.MaxBatchSize is > 0 and var b ? b : int.MaxValue);
 		public long                   MaxBytes    { get; } = dsql.MaxBytesPerTransaction * 9 / 10;
@@ -57,9 +58,16 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		var dsql       = options.FindOrDefault(AuroraDsqlOptions.Default);
 		var descriptor = table.DataContext.MappingSchema.GetEntityDescriptor(typeof(T), options.ConnectionOptions.OnEntityDescriptorCreated);
 		var keepIdentity = options.BulkCopyOptions.KeepIdentity == true;
-		var columns    = descriptor.Columns.Where(c => !c.SkipOnInsert || (keepIdentity && c.IsIdentity));
+		var columns    = descriptor.Columns.Where(c => !c.SkipOnInsert || (keepIdentity && c.IsIdentity)).ToArray();
 
-		return new Plan<T>(table, options, type, dsql, new RowSizeEstimator(columns));
+		// The typed getters of the binary writer, where there is one, measure rows without boxing their values.
+		var normalize  = options.FindOrDefault(PostgreSQLOptions.Default).NormalizeTimestampData;
+		var estimator  = new RowSizeEstimator(columns);
+		Func<T, long> estimateSize = BinaryCopyWriter<T>.For(descriptor, columns, keepIdentity, normalize) is { } writer
+			? writer.Size
+			: row => estimator.Estimate(row);
+
+		return new Plan<T>(table, options, type, dsql, estimateSize);
 	}
 
 	#endregion
@@ -119,7 +127,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	static long RowSize<T>(Plan<T> plan, T row)
 		where T : notnull
 	{
-		var size = plan.Estimator.Estimate(row);
+		var size = plan.EstimateSize(row);
 
 		if (size > plan.MaxBytes)
 			throw new AuroraDsqlNotSupportedException(

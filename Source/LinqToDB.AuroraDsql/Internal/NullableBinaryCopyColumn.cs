@@ -8,6 +8,8 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 sealed class NullableBinaryCopyColumn<T, TValue>(Func<T, TValue?> getter, NpgsqlDbType type, Func<TValue, TValue>? normalize) : BinaryCopyColumn<T>
 	where TValue : struct
 {
+	static readonly int FixedSize = RowSizeEstimator.FixedSize(typeof(TValue));
+
 	public override void Write(NpgsqlBinaryImporter importer, T row)
 	{
 		if (getter(row) is { } value)
@@ -20,4 +22,11 @@ sealed class NullableBinaryCopyColumn<T, TValue>(Func<T, TValue?> getter, Npgsql
 		getter(row) is { } value
 			? importer.WriteAsync(normalize is null ? value : normalize(value), type, cancellationToken)
 			: importer.WriteNullAsync(cancellationToken);
+
+	public override long Size(T row) => getter(row) switch
+	{
+		null                 => 0,
+		_ when FixedSize >= 0 => FixedSize,
+		{ } value            => value is decimal d ? RowSizeEstimator.DecimalSize(d) : RowSizeEstimator.ValueSize(value),
+	};
 }

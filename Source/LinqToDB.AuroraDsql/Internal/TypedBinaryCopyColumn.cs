@@ -10,6 +10,8 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 /// </summary>
 sealed class TypedBinaryCopyColumn<T, TValue>(Func<T, TValue> getter, NpgsqlDbType type, Func<TValue, TValue>? normalize) : BinaryCopyColumn<T>
 {
+	static readonly int FixedSize = RowSizeEstimator.FixedSize(typeof(TValue));
+
 	public override void Write(NpgsqlBinaryImporter importer, T row)
 	{
 		var value = getter(row);
@@ -25,5 +27,21 @@ sealed class TypedBinaryCopyColumn<T, TValue>(Func<T, TValue> getter, NpgsqlDbTy
 		return value is null
 			? importer.WriteNullAsync(cancellationToken)
 			: importer.WriteAsync(normalize is null ? value : normalize(value), type, cancellationToken);
+	}
+
+	public override long Size(T row)
+	{
+		if (typeof(TValue).IsValueType && FixedSize >= 0)
+			return FixedSize;
+
+		var value = getter(row);
+		return value switch
+		{
+			null      => 0,
+			string s  => 4 + System.Text.Encoding.UTF8.GetByteCount(s),
+			byte[] b  => 4 + b.Length,
+			decimal d => RowSizeEstimator.DecimalSize(d),
+			_         => FixedSize >= 0 ? FixedSize : RowSizeEstimator.ValueSize(value),
+		};
 	}
 }

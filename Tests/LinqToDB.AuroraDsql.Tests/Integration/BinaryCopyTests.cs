@@ -79,6 +79,39 @@ public sealed class BinaryCopyTests
 	}
 
 	[Test]
+	public void TheTypedWriterMeasuresRowsAsTheEstimatorDoes()
+	{
+		using var db = TestDatabase.Connect();
+		var entity    = db.MappingSchema.GetEntityDescriptor(typeof(Typed));
+		var writer    = BinaryCopyWriter<Typed>.For(entity, entity.Columns, keepIdentity: false, normalizeTimestamps: true)!;
+		var estimator = new RowSizeEstimator(entity.Columns);
+
+		foreach (var row in Rows())
+			writer.Size(row).Should().Be(estimator.Estimate(row)).And.BeGreaterThan(100);
+	}
+
+	[TestCase("0")]
+	[TestCase("0.05")]
+	[TestCase("1.50")]
+	[TestCase("-12.3")]
+	[TestCase("9")]
+	[TestCase("10")]
+	[TestCase("99.99")]
+	[TestCase("100")]
+	[TestCase("1000")]
+	[TestCase("-0.5")]
+	[TestCase("123456789.12")]
+	[TestCase("999999999999999999999999999")]
+	[TestCase("1000000000000000000000000000")]
+	[TestCase("79228162514264337593543950335")]
+	[TestCase("-79228162514264337593543950335")]
+	public void DecimalsAreMeasuredByTheirDigits(string text)
+	{
+		var value = decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+		RowSizeEstimator.DecimalSize(value).Should().Be(8 + (value.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 1) / 2);
+	}
+
+	[Test]
 	public async Task ValuesComeBackAsSent()
 	{
 		await using var db = TestDatabase.Connect();
