@@ -78,6 +78,9 @@ static class DsqlDataSourceFactory
 		return builder.Build();
 	}
 
+	/// <summary>Npgsql's write buffer per connection: 64 KiB.</summary>
+	internal const int DefaultWriteBufferSize = 64 * 1024;
+
 	internal static string BuildConnectionString(AuroraDsqlConnectionOptions options)
 	{
 		var builder = new NpgsqlConnectionStringBuilder
@@ -93,6 +96,9 @@ static class DsqlDataSourceFactory
 			ConnectionLifetime     = (int)Math.Ceiling(options.ConnectionLifetime.TotalSeconds),
 			ConnectionIdleLifetime = (int)Math.Ceiling(options.ConnectionIdleLifetime.TotalSeconds),
 			ApplicationName        = options.ApplicationName,
+			// Larger writes than Npgsql's 8 KiB: fewer TLS records and socket writes for bulk copy and large values (the
+			// hook can set another size).
+			WriteBufferSize        = DefaultWriteBufferSize,
 		};
 
 		if (options.RootCertificatePath != null)

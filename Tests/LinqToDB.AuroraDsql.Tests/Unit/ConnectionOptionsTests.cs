@@ -35,6 +35,7 @@ public sealed class ConnectionOptionsTests
 		builder.ConnectionIdleLifetime.Should().Be(600);
 		builder.Enlist.Should().BeFalse();
 		builder.NoResetOnClose.Should().BeTrue();
+		builder.WriteBufferSize.Should().Be(65536);
 		builder.ApplicationName.Should().StartWith("linq2db-auroradsql/");
 		builder.Password.Should().BeNull("the token is supplied per physical connection, never stored in the connection string");
 	}
@@ -54,7 +55,7 @@ public sealed class ConnectionOptionsTests
 			ConnectionIdleLifetime    = TimeSpan.FromMinutes(1),
 			ApplicationName           = "orders",
 			CommandTimeout            = TimeSpan.FromSeconds(90),
-			ConfigureConnectionString = b => { b.KeepAlive = 30; b.Enlist = true; b.Password = "nope"; },
+			ConfigureConnectionString = b => { b.KeepAlive = 30; b.Enlist = true; b.Password = "nope"; b.WriteBufferSize = 8192; },
 		});
 
 		var builder = ConnectionStringOf(options);
@@ -69,6 +70,7 @@ public sealed class ConnectionOptionsTests
 		builder.ApplicationName.Should().Be("orders");
 		builder.CommandTimeout.Should().Be(90);
 		builder.KeepAlive.Should().Be(30, "the hook can adjust anything else");
+		builder.WriteBufferSize.Should().Be(8192);
 		builder.Enlist.Should().BeFalse("DSQL has no distributed transactions, whatever the hook says");
 		builder.Password.Should().BeNull();
 	}
