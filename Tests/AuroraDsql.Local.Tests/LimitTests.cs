@@ -181,6 +181,29 @@ public sealed class LimitTests
 	}
 
 	[Test]
+	public async Task A_copy_whose_bytes_sent_could_cross_the_size_limit_counts_its_stored_rows()
+	{
+		// 10 rows of 120 null columns: about 4,900 bytes on the wire (4-byte lengths), a few hundred stored
+		await using var connection = await OpenAsync();
+		var table = await CreateTableAsync(connection, "id int PRIMARY KEY, " + string.Join(", ", Enumerable.Range(1, 120).Select(i => $"c{i} int")));
+
+		await using (var importer = await connection.BeginBinaryImportAsync($"COPY {table} FROM STDIN (FORMAT BINARY)"))
+		{
+			for (var k = 1; k <= 10; k++)
+			{
+				await importer.StartRowAsync();
+				await importer.WriteAsync(k, NpgsqlDbType.Integer);
+				for (var c = 0; c < 120; c++)
+					await importer.WriteNullAsync();
+			}
+
+			(await importer.CompleteAsync()).Should().Be(10UL);
+		}
+
+		(await CountAsync(connection, table)).Should().Be(10);
+	}
+
+	[Test]
 	public async Task Modified_bytes_over_the_limit_fail_the_commit()
 	{
 		await using var connection = await OpenAsync();

@@ -109,15 +109,23 @@ static class RuleObjects
 				RETURN NULL; -- not a client session
 			END IF;
 
-			IF TG_OP = 'INSERT' THEN
+			-- (only for a statement that is a COPY: reading the progress report costs more than a small INSERT's own rows)
+			IF TG_OP = 'INSERT' AND pg_catalog.current_query() ~* '^\s*copy\M' THEN
 				-- COPY FROM into this table: the rows it inserted and the bytes the client sent, from its progress report (reading
 				-- the transition rows costs as much as the COPY's own work). A COPY small enough cannot hold a row over the limit.
 				-- The activity snapshot is kept for the transaction: cleared, the progress is this COPY's, not an earlier one's.
 				PERFORM pg_catalog.pg_stat_clear_snapshot();
 				SELECT p.tuples_processed, p.bytes_processed INTO v_rows, v_bytes FROM pg_catalog.pg_stat_progress_copy p
 					WHERE p.pid = pg_catalog.pg_backend_pid() AND p.relid = TG_RELID AND p.command = 'COPY FROM';
-				IF v_rows IS NOT NULL AND v_bytes > {copy_row_check_bytes} THEN
-					SELECT coalesce(pg_catalog.max(pg_catalog.pg_column_size(c.*)), 0) INTO v_largest FROM aurora_dsql_changed c;
+				IF v_rows IS NOT NULL THEN
+					-- The bytes sent (field lengths included) bound the stored size from above: measured only when they could
+					-- cross the size limit, so the COPY counts what an INSERT of the same rows would.
+					v_max_bytes := nullif(pg_catalog.current_setting('aurora_dsql.max_bytes', true), '')::bigint;
+					v_total := coalesce(nullif(pg_catalog.current_setting('aurora_dsql.tx_bytes', true), '')::bigint, 0);
+					IF v_bytes > {copy_row_check_bytes} OR (v_max_bytes IS NOT NULL AND v_total + v_bytes > v_max_bytes) THEN
+						SELECT coalesce(pg_catalog.sum(pg_catalog.pg_column_size(c.*)), 0), coalesce(pg_catalog.max(pg_catalog.pg_column_size(c.*)), 0)
+							INTO v_bytes, v_largest FROM aurora_dsql_changed c;
+					END IF;
 				END IF;
 			END IF;
 

@@ -125,6 +125,10 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			importer.Dispose();
 		}
 
+		// As linq2db: a connection opened for this copy only is closed after it.
+		if (copy.Db is IDataContext { CloseAfterUse: true } context)
+			context.Close();
+
 		return rowsCopied;
 	}
 
@@ -169,6 +173,9 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 		{
 			await importer.DisposeAsync().ConfigureAwait(false);
 		}
+
+		if (copy.Db is IDataContext { CloseAfterUse: true } context)
+			await context.CloseAsync().ConfigureAwait(false);
 
 		return rowsCopied;
 	}

@@ -16,10 +16,8 @@ static class BinaryCopyTypes
 	{
 		if (!string.IsNullOrWhiteSpace(type.DbType))
 		{
-			var name = type.DbType.Trim().ToLowerInvariant();
-			var open = name.IndexOf('(', StringComparison.Ordinal);
-			if (open >= 0)
-				name = name[..open].TrimEnd();
+			// Without the type modifiers: timestamp(3) with time zone → timestamp with time zone.
+			var name = System.Text.RegularExpressions.Regex.Replace(type.DbType.Trim().ToLowerInvariant(), @"\s*\([^)]*\)", "");
 
 			return name switch
 			{

@@ -90,6 +90,15 @@ public sealed class BinaryCopyTests
 			writer.Size(row).Should().Be(estimator.Estimate(row)).And.BeGreaterThan(100);
 	}
 
+	[TestCase("timestamp(3) with time zone", NpgsqlTypes.NpgsqlDbType.TimestampTz)]
+	[TestCase("timestamp(6) without time zone", NpgsqlTypes.NpgsqlDbType.Timestamp)]
+	[TestCase("numeric(12, 2)", NpgsqlTypes.NpgsqlDbType.Numeric)]
+	[TestCase("character varying(20)", NpgsqlTypes.NpgsqlDbType.Text)]
+	[TestCase("time(3) with time zone", null)]
+	[TestCase("jsonb", null)]
+	public void ColumnTypesAreReadWithoutTheirModifiers(string dbType, NpgsqlTypes.NpgsqlDbType? expected) =>
+		BinaryCopyTypes.ColumnType(new DbDataType(typeof(object), DataType.Undefined, dbType)).Should().Be(expected);
+
 	[TestCase("0")]
 	[TestCase("0.05")]
 	[TestCase("1.50")]
