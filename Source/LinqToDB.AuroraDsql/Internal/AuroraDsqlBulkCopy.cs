@@ -125,8 +125,9 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			importer.Dispose();
 		}
 
-		// As linq2db: a connection opened for this copy only is closed after it.
-		if (copy.Db is IDataContext { CloseAfterUse: true } context)
+		// As linq2db: a connection opened for this copy only is closed after it, but never inside a transaction (a chunk's
+		// own transaction would be rolled back with it).
+		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
 			context.Close();
 
 		return rowsCopied;
@@ -174,7 +175,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			await importer.DisposeAsync().ConfigureAwait(false);
 		}
 
-		if (copy.Db is IDataContext { CloseAfterUse: true } context)
+		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
 			await context.CloseAsync().ConfigureAwait(false);
 
 		return rowsCopied;

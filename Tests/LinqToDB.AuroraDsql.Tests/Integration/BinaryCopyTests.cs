@@ -170,6 +170,27 @@ public sealed class BinaryCopyTests
 	}
 
 	[Test]
+	public async Task AConnectionToCloseAfterUseKeepsEveryCommittedChunk()
+	{
+		await using var db = TestDatabase.Connect();
+		var table = await db.CreateTableAsync<Typed>(tableName: TestNames.Unique("bin_close"));
+
+		try
+		{
+			await using var copier = TestDatabase.Connect();
+			((IDataContext)copier).CloseAfterUse = true;
+			var rows = copier.GetTable<Typed>().TableName(table.TableName);
+
+			(await rows.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific }, Rows())).RowsCopied.Should().Be(2);
+			(await table.CountAsync()).Should().Be(2);
+		}
+		finally
+		{
+			await table.DropAsync();
+		}
+	}
+
+	[Test]
 	public async Task ColumnsTheTypedWriterDoesNotKnowGoThroughLinq2dbsImporter()
 	{
 		await using var db = TestDatabase.Connect();
