@@ -89,7 +89,7 @@ sealed class ProxyServer : IAsyncDisposable
 
 	void HandleConnection(Socket socket)
 	{
-		Stream stream = new NetworkStream(socket, ownsSocket: true);
+		Stream stream = new ClientSocketStream(socket);
 
 		try
 		{

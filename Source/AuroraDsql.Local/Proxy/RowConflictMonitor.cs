@@ -43,7 +43,7 @@ sealed class RowConflictMonitor : IAsyncDisposable
 	readonly ExecutionVerdict _conflict;
 	readonly CancellationTokenSource _stop = new();
 	readonly Dictionary<ClientSession, (long BusySince, long NextCheck)> _schedule = [];
-	readonly Task _loop;
+	readonly Thread _loop;
 	InternalConnection? _connection;
 
 	public RowConflictMonitor(EndpointServices services, ConcurrentDictionary<int, ClientSession> sessions)
@@ -55,35 +55,36 @@ sealed class RowConflictMonitor : IAsyncDisposable
 		_longestInterval = (long)(Math.Clamp(quarter.TotalSeconds, 0.01, 0.5) * Stopwatch.Frequency);
 		var grace = services.Options.IdleHolderGrace ?? TimeSpan.FromTicks(Math.Min(services.Options.LockTimeout.Ticks * 3 / 10, TimeSpan.FromMilliseconds(30).Ticks));
 		_grace = (long)(grace.TotalSeconds * Stopwatch.Frequency);
-		_loop     = Task.Run(LoopAsync);
+		_loop     = new Thread(Loop, 256 * 1024) { IsBackground = true, Name = "dsql-conflicts" };
+		_loop.Start();
 	}
 
-	async Task LoopAsync()
+	// A thread of its own that sleeps between ticks: a timer on the thread pool wakes a pool thread a hundred times a
+	// second, and each wake-up leaves the pool spinning for more work, which costs an idle endpoint a few percent of a core
+	// and a loaded one much more (on two cores, the spinning competes with the relays and the backend).
+	void Loop()
 	{
-		using var timer = new PeriodicTimer(Tick);
-		try
+		var stop = _stop.Token.WaitHandle;
+		while (!stop.WaitOne(Tick))
 		{
-			while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-			{
-				if (!CheckDue())
-					continue;
+			if (!CheckDue())
+				continue;
 
-				try
-				{
-					await ResolveAsync(_stop.Token).ConfigureAwait(false);
-				}
-				catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException or StackOverflowException))
-				{
-					// The monitor keeps going: a broken connection is opened again at the next check.
-					_services.Log($"conflict monitor: {ex.Message}");
-					if (_connection != null)
-						await _connection.DisposeAsync().ConfigureAwait(false);
-					_connection = null;
-				}
+			try
+			{
+				ResolveAsync(_stop.Token).GetAwaiter().GetResult();
 			}
-		}
-		catch (OperationCanceledException)
-		{
+			catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+			{
+				return;
+			}
+			catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException))
+			{
+				// The monitor keeps going: a broken connection is opened again at the next check.
+				_services.Log($"conflict monitor: {ex.Message}");
+				_connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+				_connection = null;
+			}
 		}
 	}
 
@@ -190,7 +191,8 @@ sealed class RowConflictMonitor : IAsyncDisposable
 	public async ValueTask DisposeAsync()
 	{
 		await _stop.CancelAsync().ConfigureAwait(false);
-		await _loop.ConfigureAwait(false);
+		// (joined off the caller's thread: the loop may be finishing a backend query whose continuation needs the pool)
+		await Task.Run(_loop.Join).ConfigureAwait(false);
 		if (_connection != null)
 			await _connection.DisposeAsync().ConfigureAwait(false);
 		_stop.Dispose();
