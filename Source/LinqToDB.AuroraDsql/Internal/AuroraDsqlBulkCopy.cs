@@ -10,8 +10,9 @@ using Npgsql;
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
-/// Bulk copy for Aurora DSQL: never more rows in one statement than one DSQL transaction may modify; binary COPY through
-/// <see cref="BinaryCopyWriter{T}"/> when every column is of a type it writes (linq2db's importer otherwise).
+/// Bulk copy for Aurora DSQL: never more rows in one statement than one DSQL transaction may modify; binary COPY encoded by
+/// <see cref="BinaryCopyWriter{T}"/> and sent on Npgsql's raw COPY stream when every column is of a type it writes
+/// (linq2db's importer otherwise).
 /// </summary>
 sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBulkCopy(provider)
 {
@@ -43,11 +44,11 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 		// As linq2db's trace of a binary COPY.
 		public string TraceText(bool async) => $"INSERT{(async ? " ASYNC" : "")} BULK {TableName}({ColumnList}){Environment.NewLine}";
 
-		public void Configure(NpgsqlBinaryImporter importer)
-		{
-			if (Options.BulkCopyTimeout.HasValue || LinqToDB.Common.Configuration.Data.BulkCopyUseConnectionCommandTimeout)
-				importer.Timeout = TimeSpan.FromSeconds(Options.BulkCopyTimeout ?? Db.CommandTimeout);
-		}
+		// As linq2db's importer: the bulk copy timeout, or the command timeout when so configured; otherwise Npgsql's own.
+		public int TimeoutSeconds =>
+			Options.BulkCopyTimeout.HasValue || LinqToDB.Common.Configuration.Data.BulkCopyUseConnectionCommandTimeout
+				? Options.BulkCopyTimeout ?? Db.CommandTimeout
+				: 0;
 
 		/// <summary>Counts a row; true when the progress callback asked to stop.</summary>
 		public bool Count(BulkCopyRowsCopied rowsCopied)
@@ -92,14 +93,16 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 		where T : notnull
 	{
 		var rowsCopied = new BulkCopyRowsCopied();
-		var importer   = Begin(copy, connection);
+		using var buffer = new BinaryCopyBuffer(BinaryCopyStream.BlockSize + 4096);
+		var stream     = BinaryCopyStream.Begin(connection, copy.Command, buffer, copy.TimeoutSeconds);
 		var inBatch    = 0;
 
 		try
 		{
 			foreach (var row in source)
 			{
-				copy.Writer.WriteRow(importer, row);
+				copy.Writer.EncodeRow(buffer, row);
+				stream.SendIfFull();
 				inBatch++;
 
 				if (copy.Count(rowsCopied))
@@ -107,22 +110,21 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 
 				if (inBatch >= copy.BatchSize)
 				{
-					importer.Complete();
-					importer.Dispose();
-					importer = Begin(copy, connection);
-					inBatch  = 0;
+					stream.Complete();
+					stream  = BinaryCopyStream.Begin(connection, copy.Command, buffer, copy.TimeoutSeconds);
+					inBatch = 0;
 				}
 			}
 
-			// Stopped by the callback: disposing the importer without completing it cancels the COPY.
+			// Stopped by the callback: disposing the stream without completing it cancels the COPY.
 			if (!rowsCopied.Abort)
-				TraceAction(copy.Db, () => copy.TraceText(async: false), () => { importer.Complete(); return (int)rowsCopied.RowsCopied; });
+				TraceAction(copy.Db, () => copy.TraceText(async: false), () => { stream.Complete(); return (int)rowsCopied.RowsCopied; });
 
 			copy.Finish(rowsCopied);
 		}
 		finally
 		{
-			importer.Dispose();
+			stream.Dispose();
 		}
 
 		// As linq2db: a connection opened for this copy only is closed after it, but never inside a transaction (a chunk's
@@ -137,16 +139,18 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 		where T : notnull
 	{
 		var rowsCopied = new BulkCopyRowsCopied();
-		var importer   = await BeginAsync(copy, connection, cancellationToken).ConfigureAwait(false);
+		using var buffer = new BinaryCopyBuffer(BinaryCopyStream.BlockSize + 4096);
+		var stream     = await BinaryCopyStream.BeginAsync(connection, copy.Command, buffer, copy.TimeoutSeconds, cancellationToken).ConfigureAwait(false);
 		var inBatch    = 0;
 
 		try
 		{
 			foreach (var row in source)
 			{
-				var written = copy.Writer.WriteRowAsync(importer, row, cancellationToken);
-				if (!written.IsCompletedSuccessfully)
-					await written.ConfigureAwait(false);
+				copy.Writer.EncodeRow(buffer, row);
+				var sent = stream.SendIfFullAsync(cancellationToken);
+				if (!sent.IsCompletedSuccessfully)
+					await sent.ConfigureAwait(false);
 				inBatch++;
 
 				if (copy.Count(rowsCopied))
@@ -154,17 +158,16 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 
 				if (inBatch >= copy.BatchSize)
 				{
-					await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-					await importer.DisposeAsync().ConfigureAwait(false);
-					importer = await BeginAsync(copy, connection, cancellationToken).ConfigureAwait(false);
-					inBatch  = 0;
+					await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);
+					stream  = await BinaryCopyStream.BeginAsync(connection, copy.Command, buffer, copy.TimeoutSeconds, cancellationToken).ConfigureAwait(false);
+					inBatch = 0;
 				}
 			}
 
 			if (!rowsCopied.Abort)
 				await TraceActionAsync(copy.Db, () => copy.TraceText(async: true), async () =>
 				{
-					await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+					await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);
 					return (int)rowsCopied.RowsCopied;
 				}).ConfigureAwait(false);
 
@@ -172,28 +175,12 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 		}
 		finally
 		{
-			await importer.DisposeAsync().ConfigureAwait(false);
+			await stream.DisposeAsync().ConfigureAwait(false);
 		}
 
 		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
 			await context.CloseAsync().ConfigureAwait(false);
 
 		return rowsCopied;
-	}
-
-	static NpgsqlBinaryImporter Begin<T>(TypedCopy<T> copy, NpgsqlConnection connection)
-		where T : notnull
-	{
-		var importer = connection.BeginBinaryImport(copy.Command);
-		copy.Configure(importer);
-		return importer;
-	}
-
-	static async Task<NpgsqlBinaryImporter> BeginAsync<T>(TypedCopy<T> copy, NpgsqlConnection connection, CancellationToken cancellationToken)
-		where T : notnull
-	{
-		var importer = await connection.BeginBinaryImportAsync(copy.Command, cancellationToken).ConfigureAwait(false);
-		copy.Configure(importer);
-		return importer;
 	}
 }

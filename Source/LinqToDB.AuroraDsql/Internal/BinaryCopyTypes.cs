@@ -5,9 +5,9 @@ using NpgsqlTypes;
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
-/// Which columns <see cref="BinaryCopyWriter{T}"/> writes itself: the PostgreSQL type of the column, and whether the CLR type
-/// of its database value is one Npgsql writes to that type. Binary COPY sends no type information: each value must be in
-/// the binary format of the column's own type, so anything not listed here is left to linq2db's importer.
+/// Which columns <see cref="BinaryCopyWriter{T}"/> writes itself: the PostgreSQL type of the column (the CLR types of values
+/// it encodes for each are in <see cref="BinaryValueEncoders"/>). Binary COPY sends no type information: each value must be
+/// in the binary format of the column's own type, so anything not listed here is left to linq2db's importer.
 /// </summary>
 static class BinaryCopyTypes
 {
@@ -62,27 +62,6 @@ static class BinaryCopyTypes
 			_                                                                 => null,
 		};
 	}
-
-	/// <summary>Whether Npgsql writes a <paramref name="valueType"/> (not nullable) as <paramref name="columnType"/>.</summary>
-	public static bool IsWritable(Type valueType, NpgsqlDbType columnType) => columnType switch
-	{
-		NpgsqlDbType.Smallint    => valueType == typeof(short),
-		NpgsqlDbType.Integer     => valueType == typeof(int),
-		NpgsqlDbType.Bigint      => valueType == typeof(long),
-		NpgsqlDbType.Boolean     => valueType == typeof(bool),
-		NpgsqlDbType.Numeric     => valueType == typeof(decimal),
-		NpgsqlDbType.Real        => valueType == typeof(float),
-		NpgsqlDbType.Double      => valueType == typeof(double),
-		NpgsqlDbType.Text        => valueType == typeof(string),
-		NpgsqlDbType.Timestamp   => valueType == typeof(DateTime),
-		NpgsqlDbType.TimestampTz => valueType == typeof(DateTime) || valueType == typeof(DateTimeOffset),
-		NpgsqlDbType.Date        => valueType == typeof(DateTime) || valueType == typeof(DateOnly),
-		NpgsqlDbType.Time        => valueType == typeof(TimeSpan) || valueType == typeof(TimeOnly),
-		NpgsqlDbType.Uuid        => valueType == typeof(Guid),
-		NpgsqlDbType.Bytea       => valueType == typeof(byte[]),
-		NpgsqlDbType.Interval    => valueType == typeof(TimeSpan),
-		_                        => false,
-	};
 
 	/// <summary>
 	/// What linq2db's PostgreSQL importer does to date and time values (with <c>NormalizeTimestampData</c>, its default):

@@ -3,18 +3,15 @@ using System.Runtime.CompilerServices;
 
 using LinqToDB.Mapping;
 
-using Npgsql;
-
-using NpgsqlTypes;
-
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
-/// Writes <typeparamref name="T"/> rows to a binary COPY with one compiled, typed getter per column (the column's value
-/// after the mapping schema's conversions, as linq2db would send it) and Npgsql's typed writer: no value is boxed and each
-/// column's converter is resolved once per COPY, where linq2db's importer boxes every value and has Npgsql resolve a
-/// converter for it. Built only when every column is of a type listed in <see cref="BinaryCopyTypes"/>; otherwise the
-/// copy is left to linq2db.
+/// Encodes <typeparamref name="T"/> rows in PostgreSQL's binary COPY format with one compiled, typed getter per column (the
+/// column's value after the mapping schema's conversions, as linq2db would send it) and an encoder chosen once per column
+/// (<see cref="BinaryValueEncoders"/>): no value is boxed, bound to a parameter or converted through a resolver, where
+/// linq2db's importer boxes every value and has Npgsql resolve a converter for it. Built only when every column is of a
+/// type listed in <see cref="BinaryCopyTypes"/> (and Npgsql's legacy timestamp behaviour is off); otherwise the copy is
+/// left to linq2db.
 /// </summary>
 sealed class BinaryCopyWriter<T>
 	where T : notnull
@@ -46,6 +43,9 @@ sealed class BinaryCopyWriter<T>
 
 	static BinaryCopyWriter<T>? TryCreate(IReadOnlyList<ColumnDescriptor> columns, bool normalizeTimestamps)
 	{
+		if (BinaryValueEncoders.LegacyTimestamps || columns.Count is 0 or > short.MaxValue)
+			return null;
+
 		var writers = new BinaryCopyColumn<T>[columns.Count];
 
 		for (var i = 0; i < columns.Count; i++)
@@ -69,7 +69,8 @@ sealed class BinaryCopyWriter<T>
 
 		var valueType = lambda.Body.Type;
 		var plainType = Nullable.GetUnderlyingType(valueType) ?? valueType;
-		if (!BinaryCopyTypes.IsWritable(plainType, columnType))
+		var encoder   = typeof(BinaryValueEncoders).GetMethod(nameof(BinaryValueEncoders.For))!.MakeGenericMethod(plainType).Invoke(null, [columnType]);
+		if (encoder is null)
 			return null;
 
 		var getter    = Expression.Lambda(typeof(Func<,>).MakeGenericType(typeof(T), valueType), lambda.Body, lambda.Parameters).Compile();
@@ -78,7 +79,7 @@ sealed class BinaryCopyWriter<T>
 			? typeof(NullableBinaryCopyColumn<,>).MakeGenericType(typeof(T), plainType)
 			: typeof(TypedBinaryCopyColumn<,>).MakeGenericType(typeof(T), valueType);
 
-		return (BinaryCopyColumn<T>)Activator.CreateInstance(writer, getter, columnType, normalize)!;
+		return (BinaryCopyColumn<T>)Activator.CreateInstance(writer, getter, encoder, normalize)!;
 	}
 
 	/// <summary>The row's size as <see cref="RowSizeEstimator.Estimate"/> counts it, from the typed getters.</summary>
@@ -90,34 +91,11 @@ sealed class BinaryCopyWriter<T>
 		return size;
 	}
 
-	public void WriteRow(NpgsqlBinaryImporter importer, T row)
+	/// <summary>Encodes a row: its field count, then each column's value.</summary>
+	public void EncodeRow(BinaryCopyBuffer buffer, T row)
 	{
-		importer.StartRow();
+		buffer.StartRow((short)_columns.Length);
 		foreach (var column in _columns)
-			column.Write(importer, row);
-	}
-
-	/// <summary>Writes a row; completes synchronously unless Npgsql has to wait for the server to take its buffer.</summary>
-	public Task WriteRowAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken)
-	{
-		var pending = importer.StartRowAsync(cancellationToken);
-		if (!pending.IsCompletedSuccessfully)
-			return Continue(pending, 0);
-
-		for (var i = 0; i < _columns.Length; i++)
-		{
-			pending = _columns[i].WriteAsync(importer, row, cancellationToken);
-			if (!pending.IsCompletedSuccessfully)
-				return Continue(pending, i + 1);
-		}
-
-		return Task.CompletedTask;
-
-		async Task Continue(Task first, int next)
-		{
-			await first.ConfigureAwait(false);
-			for (var i = next; i < _columns.Length; i++)
-				await _columns[i].WriteAsync(importer, row, cancellationToken).ConfigureAwait(false);
-		}
+			column.Encode(buffer, row);
 	}
 }

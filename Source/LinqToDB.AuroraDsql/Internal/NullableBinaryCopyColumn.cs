@@ -1,27 +1,18 @@
-using Npgsql;
-
-using NpgsqlTypes;
-
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>A column whose database value is a <see cref="Nullable{T}"/> of <typeparamref name="TValue"/> (see <see cref="TypedBinaryCopyColumn{T, TValue}"/>).</summary>
-sealed class NullableBinaryCopyColumn<T, TValue>(Func<T, TValue?> getter, NpgsqlDbType type, Func<TValue, TValue>? normalize) : BinaryCopyColumn<T>
+sealed class NullableBinaryCopyColumn<T, TValue>(Func<T, TValue?> getter, Action<BinaryCopyBuffer, TValue> encode, Func<TValue, TValue>? normalize) : BinaryCopyColumn<T>
 	where TValue : struct
 {
 	static readonly int FixedSize = RowSizeEstimator.FixedSize(typeof(TValue));
 
-	public override void Write(NpgsqlBinaryImporter importer, T row)
+	public override void Encode(BinaryCopyBuffer buffer, T row)
 	{
 		if (getter(row) is { } value)
-			importer.Write(normalize is null ? value : normalize(value), type);
+			encode(buffer, normalize is null ? value : normalize(value));
 		else
-			importer.WriteNull();
+			buffer.WriteNull();
 	}
-
-	public override Task WriteAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken) =>
-		getter(row) is { } value
-			? importer.WriteAsync(normalize is null ? value : normalize(value), type, cancellationToken)
-			: importer.WriteNullAsync(cancellationToken);
 
 	public override long Size(T row) => getter(row) switch
 	{

@@ -1,32 +1,20 @@
-using Npgsql;
-
-using NpgsqlTypes;
-
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
 /// A column whose database value is a <typeparamref name="TValue"/> (a reference type or a non-nullable value type): read
-/// with a compiled getter and written with Npgsql's typed writer, so no value is boxed and the converter is resolved once.
+/// with a compiled getter and encoded by the column type's encoder (<see cref="BinaryValueEncoders"/>), so no value is boxed.
 /// </summary>
-sealed class TypedBinaryCopyColumn<T, TValue>(Func<T, TValue> getter, NpgsqlDbType type, Func<TValue, TValue>? normalize) : BinaryCopyColumn<T>
+sealed class TypedBinaryCopyColumn<T, TValue>(Func<T, TValue> getter, Action<BinaryCopyBuffer, TValue> encode, Func<TValue, TValue>? normalize) : BinaryCopyColumn<T>
 {
 	static readonly int FixedSize = RowSizeEstimator.FixedSize(typeof(TValue));
 
-	public override void Write(NpgsqlBinaryImporter importer, T row)
+	public override void Encode(BinaryCopyBuffer buffer, T row)
 	{
 		var value = getter(row);
 		if (value is null)
-			importer.WriteNull();
+			buffer.WriteNull();
 		else
-			importer.Write(normalize is null ? value : normalize(value), type);
-	}
-
-	public override Task WriteAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken)
-	{
-		var value = getter(row);
-		return value is null
-			? importer.WriteNullAsync(cancellationToken)
-			: importer.WriteAsync(normalize is null ? value : normalize(value), type, cancellationToken);
+			encode(buffer, normalize is null ? value : normalize(value));
 	}
 
 	public override long Size(T row)

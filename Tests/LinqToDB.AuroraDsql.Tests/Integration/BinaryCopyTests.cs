@@ -47,6 +47,23 @@ public sealed class BinaryCopyTests
 		[Column(DataType = DataType.BinaryJson)] public string? Document { get; set; }
 	}
 
+	[Table]
+	public sealed class Limits
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column] public DateTime Stamp { get; set; }
+		[Column(DataType = DataType.DateTimeOffset)] public DateTime StampUtc { get; set; }
+		[Column] public DateOnly Day { get; set; }
+		[Column(DataType = DataType.Date)] public DateTime DayTime { get; set; }
+	}
+
+	[Table]
+	public sealed class Wide
+	{
+		[PrimaryKey] public int Id { get; set; }
+		[Column, NotNull] public string Text { get; set; } = "";
+	}
+
 	static Typed[] Rows() =>
 	[
 		new()
@@ -202,6 +219,120 @@ public sealed class BinaryCopyTests
 				[new WithJson { Id = 1, Document = """{"a": [1, 2]}""" }, new WithJson { Id = 2 }]);
 
 			(await db.QueryToListAsync<string?>($"SELECT \"Document\"->>'a' FROM {table.TableName} ORDER BY \"Id\"")).Should().Equal("[1, 2]", null);
+		}
+		finally
+		{
+			await table.DropAsync();
+		}
+	}
+
+	static readonly string[] NumericTexts =
+	[
+		"0", "0.00", "-0.00", "1", "-1", "0.25", "1.500", "-12.3", "9999", "10000", "10000.0001", "100000000", "0.0001", "0.00001", "-0.5",
+		"123456789.123456789", "0.0000000000000000000000000001", "7922816251426433759354395.0335", "79228162514264337593543950335",
+		"-79228162514264337593543950335", "1000000000000000000000000000",
+	];
+
+	[Test]
+	public async Task NumericsAreEncodedAsPostgreSqlSendsThem()
+	{
+		// PostgreSQL's own binary output of each value (numeric_send): digit count, weight, sign, display scale and base-10,000
+		// digits must be the same bytes, so the server stores exactly the value and scale the decimal had.
+		await using var connection = await TestDatabase.OpenNpgsqlAsync();
+		using var buffer = new BinaryCopyBuffer(256);
+		var encode = BinaryValueEncoders.For<decimal>(NpgsqlTypes.NpgsqlDbType.Numeric)!;
+
+		foreach (var text in NumericTexts)
+		{
+			await using var command = new Npgsql.NpgsqlCommand("SELECT numeric_send($1::numeric)", connection) { Parameters = { new() { Value = text } } };
+			var expected = (byte[])(await command.ExecuteScalarAsync())!;
+
+			buffer.Clear();
+			encode(buffer, decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+			buffer.Written.ToArray().Skip(4).Should().Equal(expected, $"{text} is encoded as PostgreSQL encodes it");
+			System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(buffer.Written.Span).Should().Be(expected.Length);
+		}
+	}
+
+	[Test]
+	public async Task TheLargestAndSmallestDatesAreInfinity()
+	{
+		// As Npgsql writes them (and reads them back): DateTime/DateOnly MinValue and MaxValue are -infinity and infinity.
+		await using var db = TestDatabase.Connect();
+		var table = await db.CreateTableAsync<Limits>(tableName: TestNames.Unique("bin_infinity"));
+
+		try
+		{
+			Limits[] rows =
+			[
+				new() { Id = 1, Stamp = DateTime.MaxValue, StampUtc = DateTime.MaxValue, Day = DateOnly.MaxValue, DayTime = DateTime.MaxValue },
+				new() { Id = 2, Stamp = DateTime.MinValue, StampUtc = DateTime.MinValue, Day = DateOnly.MinValue, DayTime = DateTime.MinValue },
+				new() { Id = 3, Stamp = new DateTime(2026, 12, 31, 23, 59, 59, 999).AddTicks(9), StampUtc = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+					Day = new DateOnly(1970, 1, 1), DayTime = new DateTime(2000, 1, 2, 13, 0, 0) },
+			];
+			await table.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific }, rows);
+
+			(await db.QueryToListAsync<string>(
+				$"SELECT concat_ws(' | ', \"Stamp\"::text, \"StampUtc\"::text, \"Day\"::text, \"DayTime\"::text) FROM {table.TableName} ORDER BY \"Id\""))
+				.Should().Equal(
+					"infinity | infinity | infinity | infinity",
+					"-infinity | -infinity | -infinity | -infinity",
+					// microseconds are truncated, not rounded (as Npgsql: rounding would overflow DateTime.MaxValue)
+					"2026-12-31 23:59:59.999 | 2000-01-01 00:00:00+00 | 1970-01-01 | 2000-01-02");
+
+			var back = await table.OrderBy(r => r.Id).ToListAsync();
+			back[0].Stamp.Should().Be(DateTime.MaxValue);
+			back[1].Day.Should().Be(DateOnly.MinValue);
+		}
+		finally
+		{
+			await table.DropAsync();
+		}
+	}
+
+	[Test]
+	public async Task AUtcDateTimeForATimestampColumnIsRefusedWhenTimestampsAreNotNormalized()
+	{
+		await using var db = TestDatabase.Connect();
+		var table = await db.CreateTableAsync<Limits>(tableName: TestNames.Unique("bin_kind"));
+
+		try
+		{
+			await using var strict = TestDatabase.Connect(o => o.WithOptions(PostgreSQL.PostgreSQLOptions.Default with { NormalizeTimestampData = false }));
+			var rows = strict.GetTable<Limits>().TableName(table.TableName);
+
+			var copy = () => rows.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific },
+			[
+				new Limits { Id = 1, Stamp = new DateTime(2026, 1, 1), StampUtc = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
+				new Limits { Id = 2, Stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), StampUtc = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
+			]);
+
+			(await copy.Should().ThrowAsync<ArgumentException>()).WithMessage("*Kind=UTC*'timestamp without time zone'*");
+			(await table.CountAsync()).Should().Be(0, "the COPY was cancelled: not even the row before the bad one is kept");
+		}
+		finally
+		{
+			await table.DropAsync();
+		}
+	}
+
+	[TestCase(false)]
+	[TestCase(true)]
+	public async Task RowsLargerThanABlockAndSeveralBatchesArriveWhole(bool async)
+	{
+		await using var db = TestDatabase.Connect();
+		var table = await db.CreateTableAsync<Wide>(tableName: TestNames.Unique("bin_wide"));
+
+		try
+		{
+			// 25 rows of 20,000 characters (some two bytes in UTF-8): blocks of 32 KiB, a buffer that grows, COPYs of 10 rows.
+			var rows    = Enumerable.Range(1, 25).Select(i => new Wide { Id = i, Text = new string(i % 2 == 0 ? 'é' : 'x', 20_000) + i }).ToArray();
+			var options = new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific, MaxBatchSize = 10 };
+			var copied  = async ? (await table.BulkCopyAsync(options, rows)).RowsCopied : table.BulkCopy(options, rows).RowsCopied;
+
+			copied.Should().Be(25);
+			var back = await table.OrderBy(r => r.Id).ToListAsync();
+			back.Select(r => r.Text).Should().Equal(rows.Select(r => r.Text));
 		}
 		finally
 		{

@@ -1,0 +1,127 @@
+using Npgsql;
+
+namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+
+/// <summary>
+/// One binary <c>COPY … FROM STDIN</c> on Npgsql's raw COPY stream, fed from a <see cref="BinaryCopyBuffer"/> a block at a
+/// time. The first block goes out at once, so the server starts on it while the rest is encoded. Disposed without
+/// <see cref="Complete"/>, the COPY is cancelled (CopyFail): nothing of it is inserted.
+/// </summary>
+sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
+{
+	/// <summary>Encoded bytes handed to Npgsql at a time.</summary>
+	public const int BlockSize = 32 * 1024;
+
+	readonly NpgsqlRawCopyStream _stream;
+	bool _sentFirstBlock;
+	bool _ended;
+
+	BinaryCopyStream(NpgsqlRawCopyStream stream, BinaryCopyBuffer buffer, int timeoutSeconds)
+	{
+		_stream = stream;
+		Buffer  = buffer;
+
+		// As Npgsql's binary importer: a timeout of zero or less waits without limit.
+		if (timeoutSeconds > 0)
+			_stream.ReadTimeout = _stream.WriteTimeout = (int)Math.Min(int.MaxValue, timeoutSeconds * 1000L);
+
+		buffer.Clear();
+		buffer.WriteHeader();
+	}
+
+	/// <summary>Where the rows are encoded (the COPY header is already in it).</summary>
+	public BinaryCopyBuffer Buffer { get; }
+
+	public static BinaryCopyStream Begin(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int timeoutSeconds) =>
+		new(connection.BeginRawBinaryCopy(command), buffer, timeoutSeconds);
+
+	public static async Task<BinaryCopyStream> BeginAsync(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int timeoutSeconds, CancellationToken cancellationToken) =>
+		new(await connection.BeginRawBinaryCopyAsync(command, cancellationToken).ConfigureAwait(false), buffer, timeoutSeconds);
+
+	/// <summary>Sends the encoded rows once there is a block of them.</summary>
+	public void SendIfFull()
+	{
+		if (Buffer.Length >= BlockSize)
+			Send();
+	}
+
+	/// <summary>Sends the encoded rows once there is a block of them; completes synchronously unless Npgsql has to wait for the server.</summary>
+	public ValueTask SendIfFullAsync(CancellationToken cancellationToken) =>
+		Buffer.Length >= BlockSize ? SendAsync(cancellationToken) : ValueTask.CompletedTask;
+
+	/// <summary>Sends the rest and the end of the data, and waits for the server's result (as <see cref="NpgsqlBinaryImporter.Complete"/>).</summary>
+	public void Complete()
+	{
+		Buffer.WriteTrailer();
+		Send();
+		_ended = true;
+		_stream.Dispose();
+	}
+
+	/// <inheritdoc cref="Complete"/>
+	public async Task CompleteAsync(CancellationToken cancellationToken)
+	{
+		Buffer.WriteTrailer();
+		await SendAsync(cancellationToken).ConfigureAwait(false);
+		_ended = true;
+		await _stream.DisposeAsync().ConfigureAwait(false);
+	}
+
+	void Send()
+	{
+		_stream.Write(Buffer.Written.Span);
+		Buffer.Clear();
+
+		if (!_sentFirstBlock)
+		{
+			_sentFirstBlock = true;
+			_stream.Flush();
+		}
+	}
+
+	async ValueTask SendAsync(CancellationToken cancellationToken)
+	{
+		await _stream.WriteAsync(Buffer.Written, cancellationToken).ConfigureAwait(false);
+		Buffer.Clear();
+
+		if (!_sentFirstBlock)
+		{
+			_sentFirstBlock = true;
+			await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+		}
+	}
+
+	/// <summary>Cancels a COPY that was not completed: the server discards it.</summary>
+	public void Dispose()
+	{
+		if (_ended)
+			return;
+
+		_ended = true;
+		try
+		{
+			_stream.Cancel();
+		}
+		catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException or ObjectDisposedException)
+		{
+			// The COPY had failed already (its error is the one being reported) or the connection is broken.
+		}
+	}
+
+	/// <inheritdoc cref="Dispose"/>
+	public async ValueTask DisposeAsync()
+	{
+		if (_ended)
+			return;
+
+		_ended = true;
+		try
+		{
+			await _stream.CancelAsync().ConfigureAwait(false);
+		}
+		catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException or ObjectDisposedException)
+		{
+			// The COPY had failed already (its error is the one being reported) or the connection is broken.
+		}
+	}
+}
