@@ -329,11 +329,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	void CopyChunk<T>(Plan<T> plan, DataConnection db, List<T> chunk)
 		where T : notnull
 	{
-		var binary = UsesBinaryCopy(plan, db);
+		var type   = CopyType(plan, db);
+		var binary = type == BulkCopyType.ProviderSpecific;
 
 		try
 		{
-			TransactionRunner.Run(db, attempt => copier.BulkCopy(binary ? BulkCopyType.ProviderSpecific : plan.Type, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
+			TransactionRunner.Run(db, attempt => copier.BulkCopy(type, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
 		}
 		catch (PostgresException ex) when (binary && IsCopyRefusal(ex))
 		{
@@ -345,11 +346,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	async Task CopyChunkAsync<T>(Plan<T> plan, DataConnection db, List<T> chunk, CancellationToken cancellationToken)
 		where T : notnull
 	{
-		var binary = UsesBinaryCopy(plan, db);
+		var type   = CopyType(plan, db);
+		var binary = type == BulkCopyType.ProviderSpecific;
 
 		try
 		{
-			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(binary ? BulkCopyType.ProviderSpecific : plan.Type, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
+			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(type, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
 				.ConfigureAwait(false);
 		}
 		catch (PostgresException ex) when (binary && IsCopyRefusal(ex))
@@ -360,9 +362,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		}
 	}
 
-	static bool UsesBinaryCopy<T>(Plan<T> plan, DataConnection db)
+	/// <summary>The plan's copy type, except binary COPY for a server known to refuse it: multi-row INSERTs there.</summary>
+	static BulkCopyType CopyType<T>(Plan<T> plan, DataConnection db)
 		where T : notnull =>
-		plan.Type == BulkCopyType.ProviderSpecific && (_binaryCopyRefused.IsEmpty || !_binaryCopyRefused.ContainsKey(BinaryCopyKey(db)));
+		plan.Type == BulkCopyType.ProviderSpecific && !_binaryCopyRefused.IsEmpty && _binaryCopyRefused.ContainsKey(BinaryCopyKey(db))
+			? BulkCopyType.MultipleRows
+			: plan.Type;
 
 	// A server that does not take binary COPY refuses it before any row is read.
 	static bool IsCopyRefusal(PostgresException exception) =>
@@ -383,15 +388,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 	BulkCopyRowsCopied CopyInTransaction<T>(Plan<T> plan, DataConnection db, IEnumerable<T> source)
 		where T : notnull =>
-		copier.BulkCopy(TransactionCopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source));
+		copier.BulkCopy(CopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source));
 
 	Task<BulkCopyRowsCopied> CopyInTransactionAsync<T>(Plan<T> plan, DataConnection db, IEnumerable<T> source, CancellationToken cancellationToken)
 		where T : notnull =>
-		copier.BulkCopyAsync(TransactionCopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source), cancellationToken);
+		copier.BulkCopyAsync(CopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source), cancellationToken);
 
-	static BulkCopyType TransactionCopyType<T>(Plan<T> plan, DataConnection db)
-		where T : notnull =>
-		plan.Type == BulkCopyType.ProviderSpecific && !UsesBinaryCopy(plan, db) ? BulkCopyType.MultipleRows : plan.Type;
 
 	/// <summary>Reads the rows (one more than the limit at most) and refuses them if one transaction cannot hold them.</summary>
 	static List<T> Buffer<T>(Plan<T> plan, IEnumerable<T> source)

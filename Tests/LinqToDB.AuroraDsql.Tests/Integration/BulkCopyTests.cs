@@ -260,4 +260,61 @@ public sealed class BulkCopyTests
 		recorder.Commands.Skip(before).Should().NotContain(c => c.StartsWith("INSERT INTO", StringComparison.Ordinal), "binary COPY is the default");
 		(await table.CountAsync()).Should().Be(10);
 	}
+
+	[Test]
+	public async Task AServerThatRefusesBinaryCopyIsSentInsertsFromThenOn()
+	{
+		// A server of its own (the refusal is remembered per server and database, and must not reach other tests), whose
+		// table "refusing" turns COPY away as a server without binary COPY would.
+		await using var endpoint = await global::AuroraDsql.Local.LocalDsqlEndpoint.StartAsync();
+		var sent    = new System.Collections.Concurrent.ConcurrentQueue<string>();
+		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint))
+			.UseTracing(System.Diagnostics.TraceLevel.Info, t =>
+			{
+				if (t.TraceInfoStep == TraceInfoStep.BeforeExecute && t.SqlText is { } sql)
+					sent.Enqueue(sql);
+			});
+
+		await using var db = new DataConnection(options);
+		var refusing = await db.CreateTableAsync<Item>(tableName: "refusing");
+		var other    = await db.CreateTableAsync<Item>(tableName: "other");
+
+		await using (var backend = new Npgsql.NpgsqlConnection(endpoint.BackendConnectionString))
+		{
+			await backend.OpenAsync();
+			await using var trigger = new Npgsql.NpgsqlCommand("""
+				CREATE FUNCTION refuse_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+					IF current_query() ~* '^\s*copy' THEN
+						RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'unsupported statement: COPY';
+					END IF;
+					RETURN NULL;
+				END $$;
+				CREATE TRIGGER refuse_copy BEFORE INSERT ON refusing FOR EACH STATEMENT EXECUTE FUNCTION refuse_copy();
+				""", backend);
+			await trigger.ExecuteNonQueryAsync();
+		}
+
+		var rows = Enumerable.Range(1, 10).Select(i => new Item { Id = i, Name = "n" + i }).ToArray();
+
+		(await refusing.BulkCopyAsync(rows)).RowsCopied.Should().Be(10);
+		(await refusing.CountAsync()).Should().Be(10, "the refused chunk was sent again as INSERTs");
+		sent.Should().Contain(s => s.Contains("BULK", StringComparison.Ordinal), "binary COPY was tried first");
+
+		sent.Clear();
+		(await other.BulkCopyAsync(rows)).RowsCopied.Should().Be(10);
+		(await other.CountAsync()).Should().Be(10);
+		sent.Should().NotContain(s => s.Contains("BULK", StringComparison.Ordinal), "the server's refusal is remembered: no COPY is tried again")
+			.And.Contain(s => s.Contains("INSERT INTO other", StringComparison.Ordinal));
+
+		// Another server (the shared test endpoint) still gets binary COPY.
+		await using var shared = TestDatabase.Connect(o => o.UseTracing(System.Diagnostics.TraceLevel.Info, t =>
+		{
+			if (t.TraceInfoStep == TraceInfoStep.BeforeExecute && t.SqlText is { } sql)
+				sent.Enqueue(sql);
+		}));
+		sent.Clear();
+		(await shared.GetTable<Item>().TableName(_items.TableName).BulkCopyAsync(rows)).RowsCopied.Should().Be(10);
+		sent.Should().Contain(s => s.Contains("BULK", StringComparison.Ordinal));
+	}
 }
