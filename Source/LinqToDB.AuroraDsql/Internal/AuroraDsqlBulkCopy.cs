@@ -20,7 +20,8 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 
 	protected override BulkCopyRowsCopied ProviderSpecificCopy<T>(ITable<T> table, DataOptions options, IEnumerable<T> source)
 	{
-		if (Prepare(table, options) is { } copy && provider.TryGetProviderConnection(copy.Db, copy.Db.OpenDbConnection()) is NpgsqlConnection connection)
+		if (Prepare(table, options) is { } copy && provider.TryGetProviderConnection(copy.Db, copy.Db.OpenDbConnection()) is NpgsqlConnection connection
+			&& SendsUtf8(connection))
 			return CopyRows(copy, connection, source);
 
 		return base.ProviderSpecificCopy(table, options, source);
@@ -29,10 +30,20 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 	protected override async Task<BulkCopyRowsCopied> ProviderSpecificCopyAsync<T>(ITable<T> table, DataOptions options, IEnumerable<T> source, CancellationToken cancellationToken)
 	{
 		if (Prepare(table, options) is { } copy
-			&& provider.TryGetProviderConnection(copy.Db, await copy.Db.OpenDbConnectionAsync(cancellationToken).ConfigureAwait(false)) is NpgsqlConnection connection)
+			&& provider.TryGetProviderConnection(copy.Db, await copy.Db.OpenDbConnectionAsync(cancellationToken).ConfigureAwait(false)) is NpgsqlConnection connection
+			&& SendsUtf8(connection))
 			return await CopyRowsAsync(copy, connection, source, cancellationToken).ConfigureAwait(false);
 
 		return await base.ProviderSpecificCopyAsync(table, options, source, cancellationToken).ConfigureAwait(false);
+	}
+
+	// Text is encoded as UTF-8 (what DSQL speaks); a connection set up for another encoding is left to linq2db's importer.
+	static bool SendsUtf8(NpgsqlConnection connection)
+	{
+		var settings = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+		return IsUtf8(settings.Encoding) && (settings.ClientEncoding is null || IsUtf8(settings.ClientEncoding));
+
+		static bool IsUtf8(string name) => name.Replace("-", "", StringComparison.Ordinal).Equals("UTF8", StringComparison.OrdinalIgnoreCase);
 	}
 
 	sealed record TypedCopy<T>(DataConnection Db, BulkCopyOptions Options, string TableName, string ColumnList, string Command, BinaryCopyWriter<T> Writer)
@@ -44,11 +55,12 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 		// As linq2db's trace of a binary COPY.
 		public string TraceText(bool async) => $"INSERT{(async ? " ASYNC" : "")} BULK {TableName}({ColumnList}){Environment.NewLine}";
 
-		// As linq2db's importer: the bulk copy timeout, or the command timeout when so configured; otherwise Npgsql's own.
-		public int TimeoutSeconds =>
+		// As linq2db's importer: the bulk copy timeout, or the command timeout when so configured; otherwise (null) the
+		// connection's.
+		public int? TimeoutSeconds =>
 			Options.BulkCopyTimeout.HasValue || LinqToDB.Common.Configuration.Data.BulkCopyUseConnectionCommandTimeout
 				? Options.BulkCopyTimeout ?? Db.CommandTimeout
-				: 0;
+				: null;
 
 		/// <summary>Counts a row; true when the progress callback asked to stop.</summary>
 		public bool Count(BulkCopyRowsCopied rowsCopied)
@@ -116,8 +128,10 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 				}
 			}
 
-			// Stopped by the callback: disposing the stream without completing it cancels the COPY.
-			if (!rowsCopied.Abort)
+			// Stopped by the callback: the COPY is cancelled (as linq2db's importer, nothing of it is kept).
+			if (rowsCopied.Abort)
+				stream.Cancel();
+			else
 				TraceAction(copy.Db, () => copy.TraceText(async: false), () => { stream.Complete(); return (int)rowsCopied.RowsCopied; });
 
 			copy.Finish(rowsCopied);
@@ -164,7 +178,9 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 				}
 			}
 
-			if (!rowsCopied.Abort)
+			if (rowsCopied.Abort)
+				await stream.CancelAsync().ConfigureAwait(false);
+			else
 				await TraceActionAsync(copy.Db, () => copy.TraceText(async: true), async () =>
 				{
 					await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -16,14 +16,15 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	bool _sentFirstBlock;
 	bool _ended;
 
-	BinaryCopyStream(NpgsqlRawCopyStream stream, BinaryCopyBuffer buffer, int timeoutSeconds)
+	BinaryCopyStream(NpgsqlRawCopyStream stream, BinaryCopyBuffer buffer, int? timeoutSeconds)
 	{
 		_stream = stream;
 		Buffer  = buffer;
 
-		// As Npgsql's binary importer: a timeout of zero or less waits without limit.
-		if (timeoutSeconds > 0)
-			_stream.ReadTimeout = _stream.WriteTimeout = (int)Math.Min(int.MaxValue, timeoutSeconds * 1000L);
+		// As Npgsql's binary importer: a configured timeout of zero or less waits without limit; none configured leaves
+		// the connection's command timeout.
+		if (timeoutSeconds is { } seconds)
+			_stream.ReadTimeout = _stream.WriteTimeout = seconds > 0 ? (int)Math.Min(int.MaxValue, seconds * 1000L) : 0;
 
 		buffer.Clear();
 		buffer.WriteHeader();
@@ -32,10 +33,10 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	/// <summary>Where the rows are encoded (the COPY header is already in it).</summary>
 	public BinaryCopyBuffer Buffer { get; }
 
-	public static BinaryCopyStream Begin(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int timeoutSeconds) =>
+	public static BinaryCopyStream Begin(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int? timeoutSeconds) =>
 		new(connection.BeginRawBinaryCopy(command), buffer, timeoutSeconds);
 
-	public static async Task<BinaryCopyStream> BeginAsync(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int timeoutSeconds, CancellationToken cancellationToken) =>
+	public static async Task<BinaryCopyStream> BeginAsync(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int? timeoutSeconds, CancellationToken cancellationToken) =>
 		new(await connection.BeginRawBinaryCopyAsync(command, cancellationToken).ConfigureAwait(false), buffer, timeoutSeconds);
 
 	/// <summary>Sends the encoded rows once there is a block of them.</summary>
@@ -49,7 +50,11 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	public ValueTask SendIfFullAsync(CancellationToken cancellationToken) =>
 		Buffer.Length >= BlockSize ? SendAsync(cancellationToken) : ValueTask.CompletedTask;
 
-	/// <summary>Sends the rest and the end of the data, and waits for the server's result (as <see cref="NpgsqlBinaryImporter.Complete"/>).</summary>
+	/// <summary>
+	/// Sends the rest and the end of the data, and waits for the server's result (as <see cref="NpgsqlBinaryImporter.Complete"/>).
+	/// The wait for the result is bounded by the timeout, not by the cancellation token: Npgsql's raw COPY stream takes none
+	/// there, and the server has every row by then.
+	/// </summary>
 	public void Complete()
 	{
 		Buffer.WriteTrailer();
@@ -91,7 +96,24 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 		}
 	}
 
-	/// <summary>Cancels a COPY that was not completed: the server discards it.</summary>
+	/// <summary>
+	/// Cancels the COPY (the progress callback asked to stop): the server discards it. An error the server had already
+	/// raised for the rows sent (a duplicate key, say) is thrown, not hidden behind the cancellation.
+	/// </summary>
+	public void Cancel()
+	{
+		_ended = true;
+		_stream.Cancel();
+	}
+
+	/// <inheritdoc cref="Cancel"/>
+	public Task CancelAsync()
+	{
+		_ended = true;
+		return _stream.CancelAsync();
+	}
+
+	/// <summary>Cancels a COPY that was neither completed nor cancelled (an error is on its way out): the server discards it.</summary>
 	public void Dispose()
 	{
 		if (_ended)
@@ -108,7 +130,7 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 		}
 	}
 
-	/// <inheritdoc cref="Dispose"/>
+	/// <summary>Cancels a COPY that was neither completed nor cancelled (an error is on its way out): the server discards it.</summary>
 	public async ValueTask DisposeAsync()
 	{
 		if (_ended)

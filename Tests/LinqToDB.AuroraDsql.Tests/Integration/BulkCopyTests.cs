@@ -317,4 +317,42 @@ public sealed class BulkCopyTests
 		(await shared.GetTable<Item>().TableName(_items.TableName).BulkCopyAsync(rows)).RowsCopied.Should().Be(10);
 		sent.Should().Contain(s => s.Contains("BULK", StringComparison.Ordinal));
 	}
+
+	[Test]
+	public async Task ABulkCopyTimeoutOfZeroWaitsAsLongAsTheServerTakes()
+	{
+		// The server takes 1.5 s to finish each COPY; the connection's own command timeout is 1 s.
+		await using (var backend = new Npgsql.NpgsqlConnection(TestDatabase.Endpoint.BackendConnectionString))
+		{
+			await backend.OpenAsync();
+			await using var trigger = new Npgsql.NpgsqlCommand($"""
+				CREATE OR REPLACE FUNCTION slow_statement() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
+				CREATE TRIGGER slow_copy AFTER INSERT ON {_items.TableName} FOR EACH STATEMENT EXECUTE FUNCTION slow_statement();
+				""", backend);
+			await trigger.ExecuteNonQueryAsync();
+		}
+
+		var options = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName,
+			o => TestDatabase.Configure(o) with { ConfigureConnectionString = b => b.CommandTimeout = 1 },
+			dsql => dsql with { RetryOptions = dsql.RetryOptions with { MaxRetries = 0 } });
+		var rows = Enumerable.Range(1, 3).Select(i => new Item { Id = i, Name = "n" + i }).ToArray();
+
+		// No bulk copy timeout: the connection's 1 s applies, and the chunk is rolled back.
+		await using (var db = new DataConnection(options))
+		{
+			var copy = () => db.GetTable<Item>().TableName(_items.TableName).BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific }, rows);
+			(await copy.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain("Timeout");
+		}
+
+		// A bulk copy timeout of 0: no limit, as with linq2db's importer. (Other keys: the timed-out COPY may still be running
+		// on the server, holding its rows until it notices the client is gone.)
+		await using (var db = new DataConnection(options))
+		{
+			var copied = await db.GetTable<Item>().TableName(_items.TableName)
+				.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific, BulkCopyTimeout = 0 }, rows.Select(r => new Item { Id = r.Id + 10, Name = r.Name }));
+			copied.RowsCopied.Should().Be(3);
+		}
+
+		(await _items.Select(i => i.Id).OrderBy(i => i).ToListAsync()).Should().Equal(11, 12, 13);
+	}
 }
