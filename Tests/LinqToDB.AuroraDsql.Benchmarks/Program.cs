@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(LinqToDB.AuroraDsql.Benchmarks.EndpointBenchmarks).Assembly).Run(args);
+using LinqToDB.AuroraDsql.Benchmarks;
+
+if (args is ["--alternate", .. var rest])
+	return await AlternatingRunner.RunAsync(rest);
+
+BenchmarkSwitcher.FromAssembly(typeof(EndpointBenchmarks).Assembly).Run(args);
+return 0;
