@@ -339,4 +339,25 @@ public sealed class BinaryCopyTests
 			await table.DropAsync();
 		}
 	}
+
+	[Test]
+	public async Task AStringThatIsNotValidUtf16IsRefusedAndNothingIsKept()
+	{
+		await using var db = TestDatabase.Connect();
+		var table = await db.CreateTableAsync<Wide>(tableName: TestNames.Unique("bin_surrogate"));
+
+		try
+		{
+			// As Npgsql: a lone surrogate cannot be encoded as UTF-8; it is an error, not a silent replacement character.
+			var copy = () => table.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific },
+				[new Wide { Id = 1, Text = "fine" }, new Wide { Id = 2, Text = "broken \uD800 text" }]);
+
+			await copy.Should().ThrowAsync<System.Text.EncoderFallbackException>();
+			(await table.CountAsync()).Should().Be(0);
+		}
+		finally
+		{
+			await table.DropAsync();
+		}
+	}
 }
