@@ -67,12 +67,10 @@ sealed class RowConflictMonitor : IAsyncDisposable
 		var stop = _stop.Token.WaitHandle;
 		while (!stop.WaitOne(Tick))
 		{
-			if (!CheckDue())
-				continue;
-
 			try
 			{
-				ResolveAsync(_stop.Token).GetAwaiter().GetResult();
+				if (CheckDue())
+					ResolveAsync(_stop.Token).GetAwaiter().GetResult();
 			}
 			catch (OperationCanceledException) when (_stop.IsCancellationRequested)
 			{
@@ -80,11 +78,26 @@ sealed class RowConflictMonitor : IAsyncDisposable
 			}
 			catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException))
 			{
-				// The monitor keeps going: a broken connection is opened again at the next check.
+				// The monitor keeps going (an exception must not leave this thread: it would end the process hosting the
+				// endpoint): a broken connection is opened again at the next check.
 				_services.Log($"conflict monitor: {ex.Message}");
-				_connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-				_connection = null;
+				DropConnection();
 			}
+		}
+	}
+
+	void DropConnection()
+	{
+		var connection = _connection;
+		_connection = null;
+
+		try
+		{
+			connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+		}
+		catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException))
+		{
+			// already broken
 		}
 	}
 
