@@ -32,8 +32,10 @@ static class AlternatingRunner
 			return 2;
 		}
 
-		var rounds  = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? Math.Max(1, n) : 7;
-		var only    = args.Skip(args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out _) ? 2 : 1).ToHashSet(StringComparer.Ordinal);
+		var n       = 0;
+		var counted = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out n);
+		var rounds  = counted ? Math.Max(1, n) : 7;
+		var only    = args.Skip(counted ? 2 : 1).ToHashSet(StringComparer.Ordinal);
 		var methods = type.GetMethods()
 			.Select(m => (Method: m, Benchmark: m.GetCustomAttribute<BenchmarkAttribute>()))
 			.Where(m => m.Benchmark != null && (only.Count == 0 || only.Contains(m.Method.Name) || m.Benchmark.Baseline))

@@ -57,8 +57,10 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	/// </summary>
 	public void Complete()
 	{
+		// The rest goes out with the end of the data, in one write (no flush of its own even as a first block).
 		Buffer.WriteTrailer();
-		Send();
+		_stream.Write(Buffer.Written.Span);
+		Buffer.Clear();
 		_ended = true;
 		_stream.Dispose();
 	}
@@ -67,7 +69,8 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	public async Task CompleteAsync(CancellationToken cancellationToken)
 	{
 		Buffer.WriteTrailer();
-		await SendAsync(cancellationToken).ConfigureAwait(false);
+		await _stream.WriteAsync(Buffer.Written, cancellationToken).ConfigureAwait(false);
+		Buffer.Clear();
 		_ended = true;
 		await _stream.DisposeAsync().ConfigureAwait(false);
 	}
