@@ -62,6 +62,14 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 				? Options.BulkCopyTimeout ?? Db.CommandTimeout
 				: null;
 
+		/// <summary>
+		/// Whether <paramref name="chunk"/>'s encoded rows can be sent as they are: encoded by this copy's writer, one COPY
+		/// statement's worth, and no progress callback to call per row.
+		/// </summary>
+		public bool CanSendEncoded(EncodedChunk<T> chunk) =>
+			chunk.Encoded != null && ReferenceEquals(chunk.Writer, Writer) && chunk.Count <= BatchSize
+			&& (Options.NotifyAfter == 0 || Options.RowsCopiedCallback == null);
+
 		/// <summary>Counts a row; true when the progress callback asked to stop.</summary>
 		public bool Count(BulkCopyRowsCopied rowsCopied)
 		{
@@ -104,6 +112,9 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 	BulkCopyRowsCopied CopyRows<T>(TypedCopy<T> copy, NpgsqlConnection connection, IEnumerable<T> source)
 		where T : notnull
 	{
+		if (source is EncodedChunk<T> chunk && copy.CanSendEncoded(chunk))
+			return CopyEncoded(copy, connection, chunk);
+
 		var rowsCopied = new BulkCopyRowsCopied();
 		using var buffer = new BinaryCopyBuffer(BinaryCopyStream.BlockSize + 4096);
 		var stream     = BinaryCopyStream.Begin(connection, copy.Command, buffer, copy.TimeoutSeconds);
@@ -152,6 +163,9 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 	async Task<BulkCopyRowsCopied> CopyRowsAsync<T>(TypedCopy<T> copy, NpgsqlConnection connection, IEnumerable<T> source, CancellationToken cancellationToken)
 		where T : notnull
 	{
+		if (source is EncodedChunk<T> chunk && copy.CanSendEncoded(chunk))
+			return await CopyEncodedAsync(copy, connection, chunk, cancellationToken).ConfigureAwait(false);
+
 		var rowsCopied = new BulkCopyRowsCopied();
 		using var buffer = new BinaryCopyBuffer(BinaryCopyStream.BlockSize + 4096);
 		var stream     = await BinaryCopyStream.BeginAsync(connection, copy.Command, buffer, copy.TimeoutSeconds, cancellationToken).ConfigureAwait(false);
@@ -198,5 +212,60 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			await context.CloseAsync().ConfigureAwait(false);
 
 		return rowsCopied;
+	}
+
+	/// <summary>
+	/// One COPY of a chunk encoded ahead: its rows go out at once, the next chunk is read and encoded while the server inserts
+	/// them, then the COPY ends.
+	/// </summary>
+	BulkCopyRowsCopied CopyEncoded<T>(TypedCopy<T> copy, NpgsqlConnection connection, EncodedChunk<T> chunk)
+		where T : notnull
+	{
+		using var buffer = new BinaryCopyBuffer(64);
+		var stream = BinaryCopyStream.Begin(connection, copy.Command, buffer, copy.TimeoutSeconds);
+
+		try
+		{
+			stream.SendEncoded(chunk.Encoded!.Written.Span);
+			chunk.WhileServerWorks();
+			TraceAction(copy.Db, () => copy.TraceText(async: false), () => { stream.Complete(); return chunk.Count; });
+		}
+		finally
+		{
+			stream.Dispose();
+		}
+
+		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
+			context.Close();
+
+		return new BulkCopyRowsCopied { RowsCopied = chunk.Count };
+	}
+
+	/// <inheritdoc cref="CopyEncoded"/>
+	async Task<BulkCopyRowsCopied> CopyEncodedAsync<T>(TypedCopy<T> copy, NpgsqlConnection connection, EncodedChunk<T> chunk, CancellationToken cancellationToken)
+		where T : notnull
+	{
+		using var buffer = new BinaryCopyBuffer(64);
+		var stream = await BinaryCopyStream.BeginAsync(connection, copy.Command, buffer, copy.TimeoutSeconds, cancellationToken).ConfigureAwait(false);
+
+		try
+		{
+			await stream.SendEncodedAsync(chunk.Encoded!.Written, cancellationToken).ConfigureAwait(false);
+			await chunk.WhileServerWorksAsync().ConfigureAwait(false);
+			await TraceActionAsync(copy.Db, () => copy.TraceText(async: true), async () =>
+			{
+				await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);
+				return chunk.Count;
+			}).ConfigureAwait(false);
+		}
+		finally
+		{
+			await stream.DisposeAsync().ConfigureAwait(false);
+		}
+
+		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
+			await context.CloseAsync().ConfigureAwait(false);
+
+		return new BulkCopyRowsCopied { RowsCopied = chunk.Count };
 	}
 }

@@ -51,6 +51,29 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 		Buffer.Length >= BlockSize ? SendAsync(cancellationToken) : ValueTask.CompletedTask;
 
 	/// <summary>
+	/// Sends rows encoded ahead (<see cref="EncodedChunk{T}"/>) in one go, after the header, and flushes them: the server
+	/// inserts them while the caller does other work before <see cref="Complete"/>.
+	/// </summary>
+	public void SendEncoded(ReadOnlySpan<byte> rows)
+	{
+		_stream.Write(Buffer.Written.Span);
+		Buffer.Clear();
+		_stream.Write(rows);
+		_stream.Flush();
+		_sentFirstBlock = true;
+	}
+
+	/// <inheritdoc cref="SendEncoded"/>
+	public async Task SendEncodedAsync(ReadOnlyMemory<byte> rows, CancellationToken cancellationToken)
+	{
+		await _stream.WriteAsync(Buffer.Written, cancellationToken).ConfigureAwait(false);
+		Buffer.Clear();
+		await _stream.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
+		await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+		_sentFirstBlock = true;
+	}
+
+	/// <summary>
 	/// Sends the rest and the end of the data, and waits for the server's result (as <see cref="NpgsqlBinaryImporter.Complete"/>).
 	/// The wait for the result is bounded by the timeout, not by the cancellation token: Npgsql's raw COPY stream takes none
 	/// there, and the server has every row by then.

@@ -23,7 +23,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 	#region Plan
 
-	sealed class Plan<T>(ITable<T> table, DataOptions options, BulkCopyType type, AuroraDsqlOptions dsql, Func<T, long> estimateSize)
+	sealed class Plan<T>(ITable<T> table, DataOptions options, BulkCopyType type, AuroraDsqlOptions dsql, Func<T, long> estimateSize, BinaryCopyWriter<T>? writer)
 		where T : notnull
 	{
 		public ITable<T>              Table       { get; } = table;
@@ -31,6 +31,8 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		public BulkCopyOptions        BulkOptions { get; } = options.BulkCopyOptions;
 		public BulkCopyType           Type        { get; set; } = type;
 		public Func<T, long>          EstimateSize { get; } = estimateSize;
+		// The binary COPY writer when the copy is a binary COPY and every column has one: sequential chunks are encoded ahead.
+		public BinaryCopyWriter<T>?   Writer      { get; } = type == BulkCopyType.ProviderSpecific ? writer : null;
 		public AuroraDsqlRetryOptions Retry       { get; } = dsql.RetryOptions;
 		public int                    MaxRows     { get; } = Math.Min(dsql.MaxRowsPerTransaction, options.BulkCopyOptions.MaxBatchSize is > 0 and var b ? b : int.MaxValue);
 		public long                   MaxBytes    { get; } = dsql.MaxBytesPerTransaction * 9 / 10;
@@ -63,11 +65,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		// The typed getters of the binary writer, where there is one, measure rows without boxing their values.
 		var normalize  = options.FindOrDefault(PostgreSQLOptions.Default).NormalizeTimestampData;
 		var estimator  = new RowSizeEstimator(columns);
-		Func<T, long> estimateSize = BinaryCopyWriter<T>.For(descriptor, columns, keepIdentity, normalize) is { } writer
+		var writer     = BinaryCopyWriter<T>.For(descriptor, columns, keepIdentity, normalize);
+		Func<T, long> estimateSize = writer is not null
 			? writer.Size
 			: row => estimator.Estimate(row);
 
-		return new Plan<T>(table, options, type, dsql, estimateSize);
+		return new Plan<T>(table, options, type, dsql, estimateSize, writer);
 	}
 
 	#endregion
@@ -159,9 +162,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 		try
 		{
-			foreach (var chunk in Chunk(plan, source))
+			var connection = db ?? owned!;
+			using var chunks = new ChunkReader<T>(Chunk(plan, source).GetEnumerator(), plan.Writer, () => CopyType(plan, connection) == BulkCopyType.ProviderSpecific);
+
+			while (chunks.Next() is { } chunk)
 			{
-				CopyChunk(plan, db ?? owned!, chunk);
+				CopyChunk(plan, connection, chunk);
 				if (progress.Add(chunk.Count))
 					break;
 			}
@@ -221,11 +227,17 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 		try
 		{
-			await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+			var connection = db ?? owned!;
+			var reader     = new ChunkReader<T>(chunks.GetAsyncEnumerator(cancellationToken), plan.Writer, () => CopyType(plan, connection) == BulkCopyType.ProviderSpecific);
+
+			await using (reader.ConfigureAwait(false))
 			{
-				await CopyChunkAsync(plan, db ?? owned!, chunk, cancellationToken).ConfigureAwait(false);
-				if (progress.Add(chunk.Count))
-					break;
+				while (await reader.NextAsync().ConfigureAwait(false) is { } chunk)
+				{
+					await CopyChunkAsync(plan, connection, chunk, cancellationToken).ConfigureAwait(false);
+					if (progress.Add(chunk.Count))
+						break;
+				}
 			}
 		}
 		finally
@@ -326,7 +338,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 	#region One chunk
 
-	void CopyChunk<T>(Plan<T> plan, DataConnection db, List<T> chunk)
+	void CopyChunk<T>(Plan<T> plan, DataConnection db, IReadOnlyCollection<T> chunk)
 		where T : notnull
 	{
 		var type   = CopyType(plan, db);
@@ -343,7 +355,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		}
 	}
 
-	async Task CopyChunkAsync<T>(Plan<T> plan, DataConnection db, List<T> chunk, CancellationToken cancellationToken)
+	async Task CopyChunkAsync<T>(Plan<T> plan, DataConnection db, IReadOnlyCollection<T> chunk, CancellationToken cancellationToken)
 		where T : notnull
 	{
 		var type   = CopyType(plan, db);

@@ -204,6 +204,76 @@ public sealed class BulkCopyTests
 		TransactionsAsync().GetAwaiter().GetResult().Select(t => t.Rows).Should().Equal(3_000, 3_000);
 	}
 
+	/// <summary>Counts the rows taken from it.</summary>
+	sealed class CountingSource(IEnumerable<Item> rows) : IEnumerable<Item>
+	{
+		public int Taken { get; private set; }
+
+		public IEnumerator<Item> GetEnumerator()
+		{
+			foreach (var row in rows)
+			{
+				Taken++;
+				yield return row;
+			}
+		}
+
+		System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+	}
+
+	// A chunk is complete when the row after it is read: 3,001 rows are taken for the first chunk. A binary COPY reads (and
+	// encodes) the next chunk while the server inserts the current one; multi-row INSERTs read a chunk when it is its turn.
+	[TestCase(BulkCopyType.ProviderSpecific, 6_001)]
+	[TestCase(BulkCopyType.MultipleRows, 3_001)]
+	public async Task BinaryCopyReadsTheNextChunkWhileTheServerInsertsTheCurrentOne(BulkCopyType type, int takenWhenTheFirstChunkCommitted)
+	{
+		var source = new CountingSource(Items(9_000));
+		var taken  = new List<int>();
+
+		var result = await _items.BulkCopyAsync(
+			new BulkCopyOptions { BulkCopyType = type, NotifyAfter = 3_000, RowsCopiedCallback = _ => taken.Add(source.Taken) },
+			source);
+
+		result.RowsCopied.Should().Be(9_000);
+		taken.First().Should().Be(takenWhenTheFirstChunkCommitted);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(3_000, 3_000, 3_000);
+	}
+
+	[Test]
+	public void SynchronousBinaryCopyReadsTheNextChunkWhileTheServerInsertsTheCurrentOne()
+	{
+		var source = new CountingSource(Items(9_000));
+		var taken  = new List<int>();
+
+		_items.BulkCopy(new BulkCopyOptions { NotifyAfter = 3_000, RowsCopiedCallback = _ => taken.Add(source.Taken) }, source)
+			.RowsCopied.Should().Be(9_000);
+
+		taken.Should().Equal(6_001, 9_000, 9_000);
+	}
+
+	// The second chunk is encoded while the first one is in the server: its error still comes after the first one committed.
+	[Test]
+	public async Task ARowThatCannotBeEncodedInALaterChunkKeepsTheChunksCommittedBeforeIt()
+	{
+		var rows = Items(4_000).Select(i => i.Id == 3_500 ? new Item { Id = i.Id, Name = "broken \uD800 text" } : i);
+
+		var act = () => _items.BulkCopyAsync(rows);
+
+		await act.Should().ThrowAsync<System.Text.EncoderFallbackException>();
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(3_000);
+	}
+
+	[Test]
+	public void ARowThatCannotBeEncodedInALaterChunkKeepsTheChunksCommittedBeforeItSynchronously()
+	{
+		var rows = Items(7_000).Select(i => i.Id == 6_100 ? new Item { Id = i.Id, Name = "broken \uD800 text" } : i);
+
+		var act = () => _items.BulkCopy(rows);
+
+		act.Should().Throw<System.Text.EncoderFallbackException>();
+		TransactionsAsync().GetAwaiter().GetResult().Select(t => t.Rows).Should().Equal(3_000, 3_000);
+	}
+
 	[Test]
 	public async Task AsyncSourcesAreChunked()
 	{
