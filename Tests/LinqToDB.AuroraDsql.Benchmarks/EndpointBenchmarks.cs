@@ -15,7 +15,8 @@ namespace LinqToDB.AuroraDsql.Benchmarks;
 /// What the local endpoint costs: a single-row query round trip and the throughput of 32 concurrent clients, directly
 /// against the backend PostgreSQL (TCP on 127.0.0.1, no TLS) and through the endpoint (TLS, IAM token, proxy → Unix
 /// socket → PostgreSQL). The direct run is the baseline, so the ratio column is the endpoint's overhead. For reference,
-/// "direct, TLS" is a PostgreSQL cluster of its own with <c>ssl=on</c>, so the cost of TLS alone can be told apart.
+/// "direct, TLS" is a PostgreSQL cluster of its own with <c>ssl=on</c>, so the cost of TLS alone can be told apart, and
+/// "plain relay" goes through a <see cref="PlainTcpRelay"/> that only copies bytes, the floor of any proxy on the machine.
 /// </summary>
 [Config(typeof(Config))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -34,6 +35,10 @@ public class EndpointBenchmarks
 	NpgsqlCommand _directTlsCommand = null!;
 	NpgsqlDataSource _direct = null!;
 	NpgsqlDataSource _proxied = null!;
+	PlainTcpRelay _relay = null!;
+	NpgsqlDataSource _relayed = null!;
+	NpgsqlConnection _relayedConnection = null!;
+	NpgsqlCommand _relayedCommand = null!;
 	NpgsqlConnection _directConnection = null!;
 	NpgsqlConnection _proxiedConnection = null!;
 	NpgsqlCommand _directCommand = null!;
@@ -63,11 +68,15 @@ public class EndpointBenchmarks
 			port = (int)(await command.ExecuteScalarAsync())!;
 		}
 
-		_direct = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder
+		var direct = new NpgsqlConnectionStringBuilder
 		{
 			Host = "127.0.0.1", Port = port, Username = "postgres", Password = password, Database = "postgres",
 			SslMode = SslMode.Disable, MaxPoolSize = Clients + 4,
-		}.ConnectionString);
+		};
+		_direct = NpgsqlDataSource.Create(direct.ConnectionString);
+
+		_relay   = new PlainTcpRelay(port);
+		_relayed = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = _relay.Port }.ConnectionString);
 
 		_proxied = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_endpoint.CreateConnectionString())
 		{
@@ -84,7 +93,11 @@ public class EndpointBenchmarks
 		_directCommand     = new NpgsqlCommand("SELECT 1", _directConnection);
 		_proxiedCommand    = new NpgsqlCommand("SELECT 1", _proxiedConnection);
 
+		_relayedConnection = await _relayed.OpenConnectionAsync();
+		_relayedCommand    = new NpgsqlCommand("SELECT 1", _relayedConnection);
+
 		// Open every pooled connection once, so the throughput runs measure queries, not logins.
+		await WarmPoolAsync(_relayed);
 		await WarmPoolAsync(_direct);
 		await WarmPoolAsync(_proxied);
 	}
@@ -152,6 +165,10 @@ public class EndpointBenchmarks
 		await _directTls.DisposeAsync();
 		await _tlsCluster.DisposeAsync();
 		Directory.Delete(_tlsDirectory, recursive: true);
+		await _relayedCommand.DisposeAsync();
+		await _relayedConnection.DisposeAsync();
+		await _relayed.DisposeAsync();
+		_relay.Dispose();
 		await _directCommand.DisposeAsync();
 		await _proxiedCommand.DisposeAsync();
 		await _directConnection.DisposeAsync();
@@ -169,6 +186,10 @@ public class EndpointBenchmarks
 	[BenchmarkCategory("RoundTrip")]
 	public async Task<object?> RoundTripDirectTls() => await _directTlsCommand.ExecuteScalarAsync();
 
+	[Benchmark(Description = "round trip, plain relay")]
+	[BenchmarkCategory("RoundTrip")]
+	public async Task<object?> RoundTripPlainRelay() => await _relayedCommand.ExecuteScalarAsync();
+
 	[Benchmark(Description = "round trip, endpoint")]
 	[BenchmarkCategory("RoundTrip")]
 	public async Task<object?> RoundTripEndpoint() => await _proxiedCommand.ExecuteScalarAsync();
@@ -180,6 +201,10 @@ public class EndpointBenchmarks
 	[Benchmark(Description = "32 clients, direct, TLS", OperationsPerInvoke = Clients * QueriesPerClient)]
 	[BenchmarkCategory("Throughput")]
 	public Task ThroughputDirectTls() => RunClientsAsync(_directTls);
+
+	[Benchmark(Description = "32 clients, plain relay", OperationsPerInvoke = Clients * QueriesPerClient)]
+	[BenchmarkCategory("Throughput")]
+	public Task ThroughputPlainRelay() => RunClientsAsync(_relayed);
 
 	[Benchmark(Description = "32 clients, endpoint", OperationsPerInvoke = Clients * QueriesPerClient)]
 	[BenchmarkCategory("Throughput")]
