@@ -389,6 +389,23 @@ public sealed class BulkCopyTests
 	}
 
 	[Test]
+	public async Task AConnectionSetUpForAnotherEncodingIsLeftToLinq2DbsImporter()
+	{
+		// Straight to the backend (the endpoint, like DSQL, speaks UTF-8 only). With LATIN1 on the wire, text encoded as
+		// UTF-8 would be stored garbled ("cafÃ©"); linq2db's importer writes it in the connection's encoding.
+		var settings = new Npgsql.NpgsqlConnectionStringBuilder(TestDatabase.Endpoint.BackendConnectionString) { Encoding = "LATIN1", ClientEncoding = "LATIN1" };
+		await using var connection = new Npgsql.NpgsqlConnection(settings.ConnectionString);
+		await connection.OpenAsync();
+		await using var db = new DataConnection(new DataOptions().UseConnection(AuroraDsqlTools.GetDataProvider(), connection));
+
+		var copied = await db.GetTable<Item>().TableName(_items.TableName)
+			.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific }, [new Item { Id = 1, Name = "café" }]);
+
+		copied.RowsCopied.Should().Be(1);
+		(await _items.Select(i => i.Name).SingleAsync()).Should().Be("café");
+	}
+
+	[Test]
 	public async Task ABulkCopyTimeoutOfZeroWaitsAsLongAsTheServerTakes()
 	{
 		// The server takes 1.5 s to finish each COPY; the connection's own command timeout is 1 s.
