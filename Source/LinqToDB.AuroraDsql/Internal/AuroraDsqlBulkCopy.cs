@@ -147,6 +147,10 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 
 			copy.Finish(rowsCopied);
 		}
+		catch (PostgresException ex) when (CopyRefusal.MarkLater(ex))
+		{
+			throw;
+		}
 		finally
 		{
 			stream.Dispose();
@@ -203,6 +207,10 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 
 			copy.Finish(rowsCopied);
 		}
+		catch (PostgresException ex) when (CopyRefusal.MarkLater(ex))
+		{
+			throw;
+		}
 		finally
 		{
 			await stream.DisposeAsync().ConfigureAwait(false);
@@ -229,6 +237,10 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			stream.SendEncoded(chunk.Encoded!.Written.Span);
 			chunk.WhileServerWorks();
 			TraceAction(copy.Db, () => copy.TraceText(async: false), () => { stream.Complete(); return chunk.Count; });
+		}
+		catch (PostgresException ex) when (CopyRefusal.MarkLater(ex))
+		{
+			throw;
 		}
 		finally
 		{
@@ -257,6 +269,10 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 				await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);
 				return chunk.Count;
 			}).ConfigureAwait(false);
+		}
+		catch (PostgresException ex) when (CopyRefusal.MarkLater(ex))
+		{
+			throw;
 		}
 		finally
 		{

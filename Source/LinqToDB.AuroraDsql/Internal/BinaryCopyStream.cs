@@ -33,11 +33,31 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	/// <summary>Where the rows are encoded (the COPY header is already in it).</summary>
 	public BinaryCopyBuffer Buffer { get; }
 
-	public static BinaryCopyStream Begin(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int? timeoutSeconds) =>
-		new(connection.BeginRawBinaryCopy(command), buffer, timeoutSeconds);
+	/// <summary>Starts the COPY; a server error in answer to the statement is marked as such (<see cref="CopyRefusal"/>).</summary>
+	public static BinaryCopyStream Begin(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int? timeoutSeconds)
+	{
+		try
+		{
+			return new(connection.BeginRawBinaryCopy(command), buffer, timeoutSeconds);
+		}
+		catch (PostgresException ex) when (CopyRefusal.MarkAtStart(ex))
+		{
+			throw;
+		}
+	}
 
-	public static async Task<BinaryCopyStream> BeginAsync(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int? timeoutSeconds, CancellationToken cancellationToken) =>
-		new(await connection.BeginRawBinaryCopyAsync(command, cancellationToken).ConfigureAwait(false), buffer, timeoutSeconds);
+	/// <inheritdoc cref="Begin"/>
+	public static async Task<BinaryCopyStream> BeginAsync(NpgsqlConnection connection, string command, BinaryCopyBuffer buffer, int? timeoutSeconds, CancellationToken cancellationToken)
+	{
+		try
+		{
+			return new(await connection.BeginRawBinaryCopyAsync(command, cancellationToken).ConfigureAwait(false), buffer, timeoutSeconds);
+		}
+		catch (PostgresException ex) when (CopyRefusal.MarkAtStart(ex))
+		{
+			throw;
+		}
+	}
 
 	/// <summary>Sends the encoded rows once there is a block of them.</summary>
 	public void SendIfFull()

@@ -348,7 +348,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		{
 			TransactionRunner.Run(db, attempt => copier.BulkCopy(type, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
 		}
-		catch (PostgresException ex) when (binary && IsCopyRefusal(ex))
+		catch (PostgresException ex) when (binary && CopyRefusal.IsRefusal(ex))
 		{
 			RememberBinaryCopyRefused(db);
 			TransactionRunner.Run(db, attempt => copier.BulkCopy(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
@@ -366,7 +366,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(type, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
 				.ConfigureAwait(false);
 		}
-		catch (PostgresException ex) when (binary && IsCopyRefusal(ex))
+		catch (PostgresException ex) when (binary && CopyRefusal.IsRefusal(ex))
 		{
 			RememberBinaryCopyRefused(db);
 			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
@@ -380,10 +380,6 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		plan.Type == BulkCopyType.ProviderSpecific && !_binaryCopyRefused.IsEmpty && _binaryCopyRefused.ContainsKey(BinaryCopyKey(db))
 			? BulkCopyType.MultipleRows
 			: plan.Type;
-
-	// A server that does not take binary COPY refuses it before any row is read.
-	static bool IsCopyRefusal(PostgresException exception) =>
-		exception.SqlState is "0A000" or "42601" && exception.MessageText.Contains("copy", StringComparison.OrdinalIgnoreCase);
 
 	static void RememberBinaryCopyRefused(DataConnection db) => _binaryCopyRefused[BinaryCopyKey(db)] = true;
 

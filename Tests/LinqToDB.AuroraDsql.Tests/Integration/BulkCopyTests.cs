@@ -334,8 +334,7 @@ public sealed class BulkCopyTests
 	[Test]
 	public async Task AServerThatRefusesBinaryCopyIsSentInsertsFromThenOn()
 	{
-		// A server of its own (the refusal is remembered per server and database, and must not reach other tests), whose
-		// table "refusing" turns COPY away as a server without binary COPY would.
+		// A server of its own (the refusal is remembered per server and database, and must not reach other tests).
 		await using var endpoint = await global::AuroraDsql.Local.LocalDsqlEndpoint.StartAsync();
 		var sent    = new System.Collections.Concurrent.ConcurrentQueue<string>();
 		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint))
@@ -346,30 +345,46 @@ public sealed class BulkCopyTests
 			});
 
 		await using var db = new DataConnection(options);
+		var failing  = await db.CreateTableAsync<Item>(tableName: "failing");
 		var refusing = await db.CreateTableAsync<Item>(tableName: "refusing");
 		var other    = await db.CreateTableAsync<Item>(tableName: "other");
 
+		// "failing" raises an unsupported-feature error that mentions COPY once the COPY runs (after it started), which is
+		// not a refusal of binary COPY. "refusing" turns the COPY statement itself away, as a server without binary COPY
+		// would: PostgreSQL answers COPY FROM into a table under row-level security with 0A000 (INSERTs pass the policy).
 		await using (var backend = new Npgsql.NpgsqlConnection(endpoint.BackendConnectionString))
 		{
 			await backend.OpenAsync();
-			await using var trigger = new Npgsql.NpgsqlCommand("""
-				CREATE FUNCTION refuse_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+			await using var setup = new Npgsql.NpgsqlCommand("""
+				CREATE FUNCTION fail_copy() RETURNS trigger LANGUAGE plpgsql AS $$
 				BEGIN
-					IF current_query() ~* '^\s*copy' THEN
-						RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'unsupported statement: COPY';
-					END IF;
-					RETURN NULL;
+					RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'unsupported in this COPY';
 				END $$;
-				CREATE TRIGGER refuse_copy BEFORE INSERT ON refusing FOR EACH STATEMENT EXECUTE FUNCTION refuse_copy();
+				CREATE TRIGGER fail_copy BEFORE INSERT ON failing FOR EACH STATEMENT EXECUTE FUNCTION fail_copy();
+				ALTER TABLE refusing ENABLE ROW LEVEL SECURITY;
+				ALTER TABLE refusing FORCE ROW LEVEL SECURITY;
+				CREATE POLICY everything ON refusing USING (true) WITH CHECK (true);
 				""", backend);
-			await trigger.ExecuteNonQueryAsync();
+			await setup.ExecuteNonQueryAsync();
 		}
 
 		var rows = Enumerable.Range(1, 10).Select(i => new Item { Id = i, Name = "n" + i }).ToArray();
 
+		var failed = () => failing.BulkCopyAsync(rows);
+		(await failed.Should().ThrowAsync<Npgsql.PostgresException>()).Which.MessageText.Should().Be("unsupported in this COPY");
+		(await failing.CountAsync()).Should().Be(0, "a failure after the COPY started is reported, not sent again as INSERTs");
+
+		sent.Clear();
+		(await other.BulkCopyAsync(rows)).RowsCopied.Should().Be(10);
+		sent.Should().Contain(s => s.Contains("BULK", StringComparison.Ordinal), "that failure did not mark the server as refusing binary COPY");
+		await other.DeleteAsync();
+
+		sent.Clear();
 		(await refusing.BulkCopyAsync(rows)).RowsCopied.Should().Be(10);
 		(await refusing.CountAsync()).Should().Be(10, "the refused chunk was sent again as INSERTs");
-		sent.Should().Contain(s => s.Contains("BULK", StringComparison.Ordinal), "binary COPY was tried first");
+		sent.Take(3).Should().Equal(["BeginTransactionAsync(RepeatableRead)", "RollbackTransactionAsync", "BeginTransactionAsync(RepeatableRead)"],
+			"the chunk's COPY was refused and rolled back, then the chunk was sent again");
+		sent.Should().Contain(s => s.Contains("INSERT INTO refusing", StringComparison.Ordinal));
 
 		sent.Clear();
 		(await other.BulkCopyAsync(rows)).RowsCopied.Should().Be(10);
