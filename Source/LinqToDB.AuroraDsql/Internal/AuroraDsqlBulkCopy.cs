@@ -223,8 +223,8 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 	}
 
 	/// <summary>
-	/// One COPY of a chunk encoded ahead: its rows go out at once, the next chunk is read and encoded while the server inserts
-	/// them, then the COPY ends.
+	/// One COPY of a chunk encoded ahead: its rows go out at once, the next chunk is encoded while the server inserts them,
+	/// then the COPY ends.
 	/// </summary>
 	BulkCopyRowsCopied CopyEncoded<T>(TypedCopy<T> copy, NpgsqlConnection connection, EncodedChunk<T> chunk)
 		where T : notnull
@@ -263,7 +263,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 		try
 		{
 			await stream.SendEncodedAsync(chunk.Encoded!.Written, cancellationToken).ConfigureAwait(false);
-			await chunk.WhileServerWorksAsync().ConfigureAwait(false);
+			chunk.WhileServerWorks();
 			await TraceActionAsync(copy.Db, () => copy.TraceText(async: true), async () =>
 			{
 				await stream.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -3,11 +3,12 @@ using System.Runtime.ExceptionServices;
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
-/// The chunks of a sequential bulk copy, read one ahead. For a binary COPY each chunk's rows are encoded when it is read, and
-/// the next chunk is read from the source and encoded while the server inserts the current one (after its rows went out,
-/// before its COPY ends and commits; <see cref="EncodedChunk{T}.WhileServerWorks"/>): the client's work overlaps the
-/// server's instead of taking turns with it. What reading or encoding the next chunk throws is kept and thrown when that
-/// chunk is asked for, after the current one has committed, as if it had not been read ahead.
+/// The chunks of a sequential bulk copy. For a binary COPY it reads one chunk ahead: when a chunk is handed out, the chunk
+/// after it has been read from the source too (outside any transaction), and while the server inserts the chunk handed
+/// out, the next one is encoded (<see cref="EncodedChunk{T}.WhileServerWorks"/>). The client's encoding overlaps the
+/// server's inserting instead of taking turns with it, and the source is never read while a chunk's transaction is open
+/// (a slow source cannot stretch a transaction). What reading or encoding the next chunk throws is kept and thrown when
+/// that chunk is asked for, after the current one has committed, as if it had not been read ahead.
 /// </summary>
 sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 	where T : notnull
@@ -19,18 +20,19 @@ sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 	readonly BinaryCopyWriter<T>?       _writer;
 	readonly Func<bool>                 _encode;
 
-	// The chunk being copied and the one read ahead use the two buffers in turn.
+	// The chunk being copied and the one encoded ahead use the two buffers in turn.
 	readonly BinaryCopyBuffer?[] _buffers = new BinaryCopyBuffer?[2];
 	int _encoded;
 
+	bool                   _started;
 	EncodedChunk<T>?       _current;
-	EncodedChunk<T>?       _next;
-	ExceptionDispatchInfo? _failure;
-	bool                   _readAhead;
+	List<T>?               _next;        // read ahead, not handed out yet
+	EncodedChunk<T>?       _nextEncoded; // _next, once encoded ahead
+	ExceptionDispatchInfo? _failure;     // reading or encoding _next failed
 
 	/// <param name="chunks">The chunks.</param>
-	/// <param name="writer">The binary COPY writer, or <see langword="null"/> when the rows are not copied by binary COPY.</param>
-	/// <param name="encode">Asked before each chunk: whether to encode it (not when the server turned binary COPY down).</param>
+	/// <param name="writer">The binary COPY writer, or <see langword="null"/> when the rows are not copied by binary COPY (then nothing is read ahead).</param>
+	/// <param name="encode">Asked before a chunk is encoded: whether to (not when the server turned binary COPY down).</param>
 	public ChunkReader(IEnumerator<List<T>> chunks, BinaryCopyWriter<T>? writer, Func<bool> encode)
 	{
 		_chunks = chunks;
@@ -46,39 +48,78 @@ sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 		_encode      = encode;
 	}
 
+	bool ReadsAhead => _writer != null;
+
 	/// <summary>The next chunk, or <see langword="null"/> at the end of the source.</summary>
 	public EncodedChunk<T>? Next()
 	{
-		if (!_readAhead)
-			Read();
+		if (!_started || !ReadsAhead)
+		{
+			_started = true;
+			_next    = _chunks!.MoveNext() ? _chunks.Current : null;
+		}
 
-		return Take();
+		var chunk = Take();
+
+		if (chunk != null && ReadsAhead)
+		{
+			try
+			{
+				_next = _chunks!.MoveNext() ? _chunks.Current : null;
+			}
+			catch (Exception ex)
+			{
+				_failure = ExceptionDispatchInfo.Capture(ex);
+			}
+		}
+
+		return chunk;
 	}
 
 	/// <inheritdoc cref="Next"/>
 	public async ValueTask<EncodedChunk<T>?> NextAsync()
 	{
-		if (!_readAhead)
-			await ReadAsync().ConfigureAwait(false);
+		if (!_started || !ReadsAhead)
+		{
+			_started = true;
+			_next    = await _asyncChunks!.MoveNextAsync().ConfigureAwait(false) ? _asyncChunks.Current : null;
+		}
 
-		return Take();
+		var chunk = Take();
+
+		if (chunk != null && ReadsAhead)
+		{
+			try
+			{
+				_next = await _asyncChunks!.MoveNextAsync().ConfigureAwait(false) ? _asyncChunks.Current : null;
+			}
+			catch (Exception ex)
+			{
+				_failure = ExceptionDispatchInfo.Capture(ex);
+			}
+		}
+
+		return chunk;
 	}
 
-	/// <summary>Reads the chunk after <paramref name="chunk"/>, if it is the current one and that was not done yet.</summary>
-	internal void ReadAhead(EncodedChunk<T> chunk)
+	/// <summary>Encodes the chunk after <paramref name="chunk"/> (CPU work only), if it is the current one and that was not done yet.</summary>
+	internal void EncodeAhead(EncodedChunk<T> chunk)
 	{
-		if (ReferenceEquals(chunk, _current) && !_readAhead)
-			Read();
-	}
+		if (!ReferenceEquals(chunk, _current) || _next is null || _nextEncoded != null || _failure != null)
+			return;
 
-	/// <inheritdoc cref="ReadAhead"/>
-	internal ValueTask ReadAheadAsync(EncodedChunk<T> chunk) =>
-		ReferenceEquals(chunk, _current) && !_readAhead ? ReadAsync() : ValueTask.CompletedTask;
+		try
+		{
+			_nextEncoded = Encode(_next);
+		}
+		catch (Exception ex)
+		{
+			_failure = ExceptionDispatchInfo.Capture(ex);
+		}
+	}
 
 	EncodedChunk<T>? Take()
 	{
-		_readAhead = false;
-
 		if (_failure is { } failure)
 		{
 			_failure = null;
@@ -86,37 +127,10 @@ sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 			failure.Throw();
 		}
 
-		_current = _next;
-		_next    = null;
+		_current     = _next is null ? null : _nextEncoded ?? Encode(_next);
+		_next        = null;
+		_nextEncoded = null;
 		return _current;
-	}
-
-	void Read()
-	{
-		_readAhead = true;
-
-		try
-		{
-			_next = _chunks!.MoveNext() ? Encode(_chunks.Current) : null;
-		}
-		catch (Exception ex)
-		{
-			_failure = ExceptionDispatchInfo.Capture(ex);
-		}
-	}
-
-	async ValueTask ReadAsync()
-	{
-		_readAhead = true;
-
-		try
-		{
-			_next = await _asyncChunks!.MoveNextAsync().ConfigureAwait(false) ? Encode(_asyncChunks.Current) : null;
-		}
-		catch (Exception ex)
-		{
-			_failure = ExceptionDispatchInfo.Capture(ex);
-		}
 	}
 
 	EncodedChunk<T> Encode(List<T> rows)

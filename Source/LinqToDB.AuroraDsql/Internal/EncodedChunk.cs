@@ -21,11 +21,8 @@ sealed class EncodedChunk<T>(List<T> rows, BinaryCopyWriter<T>? writer, BinaryCo
 	/// <summary>The rows in binary COPY format (no header, no trailer), or <see langword="null"/>.</summary>
 	public BinaryCopyBuffer? Encoded { get; } = encoded;
 
-	/// <summary>Reads and encodes the next chunk while the server inserts this one (once; a retried COPY does not read again).</summary>
-	public void WhileServerWorks() => reader.ReadAhead(this);
-
-	/// <inheritdoc cref="WhileServerWorks"/>
-	public ValueTask WhileServerWorksAsync() => reader.ReadAheadAsync(this);
+	/// <summary>Encodes the next chunk (already read) while the server inserts this one (once: a retried COPY does not encode it again).</summary>
+	public void WhileServerWorks() => reader.EncodeAhead(this);
 
 	public IEnumerator<T> GetEnumerator() => Rows.GetEnumerator();
 

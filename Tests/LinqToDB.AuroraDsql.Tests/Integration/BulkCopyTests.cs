@@ -251,6 +251,41 @@ public sealed class BulkCopyTests
 		taken.Should().Equal(6_001, 9_000, 9_000);
 	}
 
+	// The chunk read ahead is read before the current chunk's transaction begins: a source that takes its time there does
+	// not stretch a transaction (here past an age limit of 1 s, which would fail its COMMIT).
+	[Test]
+	public async Task ReadingAheadNeverHoldsATransactionOpenWhileTheSourceIsRead()
+	{
+		await using var endpoint = await global::AuroraDsql.Local.LocalDsqlEndpoint.StartAsync(
+			new global::AuroraDsql.Local.LocalDsqlEndpointOptions { MaxTransactionAge = TimeSpan.FromSeconds(1) });
+		await using var db = new DataConnection(new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint)));
+		var table = await db.CreateTableAsync<Item>(tableName: "slow_source");
+
+		static IEnumerable<Item> Slowly(IEnumerable<Item> rows)
+		{
+			foreach (var row in rows)
+			{
+				if (row.Id % 3_000 == 1_000)
+					Thread.Sleep(1_500);
+				yield return row;
+			}
+		}
+
+		static async IAsyncEnumerable<Item> SlowlyAsync(IEnumerable<Item> rows)
+		{
+			foreach (var row in rows)
+			{
+				if (row.Id % 3_000 == 1_000)
+					await Task.Delay(1_500);
+				yield return row;
+			}
+		}
+
+		table.BulkCopy(Slowly(Items(6_000))).RowsCopied.Should().Be(6_000);
+		(await table.BulkCopyAsync(SlowlyAsync(Items(12_000).Skip(6_000)))).RowsCopied.Should().Be(6_000);
+		(await table.CountAsync()).Should().Be(12_000);
+	}
+
 	// The second chunk is encoded while the first one is in the server: its error still comes after the first one committed.
 	[Test]
 	public async Task ARowThatCannotBeEncodedInALaterChunkKeepsTheChunksCommittedBeforeIt()
