@@ -24,6 +24,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			&& SendsUtf8(connection))
 			return CopyRows(copy, connection, source);
 
+		(source as EncodedChunk<T>)?.NotSentEncoded();
 		return base.ProviderSpecificCopy(table, options, source);
 	}
 
@@ -34,6 +35,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			&& SendsUtf8(connection))
 			return await CopyRowsAsync(copy, connection, source, cancellationToken).ConfigureAwait(false);
 
+		(source as EncodedChunk<T>)?.NotSentEncoded();
 		return await base.ProviderSpecificCopyAsync(table, options, source, cancellationToken).ConfigureAwait(false);
 	}
 
@@ -112,8 +114,12 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 	BulkCopyRowsCopied CopyRows<T>(TypedCopy<T> copy, NpgsqlConnection connection, IEnumerable<T> source)
 		where T : notnull
 	{
-		if (source is EncodedChunk<T> chunk && copy.CanSendEncoded(chunk))
-			return CopyEncoded(copy, connection, chunk);
+		if (source is EncodedChunk<T> chunk)
+		{
+			if (copy.CanSendEncoded(chunk))
+				return CopyEncoded(copy, connection, chunk);
+			chunk.NotSentEncoded();
+		}
 
 		var rowsCopied = new BulkCopyRowsCopied();
 		using var buffer = new BinaryCopyBuffer(BinaryCopyStream.BlockSize + 4096);
@@ -167,8 +173,12 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 	async Task<BulkCopyRowsCopied> CopyRowsAsync<T>(TypedCopy<T> copy, NpgsqlConnection connection, IEnumerable<T> source, CancellationToken cancellationToken)
 		where T : notnull
 	{
-		if (source is EncodedChunk<T> chunk && copy.CanSendEncoded(chunk))
-			return await CopyEncodedAsync(copy, connection, chunk, cancellationToken).ConfigureAwait(false);
+		if (source is EncodedChunk<T> chunk)
+		{
+			if (copy.CanSendEncoded(chunk))
+				return await CopyEncodedAsync(copy, connection, chunk, cancellationToken).ConfigureAwait(false);
+			chunk.NotSentEncoded();
+		}
 
 		var rowsCopied = new BulkCopyRowsCopied();
 		using var buffer = new BinaryCopyBuffer(BinaryCopyStream.BlockSize + 4096);

@@ -78,7 +78,11 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	{
 		_stream.Write(Buffer.Written.Span);
 		Buffer.Clear();
-		_stream.Write(rows);
+
+		// A block per CopyData message: the server (and a proxy) takes a message whole before it parses any row of it.
+		for (var offset = 0; offset < rows.Length; offset += BlockSize)
+			_stream.Write(rows.Slice(offset, Math.Min(BlockSize, rows.Length - offset)));
+
 		_stream.Flush();
 		_sentFirstBlock = true;
 	}
@@ -88,7 +92,10 @@ sealed class BinaryCopyStream : IDisposable, IAsyncDisposable
 	{
 		await _stream.WriteAsync(Buffer.Written, cancellationToken).ConfigureAwait(false);
 		Buffer.Clear();
-		await _stream.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
+
+		for (var offset = 0; offset < rows.Length; offset += BlockSize)
+			await _stream.WriteAsync(rows.Slice(offset, Math.Min(BlockSize, rows.Length - offset)), cancellationToken).ConfigureAwait(false);
+
 		await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 		_sentFirstBlock = true;
 	}

@@ -30,12 +30,13 @@ sealed class BinaryCopyWriter<T>
 		var slots = _cache.GetValue(entity, static _ => new object?[4]);
 		var slot  = (keepIdentity ? 1 : 0) + (normalizeTimestamps ? 2 : 0);
 
-		// Raced benignly: threads that miss at once build equal writers.
+		// Threads that miss at once build equal writers; the first one stored is the one every caller gets (a bulk copy
+		// compares writers by reference).
 		var entry = Volatile.Read(ref slots[slot]);
 		if (entry is null)
 		{
-			entry = TryCreate(columns, normalizeTimestamps) ?? Unsupported;
-			Volatile.Write(ref slots[slot], entry);
+			var created = TryCreate(columns, normalizeTimestamps) ?? Unsupported;
+			entry = Interlocked.CompareExchange(ref slots[slot], created, null) ?? created;
 		}
 
 		return entry as BinaryCopyWriter<T>;

@@ -25,6 +25,7 @@ sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 	int _encoded;
 
 	bool                   _started;
+	bool                   _stopEncoding;
 	EncodedChunk<T>?       _current;
 	List<T>?               _next;        // read ahead, not handed out yet
 	EncodedChunk<T>?       _nextEncoded; // _next, once encoded ahead
@@ -118,6 +119,9 @@ sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 		}
 	}
 
+	/// <summary>The copy does not send encoded rows (another path took the chunk): encoding them would be wasted.</summary>
+	internal void StopEncoding() => _stopEncoding = true;
+
 	EncodedChunk<T>? Take()
 	{
 		if (_failure is { } failure)
@@ -135,7 +139,7 @@ sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 
 	EncodedChunk<T> Encode(List<T> rows)
 	{
-		if (_writer is null || !_encode())
+		if (_writer is null || _stopEncoding || !_encode())
 			return new EncodedChunk<T>(rows, null, null, this);
 
 		var buffer = _buffers[_encoded++ % 2] ??= new BinaryCopyBuffer(InitialBufferSize);
@@ -149,16 +153,28 @@ sealed class ChunkReader<T> : IDisposable, IAsyncDisposable
 
 	public void Dispose()
 	{
-		_chunks?.Dispose();
-		DisposeBuffers();
+		try
+		{
+			_chunks?.Dispose();
+		}
+		finally
+		{
+			DisposeBuffers();
+		}
 	}
 
 	public async ValueTask DisposeAsync()
 	{
-		if (_asyncChunks != null)
-			await _asyncChunks.DisposeAsync().ConfigureAwait(false);
-		_chunks?.Dispose();
-		DisposeBuffers();
+		try
+		{
+			if (_asyncChunks != null)
+				await _asyncChunks.DisposeAsync().ConfigureAwait(false);
+			_chunks?.Dispose();
+		}
+		finally
+		{
+			DisposeBuffers();
+		}
 	}
 
 	void DisposeBuffers()

@@ -350,8 +350,9 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		}
 		catch (PostgresException ex) when (binary && CopyRefusal.IsRefusal(ex))
 		{
-			RememberBinaryCopyRefused(db);
+			// Remembered once the INSERTs went through: an error they share with the COPY was not about binary COPY.
 			TransactionRunner.Run(db, attempt => copier.BulkCopy(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
+			RememberBinaryCopyRefused(db);
 		}
 	}
 
@@ -368,9 +369,9 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		}
 		catch (PostgresException ex) when (binary && CopyRefusal.IsRefusal(ex))
 		{
-			RememberBinaryCopyRefused(db);
 			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
 				.ConfigureAwait(false);
+			RememberBinaryCopyRefused(db);
 		}
 	}
 

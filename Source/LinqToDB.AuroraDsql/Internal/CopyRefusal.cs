@@ -3,11 +3,10 @@ using Npgsql;
 namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
-/// Tells a server that does not take binary COPY from a COPY that failed for another reason. A server refuses the
-/// statement itself, so the provider's own COPY marks where its errors arose: only an error in answer to the COPY
-/// statement (before any row is sent) can be a refusal. An error marked as arising later (a trigger, a constraint, a
-/// limit) never is. Errors of linq2db's importer are not marked; for those, an "unsupported" or syntax error that
-/// mentions COPY is taken as a refusal.
+/// Tells a server that does not take binary COPY from a COPY that failed for another reason: an "unsupported" or
+/// syntax error that mentions COPY. A server refuses the statement itself, so the provider's own COPY also marks where
+/// its errors arose, and an error marked as arising after the COPY started (a trigger, a constraint, a limit) is never a
+/// refusal. Errors of linq2db's importer are not marked.
 /// </summary>
 static class CopyRefusal
 {
@@ -23,12 +22,8 @@ static class CopyRefusal
 
 	public static bool IsRefusal(PostgresException exception) =>
 		exception.SqlState is PostgresErrorCodes.FeatureNotSupported or PostgresErrorCodes.SyntaxError
-		&& exception.Data[PhaseKey] switch
-		{
-			AtStart => true,
-			Later   => false,
-			_       => exception.MessageText.Contains("copy", StringComparison.OrdinalIgnoreCase),
-		};
+		&& exception.Data[PhaseKey] is not Later
+		&& exception.MessageText.Contains("copy", StringComparison.OrdinalIgnoreCase);
 
 	static bool Mark(PostgresException exception, string phase)
 	{

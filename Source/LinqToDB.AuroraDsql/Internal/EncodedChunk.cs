@@ -24,6 +24,9 @@ sealed class EncodedChunk<T>(List<T> rows, BinaryCopyWriter<T>? writer, BinaryCo
 	/// <summary>Encodes the next chunk (already read) while the server inserts this one (once: a retried COPY does not encode it again).</summary>
 	public void WhileServerWorks() => reader.EncodeAhead(this);
 
+	/// <summary>The copy took another path (linq2db's importer, another writer): the chunks that follow are not encoded.</summary>
+	public void NotSentEncoded() => reader.StopEncoding();
+
 	public IEnumerator<T> GetEnumerator() => Rows.GetEnumerator();
 
 	IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
