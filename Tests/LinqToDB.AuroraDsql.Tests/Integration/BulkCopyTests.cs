@@ -310,6 +310,49 @@ public sealed class BulkCopyTests
 	}
 
 	[Test]
+	public async Task ATableOfADataContextIsCopiedInChunks()
+	{
+		using var context = new DataContext(TestDatabase.Options);
+
+		var result = await context.GetTable<Item>().TableName(_items.TableName).BulkCopyAsync(Items(6_500));
+
+		result.RowsCopied.Should().Be(6_500);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(3_000, 3_000, 500);
+		(await _items.OrderBy(i => i.Id).Select(i => i.Name).FirstAsync()).Should().Be("item 1");
+	}
+
+	[Table]
+	sealed class Numbered
+	{
+		[PrimaryKey, Identity] public long   Id   { get; set; }
+		[Column]               public string Name { get; set; } = "";
+	}
+
+	[TestCase(false)]
+	[TestCase(true)]
+	public async Task KeepIdentityDecidesWhoNumbersTheRows(bool keepIdentity)
+	{
+		var numbered = await _db.CreateTableAsync<Numbered>(tableName: TestNames.Unique("bulk_identity"));
+		try
+		{
+			var rows = Enumerable.Range(1, 4_000).Select(i => new Numbered { Id = 1_000_000 + i, Name = "n" + i });
+
+			(await numbered.BulkCopyAsync(new BulkCopyOptions { KeepIdentity = keepIdentity }, rows)).RowsCopied.Should().Be(4_000);
+
+			var ids = await numbered.OrderBy(n => n.Name).Select(n => new { n.Id, n.Name }).ToListAsync();
+			ids.Should().HaveCount(4_000);
+			if (keepIdentity)
+				ids.Should().OnlyContain(n => n.Name == "n" + (n.Id - 1_000_000), "the given numbers are kept");
+			else
+				ids.Should().OnlyContain(n => n.Id < 1_000_000, "the identity numbers the rows");
+		}
+		finally
+		{
+			await numbered.DropAsync();
+		}
+	}
+
+	[Test]
 	public async Task AsyncSourcesAreChunked()
 	{
 		static async IAsyncEnumerable<Item> Produce()
