@@ -81,6 +81,18 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			return rowsCopied.Abort;
 		}
 
+		// As linq2db: a connection opened for this copy only is closed after it, but never inside a transaction (a chunk's own
+		// transaction would be rolled back with it).
+		public void CloseIfOpenedForCopy()
+		{
+			if (Db is IDataContext { CloseAfterUse: true } context && Db.Transaction is null)
+				context.Close();
+		}
+
+		/// <inheritdoc cref="CloseIfOpenedForCopy"/>
+		public Task CloseIfOpenedForCopyAsync() =>
+			Db is IDataContext { CloseAfterUse: true } context && Db.Transaction is null ? context.CloseAsync() : Task.CompletedTask;
+
 		public void Finish(BulkCopyRowsCopied rowsCopied)
 		{
 			if (Options.NotifyAfter != 0 && Options.RowsCopiedCallback != null)
@@ -162,10 +174,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			stream.Dispose();
 		}
 
-		// As linq2db: a connection opened for this copy only is closed after it, but never inside a transaction (a chunk's
-		// own transaction would be rolled back with it).
-		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
-			context.Close();
+		copy.CloseIfOpenedForCopy();
 
 		return rowsCopied;
 	}
@@ -226,8 +235,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			await stream.DisposeAsync().ConfigureAwait(false);
 		}
 
-		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
-			await context.CloseAsync().ConfigureAwait(false);
+		await copy.CloseIfOpenedForCopyAsync().ConfigureAwait(false);
 
 		return rowsCopied;
 	}
@@ -257,8 +265,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			stream.Dispose();
 		}
 
-		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
-			context.Close();
+		copy.CloseIfOpenedForCopy();
 
 		return new BulkCopyRowsCopied { RowsCopied = chunk.Count };
 	}
@@ -289,8 +296,7 @@ sealed class AuroraDsqlBulkCopy(AuroraDsqlDataProvider provider) : PostgreSQLBul
 			await stream.DisposeAsync().ConfigureAwait(false);
 		}
 
-		if (copy.Db is IDataContext { CloseAfterUse: true } context && copy.Db.Transaction is null)
-			await context.CloseAsync().ConfigureAwait(false);
+		await copy.CloseIfOpenedForCopyAsync().ConfigureAwait(false);
 
 		return new BulkCopyRowsCopied { RowsCopied = chunk.Count };
 	}
