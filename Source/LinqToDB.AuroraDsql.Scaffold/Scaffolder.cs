@@ -3,6 +3,7 @@ using System.Globalization;
 
 using LinqToDB.AuroraDsql.Scaffold.Generation;
 using LinqToDB.AuroraDsql.Scaffold.Output;
+using LinqToDB.AuroraDsql.Scaffold.Templates;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.SchemaProvider;
@@ -13,7 +14,7 @@ namespace LinqToDB.AuroraDsql.Scaffold;
 /// Reads a schema, builds the model, writes the files, and reports progress on the way. Output goes to the given writer; the
 /// command line passes a <see cref="MaskingWriter"/>, and nothing printed here contains a password.
 /// </summary>
-sealed class Scaffolder(TextWriter output, bool quiet)
+sealed class Scaffolder(TextWriter output, bool quiet, string? template = null)
 {
 	/// <summary>Connects, reads, generates and writes. Returns the write result.</summary>
 	public WriteResult Run(ConnectionSettings connection, GenerationOptions options, string outputDirectory)
@@ -49,8 +50,16 @@ sealed class Scaffolder(TextWriter output, bool quiet)
 			$"{Count(tables.Sum(t => t.Columns.Count), "column")}, {Count(tables.Sum(t => t.ForeignKeys.Count(k => k.BackReference != null)), "foreign key")}, " +
 			$"{Count(tables.Sum(t => t.Indexes.Count(i => !i.IsPrimaryKey)), "index", "indexes")} ({Count(stopwatch.ElapsedMilliseconds, "ms", "ms")}).");
 
-		var model = new ModelBuilder(options).Build(schema);
-		var files = CodeGenerator.Generate(model);
+		var model = new ModelBuilder(options).Build(SchemaReader.Read(db, schema));
+		IReadOnlyList<GeneratedFile> files;
+
+		if (template is null)
+			files = CodeGenerator.Generate(model);
+		else
+		{
+			Info($"Running the template {Path.GetFullPath(template)}...");
+			files = TemplateRunner.Run(template, model);
+		}
 
 		var fullPath = Path.GetFullPath(outputDirectory);
 		Info($"Writing {files.Count} files to {fullPath}");

@@ -8,7 +8,7 @@ namespace LinqToDB.AuroraDsql.Scaffold.Tests;
 /// </summary>
 public sealed class CompiledModelTests
 {
-	// Uses the Pascal model: every column type, identity (uuid and bigint, CACHE 1 ALWAYS), associations both ways, a view.
+	// Uses the Pascal model: every column type (date as DateOnly, time as TimeOnly by default), identity (uuid and bigint, CACHE 1 ALWAYS), associations both ways, a view.
 	const string PascalProbe = """
 		using System;
 		using System.Globalization;
@@ -29,7 +29,7 @@ public sealed class CompiledModelTests
 
 				var ownerId = (Guid)db.InsertWithIdentity(new Owner { Name = "Ann", Email = "ann@example.com", CreatedAt = DateTimeOffset.UtcNow });
 				db.Insert(new OwnerProfile { OwnerId = ownerId, Bio = "likes dogs" });
-				var petId = db.InsertWithInt64Identity(new Pet { OwnerId = ownerId, Name = "Rex", Tag = "r-1", WeightKg = 12.5m, BirthDate = new DateTime(2020, 1, 2) });
+				var petId = db.InsertWithInt64Identity(new Pet { OwnerId = ownerId, Name = "Rex", Tag = "r-1", WeightKg = 12.5m, BirthDate = new DateOnly(2020, 1, 2) });
 
 				var allId = db.InsertWithInt64Identity(new AllType
 				{
@@ -46,9 +46,9 @@ public sealed class CompiledModelTests
 					CText        = "text",
 					CBytea       = new byte[] { 1, 2, 3 },
 					CBoolean     = true,
-					CDate        = new DateTime(2024, 2, 29),
-					CTime        = new TimeSpan(0, 13, 14, 15, 123),
-					CTime3       = new TimeSpan(0, 1, 2, 3, 456),
+					CDate        = new DateOnly(2024, 2, 29),
+					CTime        = new TimeOnly(13, 14, 15, 123),
+					CTime3       = new TimeOnly(1, 2, 3, 456),
 					CTimetz      = new DateTimeOffset(1, 1, 2, 10, 30, 0, TimeSpan.Zero),
 					CTimestamp   = new DateTime(2024, 1, 2, 3, 4, 5),
 					CTimestamp3  = new DateTime(2024, 1, 2, 3, 4, 5, 678),
@@ -69,7 +69,7 @@ public sealed class CompiledModelTests
 					pet.Name, pet.Owner.Name, pet.Owner.OwnerProfile?.Bio, view.OwnerName, string.Join(",", pets),
 					all.CSmallint, all.CInteger, all.CBigint, all.CReal, all.CDouble, all.CNumeric, all.CNumericBig, all.CChar, all.CChar1,
 					all.CVarchar, all.CText, Convert.ToHexString(all.CBytea!), all.CBoolean, all.CDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-					all.CTime, all.CTime3, all.CTimetz?.TimeOfDay, all.CTimetz?.Offset,
+					all.CTime?.ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture), all.CTime3?.ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture), all.CTimetz?.TimeOfDay, all.CTimetz?.Offset,
 					all.CTimestamp?.ToString("O", CultureInfo.InvariantCulture), all.CTimestamp3?.ToString("O", CultureInfo.InvariantCulture),
 					all.CTimestamptz?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
 					all.CInterval, all.CUuid, all.CJson, all.CJsonb,

@@ -87,13 +87,13 @@ public sealed class NamingTests
 			IncludeSchemas = ["app", "other"],
 		};
 
-		var model = new ModelBuilder(options).Build(schema);
+		var model = new ModelBuilder(options).Build(SchemaReader.Convert(schema.Tables.Cast<AuroraDsqlTableSchema>().ToList(), []));
 
 		model.Entities.Select(e => e.ClassName).Should().Equal("Pet", "Class", "Option", "Pet2", "TableEntity", "OtherClass");
 		model.Entities.Select(e => e.ContextPropertyName).Should().Equal("Pets", "Classes", "Options2", "Pet2", "TableEntities", "OtherClasses");
 
-		model.Entities.Single(e => e.Table.TableName == "pets").Properties.Select(p => p.Name).Should().Equal("Id", "ToString2");
-		model.Entities.Single(e => e.Table.TableName == "Pet").Properties.Select(p => p.Name).Should().Equal("Id", "PetColumn");
+		model.Entities.Single(e => e.Table.Name == "pets").Properties.Select(p => p.Name).Should().Equal("Id", "ToString2");
+		model.Entities.Single(e => e.Table.Name == "Pet").Properties.Select(p => p.Name).Should().Equal("Id", "PetColumn");
 
 		var @class = model.Entities.Single(e => e.ClassName == "Class");
 		@class.Properties.Select(p => p.Name).Should().Equal("Id", "Owner", "OwnerId", "Pet");

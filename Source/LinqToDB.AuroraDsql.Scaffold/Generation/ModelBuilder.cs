@@ -1,9 +1,8 @@
 using System.Reflection;
 
+using LinqToDB.AuroraDsql.Scaffold.Model;
 using LinqToDB.AuroraDsql.Scaffold.Naming;
 using LinqToDB.Data;
-using LinqToDB.DataProvider.AuroraDsql;
-using LinqToDB.SchemaProvider;
 
 namespace LinqToDB.AuroraDsql.Scaffold.Generation;
 
@@ -17,10 +16,11 @@ sealed class ModelBuilder(GenerationOptions options)
 	static readonly HashSet<string> _reservedTypeNames = new(StringComparer.OrdinalIgnoreCase)
 	{
 		"System", "LinqToDB", "DataType", "ITable", "IQueryable", "IEnumerable", "DataConnection", "DataOptions",
-		"DateTime", "DateTimeOffset", "TimeSpan", "Guid", "Object", "String",
+		"DateTime", "DateTimeOffset", "DateOnly", "TimeOnly", "TimeSpan", "Guid", "Object", "String", "JsonDocument",
 		"Table", "Column", "PrimaryKey", "Identity", "NotNull", "Association", "AuroraDsqlIdentity", "AuroraDsqlIndex",
+		"AuroraDsqlForeignKey", "AuroraDsqlCheck", "AuroraDsqlReferentialAction",
 		"TableAttribute", "ColumnAttribute", "PrimaryKeyAttribute", "IdentityAttribute", "NotNullAttribute", "AssociationAttribute",
-		"AuroraDsqlIdentityAttribute", "AuroraDsqlIndexAttribute",
+		"AuroraDsqlIdentityAttribute", "AuroraDsqlIndexAttribute", "AuroraDsqlForeignKeyAttribute", "AuroraDsqlCheckAttribute",
 		// members every class inherits from object: nameof(Equals.Id) in an association would bind to the method
 		"Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
 	};
@@ -50,65 +50,93 @@ sealed class ModelBuilder(GenerationOptions options)
 		.ToHashSet(StringComparer.Ordinal);
 
 	readonly GenerationOptions _options = options;
+	readonly TypeMapper        _types   = new(options);
 
-	public DataModel Build(DatabaseSchema schema)
+	/// <summary>Builds the model of the tables that pass the table filter.</summary>
+	public ScaffoldModel Build(IReadOnlyList<TableInfo> schema)
 	{
 		ArgumentNullException.ThrowIfNull(schema);
 
 		var contextName = Names.ToIdentifier(_options.ContextName, ClassNaming.Preserve);
-		var tables      = schema.Tables
-			.OfType<AuroraDsqlTableSchema>()
-			.Where(t => !t.IsProcedureResult)
-			.OrderBy(t => SchemaRank(t.SchemaName ?? ""))
+		var filter      = new TableFilter(_options.IncludeTables, _options.ExcludeTables);
+		var tables      = schema
+			.Where(filter.Includes)
+			.OrderBy(t => SchemaRank(t.SchemaName))
 			.ThenBy(t => t.SchemaName, StringComparer.Ordinal)
-			.ThenBy(t => t.TableName, StringComparer.Ordinal)
+			.ThenBy(t => t.Name, StringComparer.Ordinal)
 			.ToList();
 
-		// class names, unique ignoring case (they are file names too): a name the generated code relies on gets "Entity"
-		// appended, a name taken in another schema gets the schema's name in front, any other clash a number
+		// class names, unique ignoring case (they are file names too): names given in the options are taken first, as they are;
+		// a derived name the generated code relies on gets "Entity" appended, a name taken in another schema gets the schema's
+		// name in front, any other clash a number
 		var classNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [contextName] = "" };
-		var entities   = new List<EntityModel>();
+		foreach (var table in tables)
+			if (Override(table)?.ClassName is { } given)
+				classNames[given] = table.SchemaName;
+
+		var entities = new List<EntityModel>();
 
 		foreach (var table in tables)
 		{
-			var schemaName = table.SchemaName ?? "";
-			var name       = ClassName(table.TableName!);
+			var name = Override(table)?.ClassName;
 
-			if (_reservedTypeNames.Contains(name))
-				name += _options.ClassNaming == ClassNaming.Pascal ? "Entity" : "_entity";
-
-			if (classNames.TryGetValue(name, out var takenBy) && takenBy.Length > 0 && takenBy != schemaName)
+			if (name is null)
 			{
-				var prefix = Names.ToIdentifier(schemaName, _options.ClassNaming);
-				name = _options.ClassNaming == ClassNaming.Pascal ? prefix + name : prefix + "_" + name;
-			}
+				name = ClassName(table.Name);
 
-			name = Names.MakeUnique(name, n => classNames.ContainsKey(n) || _reservedTypeNames.Contains(n));
-			classNames[name] = schemaName;
+				if (_reservedTypeNames.Contains(name))
+					name += _options.ClassNaming == ClassNaming.Pascal ? "Entity" : "_entity";
+
+				if (classNames.TryGetValue(name, out var takenBy) && takenBy.Length > 0 && takenBy != table.SchemaName)
+				{
+					var prefix = Names.ToIdentifier(table.SchemaName, _options.ClassNaming);
+					name = _options.ClassNaming == ClassNaming.Pascal ? prefix + name : prefix + "_" + name;
+				}
+
+				name = Names.MakeUnique(name, n => classNames.ContainsKey(n) || _reservedTypeNames.Contains(n));
+				classNames[name] = table.SchemaName;
+			}
 
 			var entity = new EntityModel { Table = table, ClassName = name, FileName = name + ".cs" };
 			AddProperties(entity);
 			entities.Add(entity);
 		}
 
-		var byTable = entities.ToDictionary(e => (TableSchema)e.Table, e => e, ReferenceEqualityComparer.Instance as IEqualityComparer<TableSchema>);
+		var model = new ScaffoldModel
+		{
+			Namespace              = _options.Namespace,
+			ContextClassName       = contextName,
+			ContextFileName        = contextName + ".cs",
+			NullableReferenceTypes = _options.NullableReferenceTypes,
+		};
+		model.Entities.AddRange(entities);
 
-		AddAssociations(entities, byTable);
+		AddAssociations(model);
 
-		if (_options.IndexAttributes)
-			foreach (var entity in entities.Where(e => !e.IsView))
+		foreach (var entity in entities.Where(e => !e.IsView))
+		{
+			if (_options.IndexAttributes)
 				AddIndexes(entity);
+			if (_options.ForeignKeyAttributes)
+				AddForeignKeys(model, entity);
+			if (_options.CheckAttributes)
+				entity.CheckConstraints.AddRange(entity.Table.CheckConstraints);
+		}
 
 		// context properties
 		var contextMembers = new HashSet<string>(_dataConnectionMembers, StringComparer.Ordinal) { contextName, "InitDataContext" };
 		foreach (var entity in entities)
+			if (Override(entity.Table)?.ContextPropertyName is { } given)
+				contextMembers.Add(entity.ContextPropertyName = given);
+
+		foreach (var entity in entities.Where(e => e.ContextPropertyName.Length == 0))
 		{
 			var name = _options.Pluralize ? Inflector.Pluralize(entity.ClassName) : entity.ClassName;
 			entity.ContextPropertyName = Names.MakeUnique(name, contextMembers.Contains);
 			contextMembers.Add(entity.ContextPropertyName);
 		}
 
-		return new DataModel { Options = _options, ContextClassName = contextName, Entities = entities };
+		return model;
 	}
 
 	int SchemaRank(string schema)
@@ -126,100 +154,87 @@ sealed class ModelBuilder(GenerationOptions options)
 		return _options.Singularize ? Inflector.Singularize(name) : name;
 	}
 
+	// a qualified entry (schema.table) wins over one for the table name in any schema
+	TableOverride? Override(TableInfo table) =>
+		_options.Tables.TryGetValue(table.QualifiedName, out var qualified) ? qualified
+		: _options.Tables.TryGetValue(table.Name, out var plain) ? plain
+		: null;
+
 	#region Properties
 
 	void AddProperties(EntityModel entity)
 	{
-		var taken = new HashSet<string>(_objectMembers, StringComparer.Ordinal) { entity.ClassName };
-		var columns = entity.Table.Columns.Cast<AuroraDsqlColumnSchema>().OrderBy(c => c.Ordinal ?? int.MaxValue).ToList();
+		var columns   = entity.Table.Columns;
+		var overrides = Override(entity.Table)?.Columns ?? new Dictionary<string, ColumnOverride>();
 
-		var hasIdentity = columns.Exists(c => c.IsIdentity);
-		var keyColumns  = columns.Where(c => c.IsPrimaryKey).ToList();
+		var taken = new HashSet<string>(_objectMembers, StringComparer.Ordinal) { entity.ClassName };
+		foreach (var column in columns)
+			if (overrides.GetValueOrDefault(column.Name)?.PropertyName is { } given)
+				taken.Add(given);
+
+		var hasIdentity = columns.Any(c => c.IsIdentity);
+		var keyCount    = columns.Count(c => c.IsPrimaryKey);
 
 		foreach (var column in columns)
 		{
-			var name = Names.ToIdentifier(column.ColumnName, _options.ClassNaming);
+			var columnOverride = overrides.GetValueOrDefault(column.Name);
+			var name           = columnOverride?.PropertyName;
 
-			if (name == entity.ClassName)
-				name += _options.ClassNaming == ClassNaming.Pascal ? "Column" : "_column";
+			if (name is null)
+			{
+				name = Names.ToIdentifier(column.Name, _options.ClassNaming);
 
-			name = Names.MakeUnique(name, taken.Contains);
-			taken.Add(name);
+				if (name == entity.ClassName)
+					name += _options.ClassNaming == ClassNaming.Pascal ? "Column" : "_column";
 
-			var type        = column.SystemType ?? typeof(object);
-			var isReference = !type.IsValueType;
-			var typeName    = CSharpTypeName(type);
+				name = Names.MakeUnique(name, taken.Contains);
+				taken.Add(name);
+			}
 
-			if (column.IsNullable && (!isReference || _options.NullableReferenceTypes))
-				typeName += "?";
+			var (typeName, isReference, dataType) = _types.Map(column, columnOverride);
 
 			// A UUID key the database fills with gen_random_uuid(): the provider's [Identity] Guid convention (CreateTable emits
 			// the same default, inserts skip the column and InsertWithIdentity returns it).
-			var isGeneratedUuidKey =
-				!hasIdentity && !entity.IsView && keyColumns.Count == 1 && column.IsPrimaryKey && type == typeof(Guid)
-				&& string.Equals(column.DefaultValue?.Trim(), "gen_random_uuid()", StringComparison.OrdinalIgnoreCase);
+			var isGeneratedUuidKey = !hasIdentity && !entity.IsView && keyCount == 1 && column.IsPrimaryKey
+				&& column.ProviderType == typeof(Guid) && column.HasRandomUuidDefault;
 
 			entity.Properties.Add(new PropertyModel
 			{
-				Column      = column,
-				Name        = name,
-				TypeName    = typeName,
-				IsReference = isReference,
-				IsIdentity  = column.IsIdentity || isGeneratedUuidKey,
+				Column          = column,
+				Name            = name,
+				TypeName        = typeName,
+				IsReferenceType = isReference,
+				IsIdentity      = column.IsIdentity || isGeneratedUuidKey,
+				DataType        = dataType,
 			});
 		}
-	}
-
-	static string CSharpTypeName(Type type)
-	{
-		if (type.IsArray)
-			return CSharpTypeName(type.GetElementType()!) + "[]";
-
-		return Type.GetTypeCode(type) switch
-		{
-			TypeCode.Boolean => "bool",
-			TypeCode.Byte    => "byte",
-			TypeCode.SByte   => "sbyte",
-			TypeCode.Int16   => "short",
-			TypeCode.UInt16  => "ushort",
-			TypeCode.Int32   => "int",
-			TypeCode.UInt32  => "uint",
-			TypeCode.Int64   => "long",
-			TypeCode.UInt64  => "ulong",
-			TypeCode.Single  => "float",
-			TypeCode.Double  => "double",
-			TypeCode.Decimal => "decimal",
-			TypeCode.Char    => "char",
-			TypeCode.String  => "string",
-			_ when type == typeof(object) => "object",
-			_ => type.Name,
-		};
 	}
 
 	#endregion
 
 	#region Associations
 
-	void AddAssociations(List<EntityModel> entities, Dictionary<TableSchema, EntityModel> byTable)
+	void AddAssociations(ScaffoldModel model)
 	{
-		var forward = new List<(EntityModel Child, EntityModel Parent, ForeignKeySchema Key, AssociationModel Association)>();
+		var entities = model.Entities;
+		var forward  = new List<(EntityModel Child, EntityModel Parent, ForeignKeyInfo Key, AssociationModel Association)>();
 
 		foreach (var entity in entities)
 		{
 			var taken = TakenMemberNames(entity);
 
-			foreach (var key in entity.Table.ForeignKeys.Where(k => k.BackReference != null).OrderBy(k => k.KeyName, StringComparer.Ordinal))
+			foreach (var key in entity.Table.ForeignKeys)
 			{
-				if (!byTable.TryGetValue(key.OtherTable, out var parent))
+				if (model.FindEntity(key.ReferencedSchema, key.ReferencedTable) is not { } parent)
 					continue;
 
-				var thisKeys  = key.ThisColumns .Select(c => entity.Properties.Find(p => ReferenceEquals(p.Column, c))).ToList();
-				var otherKeys = key.OtherColumns.Select(c => parent.Properties.Find(p => ReferenceEquals(p.Column, c))).ToList();
+				var thisKeys  = key.Columns.Select(entity.FindProperty).ToList();
+				var otherKeys = key.ReferencedColumns.Select(parent.FindProperty).ToList();
 
 				if (thisKeys.Contains(null) || otherKeys.Contains(null))
 					continue;
 
-				var name = Names.MakeUnique(ForwardName(entity, key, parent, thisKeys!), taken.Contains);
+				var name = Names.MakeUnique(ForwardName(entity, parent, thisKeys!), taken.Contains);
 				taken.Add(name);
 
 				var association = new AssociationModel
@@ -230,7 +245,7 @@ sealed class ModelBuilder(GenerationOptions options)
 					ThisKeys        = thisKeys!,
 					OtherKeys       = otherKeys!,
 					IsCollection    = false,
-					CanBeNull       = key.ThisColumns.Exists(c => c.IsNullable),
+					CanBeNull       = thisKeys.Exists(p => p!.Column.IsNullable),
 					IsBackReference = false,
 					ForeignKeyTable = entity.Table,
 					ReferencedTable = parent.Table,
@@ -247,7 +262,7 @@ sealed class ModelBuilder(GenerationOptions options)
 			var incoming = forward
 				.Where(f => f.Parent == parent)
 				.OrderBy(f => f.Child.ClassName, StringComparer.Ordinal)
-				.ThenBy(f => f.Key.KeyName, StringComparer.Ordinal)
+				.ThenBy(f => f.Key.Name, StringComparer.Ordinal)
 				.ToList();
 
 			if (incoming.Count == 0)
@@ -257,7 +272,7 @@ sealed class ModelBuilder(GenerationOptions options)
 
 			foreach (var (child, _, key, association) in incoming)
 			{
-				var isOneToOne = key.AssociationType == AssociationType.OneToOne;
+				var isOneToOne = IsOneToOne(child, association);
 				var name       = isOneToOne || !_options.Pluralize ? child.ClassName : Inflector.Pluralize(child.ClassName);
 
 				// several keys from one table to this one: name them by the referencing association
@@ -287,6 +302,13 @@ sealed class ModelBuilder(GenerationOptions options)
 		}
 	}
 
+	// the referencing columns are the child's whole primary key: at most one child row per parent row
+	static bool IsOneToOne(EntityModel child, AssociationModel association)
+	{
+		var primaryKey = child.Properties.Where(p => p.Column.IsPrimaryKey).ToList();
+		return primaryKey.Count > 0 && primaryKey.Count == association.ThisKeys.Count && association.ThisKeys.All(primaryKey.Contains);
+	}
+
 	static HashSet<string> TakenMemberNames(EntityModel entity)
 	{
 		var taken = new HashSet<string>(_objectMembers, StringComparer.Ordinal) { entity.ClassName };
@@ -295,12 +317,12 @@ sealed class ModelBuilder(GenerationOptions options)
 		return taken;
 	}
 
-	string ForwardName(EntityModel entity, ForeignKeySchema key, EntityModel parent, List<PropertyModel?> thisKeys)
+	string ForwardName(EntityModel entity, EntityModel parent, List<PropertyModel?> thisKeys)
 	{
 		if (thisKeys.Count == 1)
 		{
 			// owner_id → Owner (Pascal) / owner (preserve)
-			var column = thisKeys[0]!.Column.ColumnName;
+			var column = thisKeys[0]!.Column.Name;
 			var words  = Names.SplitWords(column).ToList();
 
 			if (words.Count > 1 && string.Equals(words[^1], "id", StringComparison.OrdinalIgnoreCase))
@@ -319,7 +341,7 @@ sealed class ModelBuilder(GenerationOptions options)
 
 	#endregion
 
-	#region Indexes
+	#region Indexes and constraints
 
 	static void AddIndexes(EntityModel entity)
 	{
@@ -330,56 +352,69 @@ sealed class ModelBuilder(GenerationOptions options)
 
 			if (!index.IsValid)
 			{
-				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: it is not valid (its asynchronous build failed or has not finished).");
+				entity.Remarks.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: it is not valid (its asynchronous build failed or has not finished).");
 				continue;
 			}
 
 			if (index.Keys.Any(k => k.Descending))
 			{
-				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: it has a descending key, which Aurora DSQL does not support.");
+				entity.Remarks.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: it has a descending key, which Aurora DSQL does not support.");
 				continue;
 			}
 
 			if (index.Keys.Any(k => k.ColumnName is null && k.Expression is null))
 			{
-				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: a key could not be read.");
+				entity.Remarks.Add($"Index <c>{CodeText.Xml(index.Name)}</c> is not declared: a key could not be read.");
 				continue;
 			}
 
-			var keys = index.Keys.Select(k =>
-			{
-				var nulls = k.NullsFirst ? " NULLS FIRST" : "";
-
-				if (k.ColumnName is null)
-				{
-					var expression = k.Expression!;
-					if (!IsParenthesized(expression))
-						expression = "(" + expression + ")";
-					return CodeText.Literal(expression + nulls);
-				}
-
-				return MemberReference(entity, k.ColumnName) + (nulls.Length > 0 ? " + " + CodeText.Literal(nulls) : "");
-			}).ToList();
+			var keys = index.Keys.Select(k => k.ColumnName is null
+				? new IndexMemberModel { Expression = IsParenthesized(k.Expression!) ? k.Expression : "(" + k.Expression + ")", NullsFirst = k.NullsFirst }
+				: new IndexMemberModel { ColumnName = k.ColumnName, Property = entity.FindProperty(k.ColumnName), NullsFirst = k.NullsFirst })
+				.ToList();
 
 			entity.Indexes.Add(new IndexModel
 			{
-				Index              = index,
-				KeyExpressions     = keys,
-				IncludeExpressions = index.Include.Select(c => MemberReference(entity, c)).ToList(),
+				Index   = index,
+				Keys    = keys,
+				Include = index.Include.Select(c => new IndexMemberModel { ColumnName = c, Property = entity.FindProperty(c) }).ToList(),
 			});
 
 			if (index.ConstraintName != null)
-				entity.Notes.Add($"Index <c>{CodeText.Xml(index.Name)}</c> implements the UNIQUE constraint <c>{CodeText.Xml(index.ConstraintName ?? "")}</c>.");
+				entity.Remarks.Add($"Index <c>{CodeText.Xml(index.Name)}</c> implements the UNIQUE constraint <c>{CodeText.Xml(index.ConstraintName)}</c>.");
 		}
 	}
 
-	static string MemberReference(EntityModel entity, string columnName)
+	static void AddForeignKeys(ScaffoldModel model, EntityModel entity)
 	{
-		var property = entity.Properties.Find(p => p.Column.ColumnName == columnName);
-		return property is null ? CodeText.Literal(columnName) : "nameof(" + CodeText.EscapeMember(property.Name) + ")";
+		foreach (var key in entity.Table.ForeignKeys)
+		{
+			var principal = model.FindEntity(key.ReferencedSchema, key.ReferencedTable);
+			var columns   = key.Columns.Select(entity.FindProperty).ToList();
+			var refs      = key.ReferencedColumns.Select(c => principal?.FindProperty(c)).ToList();
+
+			if (principal is null || principal.IsView || columns.Contains(null) || refs.Contains(null))
+			{
+				entity.Remarks.Add($"Foreign key <c>{CodeText.Xml(key.Name)}</c> is not declared: it references <c>{CodeText.Xml(key.ReferencedSchema + "." + key.ReferencedTable)}</c>, which is not in this model.");
+				continue;
+			}
+
+			var primaryKey = principal.Properties.Where(p => p.Column.IsPrimaryKey).OrderBy(p => p.Column.PrimaryKeyOrder).ToList();
+
+			entity.ForeignKeys.Add(new ForeignKeyModel
+			{
+				Key                  = key,
+				Principal            = principal,
+				Properties           = columns!,
+				PrincipalProperties  = refs!,
+				ReferencesPrimaryKey = primaryKey.SequenceEqual(refs!),
+			});
+		}
 	}
 
 	#endregion
+
+
 	/// <summary>Whether the whole expression is one parenthesized term: <c>(a + 1)</c> is, <c>(a + 1) * (b + 1)</c> is not.</summary>
 	internal static bool IsParenthesized(string expression)
 	{

@@ -107,19 +107,19 @@ public partial class AllType
 	/// Column <c>c_date</c>.
 	/// </summary>
 	[Column("c_date", DbType = "date", DataType = DataType.Date)]
-	public DateTime? CDate { get; set; }
+	public DateOnly? CDate { get; set; }
 
 	/// <summary>
 	/// Column <c>c_time</c>.
 	/// </summary>
 	[Column("c_time", DbType = "time without time zone", DataType = DataType.Time)]
-	public TimeSpan? CTime { get; set; }
+	public TimeOnly? CTime { get; set; }
 
 	/// <summary>
 	/// Column <c>c_time3</c>.
 	/// </summary>
 	[Column("c_time3", DbType = "time(3) without time zone", DataType = DataType.Time, Precision = 3)]
-	public TimeSpan? CTime3 { get; set; }
+	public TimeOnly? CTime3 { get; set; }
 
 	/// <summary>
 	/// Column <c>c_timetz</c>.

@@ -48,7 +48,7 @@ public partial class Pet
 	/// Column <c>birth_date</c>.
 	/// </summary>
 	[Column("birth_date", DbType = "date", DataType = DataType.Date)]
-	public DateTime? BirthDate { get; set; }
+	public DateOnly? BirthDate { get; set; }
 
 	/// <summary>
 	/// Column <c>weight_kg</c>.

@@ -39,7 +39,7 @@ public partial class Shipment
 	/// Column <c>shipped_on</c>.
 	/// </summary>
 	[Column("shipped_on", DbType = "date", DataType = DataType.Date)]
-	public DateTime? ShippedOn { get; set; }
+	public DateOnly? ShippedOn { get; set; }
 
 	#region Associations
 

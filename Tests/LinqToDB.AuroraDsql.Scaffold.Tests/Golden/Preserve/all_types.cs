@@ -107,19 +107,19 @@ public partial class all_types
 	/// Column <c>c_date</c>.
 	/// </summary>
 	[Column("c_date", DbType = "date", DataType = DataType.Date)]
-	public DateTime? c_date { get; set; }
+	public DateOnly? c_date { get; set; }
 
 	/// <summary>
 	/// Column <c>c_time</c>.
 	/// </summary>
 	[Column("c_time", DbType = "time without time zone", DataType = DataType.Time)]
-	public TimeSpan? c_time { get; set; }
+	public TimeOnly? c_time { get; set; }
 
 	/// <summary>
 	/// Column <c>c_time3</c>.
 	/// </summary>
 	[Column("c_time3", DbType = "time(3) without time zone", DataType = DataType.Time, Precision = 3)]
-	public TimeSpan? c_time3 { get; set; }
+	public TimeOnly? c_time3 { get; set; }
 
 	/// <summary>
 	/// Column <c>c_timetz</c>.

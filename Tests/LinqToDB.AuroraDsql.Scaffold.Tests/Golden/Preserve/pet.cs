@@ -45,7 +45,7 @@ public partial class @pet
 	/// Column <c>birth_date</c>.
 	/// </summary>
 	[Column("birth_date", DbType = "date", DataType = DataType.Date)]
-	public DateTime? birth_date { get; set; }
+	public DateOnly? birth_date { get; set; }
 
 	/// <summary>
 	/// Column <c>weight_kg</c>.

@@ -39,7 +39,7 @@ public partial class @shipment
 	/// Column <c>shipped_on</c>.
 	/// </summary>
 	[Column("shipped_on", DbType = "date", DataType = DataType.Date)]
-	public DateTime? shipped_on { get; set; }
+	public DateOnly? shipped_on { get; set; }
 
 	#region Associations
 
