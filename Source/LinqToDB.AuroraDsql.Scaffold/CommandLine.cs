@@ -3,11 +3,16 @@ using System.CommandLine.Parsing;
 
 using LinqToDB.AuroraDsql.Scaffold.Generation;
 using LinqToDB.AuroraDsql.Scaffold.Naming;
+using LinqToDB.AuroraDsql.Scaffold.Options;
 using LinqToDB.AuroraDsql.Scaffold.Output;
+using LinqToDB.AuroraDsql.Scaffold.Templates;
 
 namespace LinqToDB.AuroraDsql.Scaffold;
 
-/// <summary>The <c>linq2db-dsql</c> command line: <c>linq2db-dsql scaffold [options]</c>.</summary>
+/// <summary>
+/// The <c>linq2db-dsql</c> command line: <c>linq2db-dsql scaffold [options]</c> and <c>linq2db-dsql template</c>. Options come
+/// from the command line, then from the options file (<c>--options</c>), then from the defaults.
+/// </summary>
 sealed class CommandLine
 {
 	/// <summary>Exit code of a run that failed (connection, schema, output conflict).</summary>
@@ -56,29 +61,25 @@ sealed class CommandLine
 	};
 
 	// generation
-	readonly Option<string> _namespace = new("--namespace", "-n")
+	readonly Option<string?> _namespace = new("--namespace", "-n")
 	{
-		Description         = "Namespace of the generated classes.",
-		DefaultValueFactory = _ => "DataModel",
+		Description = "Namespace of the generated classes. Default: DataModel.",
 	};
 
-	readonly Option<string> _output = new("--output", "-o")
+	readonly Option<string?> _output = new("--output", "-o")
 	{
-		Description         = "Output folder (created when missing). Files of an earlier run there are replaced; other files are left alone.",
-		DefaultValueFactory = _ => ".",
-		HelpName            = "folder",
+		Description = "Output folder (created when missing). Files of an earlier run there are replaced; other files are left alone. Default: the current folder.",
+		HelpName    = "folder",
 	};
 
-	readonly Option<string> _contextName = new("--context-name")
+	readonly Option<string?> _contextName = new("--context-name")
 	{
-		Description         = "Name of the generated DataConnection class.",
-		DefaultValueFactory = _ => "DsqlDb",
+		Description = "Name of the generated DataConnection class. Default: DsqlDb.",
 	};
 
-	readonly Option<string> _classNaming = new("--class-naming")
+	readonly Option<string?> _classNaming = new("--class-naming")
 	{
-		Description         = "pascal: PascalCase class and property names (order_line -> OrderLine); preserve: database names as they are, made valid C#.",
-		DefaultValueFactory = _ => "pascal",
+		Description = "pascal: PascalCase class and property names (order_line -> OrderLine); preserve: database names as they are, made valid C#. Default: pascal.",
 	};
 
 	readonly Option<bool> _singularize = new("--singularize")
@@ -105,6 +106,20 @@ sealed class CommandLine
 		HelpName                       = "schema,...",
 	};
 
+	readonly Option<string[]> _includeTables = new("--include-tables")
+	{
+		Description                    = "Tables and views to generate: table or schema.table, * and ? as wildcards, comma-separated or repeated. Default: all.",
+		AllowMultipleArgumentsPerToken = true,
+		HelpName                       = "table,...",
+	};
+
+	readonly Option<string[]> _excludeTables = new("--exclude-tables")
+	{
+		Description                    = "Tables and views not to generate (same patterns).",
+		AllowMultipleArgumentsPerToken = true,
+		HelpName                       = "table,...",
+	};
+
 	readonly Option<bool> _nullable = new("--nullable")
 	{
 		Description = "Generate for nullable reference types (#nullable enable, string? for nullable columns).",
@@ -115,15 +130,90 @@ sealed class CommandLine
 		Description = "Declare indexes with [AuroraDsqlIndex] (primary keys and invalid indexes excepted).",
 	};
 
+	readonly Option<bool> _foreignKeyAttributes = new("--foreign-key-attributes")
+	{
+		Description = "Declare foreign keys with [AuroraDsqlForeignKey] (with their ON DELETE/ON UPDATE actions), so that CreateTable and EnsureSchema create them.",
+	};
+
+	readonly Option<bool> _checkAttributes = new("--check-attributes")
+	{
+		Description = "Declare CHECK constraints with [AuroraDsqlCheck], so that CreateTable and EnsureSchema create them.",
+	};
+
+	readonly Option<string?> _dateType = new("--date-type")
+	{
+		Description = "C# type of date columns: dateonly or datetime. Default: dateonly.",
+	};
+
+	readonly Option<string?> _timeType = new("--time-type")
+	{
+		Description = "C# type of time columns: timeonly or timespan. Default: timeonly.",
+	};
+
+	readonly Option<string?> _timestamptzType = new("--timestamptz-type")
+	{
+		Description = "C# type of timestamptz columns: datetimeoffset or datetime (UTC). Default: datetimeoffset.",
+	};
+
+	readonly Option<string?> _jsonType = new("--json-type")
+	{
+		Description = "C# type of json and jsonb columns: string or jsondocument (System.Text.Json.JsonDocument). Default: string.",
+	};
+
+	readonly Option<string?> _customize = new("--customize")
+	{
+		Description = "A T4 template that writes the files from the model (start from 'linq2db-dsql template').",
+		HelpName    = "file.tt",
+	};
+
+	readonly Option<string?> _optionsFile = new("--options")
+	{
+		Description = "A JSON options file with any of these options (and table, column and type overrides); options given on the command line win.",
+		HelpName    = "file.json",
+	};
+
+	readonly Option<string?> _saveOptions = new("--save-options")
+	{
+		Description = "Write the options of this run (never the connection string) to a JSON options file; without a connection, only that.",
+		HelpName    = "file.json",
+	};
+
 	readonly Option<bool> _quiet = new("--quiet", "-q")
 	{
 		Description = "Print nothing but warnings and errors.",
 	};
 
+	// template
+	readonly Option<string> _templateOutput = new("--output", "-o")
+	{
+		Description         = "The template file to write.",
+		DefaultValueFactory = _ => DefaultTemplateName,
+		HelpName            = "file.tt",
+	};
+
+	readonly Option<string> _templateSample = new("--sample")
+	{
+		Description         = "default: writes exactly what scaffold writes without a template; records: records instead of classes and a naming rule.",
+		DefaultValueFactory = _ => "default",
+	};
+
+	readonly Option<bool> _templateForce = new("--force")
+	{
+		Description = "Overwrite the file if it exists.",
+	};
+
+	/// <summary>The file <c>linq2db-dsql template</c> writes by default.</summary>
+	public const string DefaultTemplateName = "CustomizeScaffolding.tt";
+
 	/// <summary>Builds the command tree.</summary>
 	public RootCommand Create()
 	{
-		_classNaming.AcceptOnlyFromAmong("pascal", "preserve");
+		_classNaming.AcceptOnlyFromAmong(Choices.ClassNaming);
+		_dateType.AcceptOnlyFromAmong(Choices.DateType);
+		_timeType.AcceptOnlyFromAmong(Choices.TimeType);
+		_timestamptzType.AcceptOnlyFromAmong(Choices.TimestampTzType);
+		_jsonType.AcceptOnlyFromAmong(Choices.JsonType);
+		_templateSample.AcceptOnlyFromAmong(TemplateSamples.Names);
 
 		_port.Validators.Add(r =>
 		{
@@ -133,14 +223,14 @@ sealed class CommandLine
 
 		_namespace.Validators.Add(r =>
 		{
-			var value = r.GetValueOrDefault<string>();
+			var value = r.GetValueOrDefault<string?>();
 			if (!IsNamespace(value))
 				r.AddError($"'{value}' is not a valid C# namespace.");
 		});
 
 		_contextName.Validators.Add(r =>
 		{
-			var value = r.GetValueOrDefault<string>();
+			var value = r.GetValueOrDefault<string?>();
 			if (!IsIdentifier(value))
 				r.AddError($"'{value}' is not a valid C# class name.");
 			else if (ModelBuilder.IsReservedTypeName(value!))
@@ -151,12 +241,20 @@ sealed class CommandLine
 		{
 			_endpoint, _region, _user, _profile, _port, _rootCertificate, _connectionString,
 			_namespace, _output, _contextName, _classNaming, _singularize, _pluralize, _includeSchemas, _excludeSchemas,
-			_nullable, _indexAttributes, _quiet,
+			_includeTables, _excludeTables, _nullable, _indexAttributes, _foreignKeyAttributes, _checkAttributes,
+			_dateType, _timeType, _timestamptzType, _jsonType, _customize, _optionsFile, _saveOptions, _quiet,
 		};
 
 		scaffold.SetAction(Run);
 
-		return new RootCommand("linq2db data model scaffolding for Amazon Aurora DSQL.") { scaffold };
+		var template = new Command("template", "Writes a starter T4 template for 'scaffold --customize': it reproduces the standard output, ready to change.")
+		{
+			_templateOutput, _templateSample, _templateForce,
+		};
+
+		template.SetAction(WriteTemplate);
+
+		return new RootCommand("linq2db data model scaffolding for Amazon Aurora DSQL.") { scaffold, template };
 	}
 
 	/// <summary>Runs the command line with the given arguments and writers; returns the exit code.</summary>
@@ -198,19 +296,53 @@ sealed class CommandLine
 		var output = result.InvocationConfiguration.Output;
 		var error  = result.InvocationConfiguration.Error;
 
+		ScaffoldSettings settings;
+		try
+		{
+			settings = CommandLineSettings(result);
+
+			if (Given(result, _optionsFile))
+				settings = settings.Over(OptionsFile.Read(result.GetValue(_optionsFile)!));
+		}
+		catch (OptionsFileException ex)
+		{
+			error.WriteLine("error: " + ex.Message);
+			return UsageError;
+		}
+
+		// a connection string from the options file is as secret as one from the command line
+		if (settings.ConnectionString is { } fileConnectionString)
+		{
+			var secrets = new ConnectionSettings { ConnectionString = fileConnectionString }.Secrets().Append(fileConnectionString).ToList();
+			(output as MaskingWriter)?.AddSecrets(secrets);
+			(error as MaskingWriter)?.AddSecrets(secrets);
+		}
+
 		var connection = new ConnectionSettings
 		{
-			Endpoint            = Blank(result.GetValue(_endpoint)),
-			Region              = Blank(result.GetValue(_region)),
-			User                = Blank(result.GetValue(_user)),
-			Profile             = Blank(result.GetValue(_profile)),
-			Port                = result.GetValue(_port),
-			RootCertificatePath = Blank(result.GetValue(_rootCertificate)),
-			ConnectionString    = Blank(result.GetValue(_connectionString)),
+			Endpoint            = Blank(settings.Endpoint),
+			Region              = Blank(settings.Region),
+			User                = Blank(settings.User),
+			Profile             = Blank(settings.Profile),
+			Port                = settings.Port,
+			RootCertificatePath = Blank(settings.RootCertificate),
+			ConnectionString    = Blank(settings.ConnectionString),
 		};
 
 		if (connection.Endpoint is null && connection.ConnectionString is null)
 			connection = connection with { ConnectionString = Blank(Environment.GetEnvironmentVariable(ConnectionSettings.ConnectionStringVariable)) };
+
+		if (Given(result, _saveOptions))
+		{
+			var path = Path.GetFullPath(result.GetValue(_saveOptions)!);
+			OptionsFile.Write(path, settings with { ConnectionString = null });
+
+			if (settings.Quiet != true)
+				output.WriteLine($"Options saved to {path}.");
+
+			if (connection.Endpoint is null && connection.ConnectionString is null)
+				return 0;
+		}
 
 		if (connection.Validate() is { } problem)
 		{
@@ -220,24 +352,34 @@ sealed class CommandLine
 
 		var options = new GenerationOptions
 		{
-			Namespace              = result.GetValue(_namespace)!,
-			ContextName            = result.GetValue(_contextName)!,
-			ClassNaming            = result.GetValue(_classNaming) == "preserve" ? ClassNaming.Preserve : ClassNaming.Pascal,
-			Singularize            = result.GetValue(_singularize),
-			Pluralize              = result.GetValue(_pluralize),
-			IncludeSchemas         = SplitList(result.GetValue(_includeSchemas)),
-			ExcludeSchemas         = SplitList(result.GetValue(_excludeSchemas)),
-			NullableReferenceTypes = result.GetValue(_nullable),
-			IndexAttributes        = result.GetValue(_indexAttributes),
+			Namespace              = settings.Namespace ?? "DataModel",
+			ContextName            = settings.ContextName ?? "DsqlDb",
+			ClassNaming            = settings.ClassNaming == "preserve" ? ClassNaming.Preserve : ClassNaming.Pascal,
+			Singularize            = settings.Singularize ?? false,
+			Pluralize              = settings.Pluralize ?? false,
+			IncludeSchemas         = settings.IncludeSchemas ?? [],
+			ExcludeSchemas         = settings.ExcludeSchemas ?? [],
+			IncludeTables          = settings.IncludeTables ?? [],
+			ExcludeTables          = settings.ExcludeTables ?? [],
+			NullableReferenceTypes = settings.Nullable ?? false,
+			IndexAttributes        = settings.IndexAttributes ?? false,
+			ForeignKeyAttributes   = settings.ForeignKeyAttributes ?? false,
+			CheckAttributes        = settings.CheckAttributes ?? false,
+			DateType               = settings.DateType == "datetime" ? DateMapping.DateTime : DateMapping.DateOnly,
+			TimeType               = settings.TimeType == "timespan" ? TimeMapping.TimeSpan : TimeMapping.TimeOnly,
+			TimestampTzType        = settings.TimestampTzType == "datetime" ? TimestampTzMapping.DateTime : TimestampTzMapping.DateTimeOffset,
+			JsonType               = settings.JsonType == "jsondocument" ? JsonMapping.JsonDocument : JsonMapping.String,
+			TypeOverrides          = settings.TypeOverrides ?? new Dictionary<string, TypeOverride>(),
+			Tables                 = settings.Tables ?? new Dictionary<string, TableOverride>(),
 		};
 
 		try
 		{
-			new Scaffolder(output, result.GetValue(_quiet)).Run(connection, options, result.GetValue(_output)!);
+			new Scaffolder(output, settings.Quiet ?? false, settings.Customize).Run(connection, options, settings.Output ?? ".");
 			output.Flush();
 			return 0;
 		}
-		catch (OutputConflictException ex)
+		catch (Exception ex) when (ex is OutputConflictException or TemplateException)
 		{
 			error.WriteLine("error: " + ex.Message);
 		}
@@ -251,6 +393,70 @@ sealed class CommandLine
 		}
 
 		return Failed;
+	}
+
+	/// <summary>What the command line gives; options not given stay <see langword="null"/> (the options file or the default decides).</summary>
+	ScaffoldSettings CommandLineSettings(ParseResult result)
+	{
+		string? Text(Option<string?> option) => Given(result, option) ? Blank(result.GetValue(option)) : null;
+		string? FullPath(Option<string?> option) => Text(option) is { } path ? Path.GetFullPath(path) : null;
+		bool? Flag(Option<bool> option) => Given(result, option) ? result.GetValue(option) : null;
+		IReadOnlyList<string>? List(Option<string[]> option) => Given(result, option) ? SplitList(result.GetValue(option)) : null;
+		string? Choice(Option<string?> option) => Text(option)?.ToLowerInvariant();
+
+		return new ScaffoldSettings
+		{
+			Endpoint             = Text(_endpoint),
+			Region               = Text(_region),
+			User                 = Text(_user),
+			Profile              = Text(_profile),
+			Port                 = Given(result, _port) ? result.GetValue(_port) : null,
+			RootCertificate      = FullPath(_rootCertificate),
+			ConnectionString     = Text(_connectionString),
+			Namespace            = Text(_namespace),
+			Output               = FullPath(_output),
+			ContextName          = Text(_contextName),
+			ClassNaming          = Choice(_classNaming),
+			Singularize          = Flag(_singularize),
+			Pluralize            = Flag(_pluralize),
+			IncludeSchemas       = List(_includeSchemas),
+			ExcludeSchemas       = List(_excludeSchemas),
+			IncludeTables        = List(_includeTables),
+			ExcludeTables        = List(_excludeTables),
+			Nullable             = Flag(_nullable),
+			IndexAttributes      = Flag(_indexAttributes),
+			ForeignKeyAttributes = Flag(_foreignKeyAttributes),
+			CheckAttributes      = Flag(_checkAttributes),
+			DateType             = Choice(_dateType),
+			TimeType             = Choice(_timeType),
+			TimestampTzType      = Choice(_timestamptzType),
+			JsonType             = Choice(_jsonType),
+			Customize            = FullPath(_customize),
+			Quiet                = Flag(_quiet),
+		};
+	}
+
+	static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+	int WriteTemplate(ParseResult result)
+	{
+		var output = result.InvocationConfiguration.Output;
+		var error  = result.InvocationConfiguration.Error;
+		var path   = Path.GetFullPath(result.GetValue(_templateOutput)!);
+
+		if (File.Exists(path) && !result.GetValue(_templateForce))
+		{
+			error.WriteLine($"error: '{path}' exists; give --force to overwrite it, or another --output.");
+			return Failed;
+		}
+
+		var directory = Path.GetDirectoryName(path);
+		if (!string.IsNullOrEmpty(directory))
+			Directory.CreateDirectory(directory);
+
+		File.WriteAllText(path, TemplateSamples.Read(result.GetValue(_templateSample)!), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+		output.WriteLine($"Wrote {path}. Change it, then run: linq2db-dsql scaffold --customize {Path.GetFileName(path)} …");
+		return 0;
 	}
 
 	// Read from the raw arguments: they are there even when the command line does not parse.
@@ -269,15 +475,17 @@ sealed class CommandLine
 
 	static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-	static List<string> SplitList(string[]? values) =>
+	internal static List<string> SplitList(string[]? values) =>
 		(values ?? [])
 			.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
 			.Distinct(StringComparer.Ordinal)
 			.ToList();
 
-	static bool IsNamespace(string? value) =>
+	internal static bool IsContextName(string? value) => IsIdentifier(value) && !ModelBuilder.IsReservedTypeName(value!);
+
+	internal static bool IsNamespace(string? value) =>
 		!string.IsNullOrEmpty(value) && value.Split('.').All(IsIdentifier);
 
-	static bool IsIdentifier(string? value) =>
+	internal static bool IsIdentifier(string? value) =>
 		!string.IsNullOrEmpty(value) && !Names.IsKeyword(value) && Names.ToIdentifier(value, ClassNaming.Preserve) == value;
 }

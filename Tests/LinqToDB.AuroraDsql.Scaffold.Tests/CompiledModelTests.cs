@@ -124,6 +124,62 @@ public sealed class CompiledModelTests
 			"1.02:03:04", "0a0b0c0d-0e0f-1011-1213-141516171819", "{\"a\": 1}", "{\"b\": [1, 2]}");
 	}
 
+	// Uses the model with every type option away from its default: DateTime, TimeSpan, DateTime for timestamptz, JsonDocument.
+	const string EverythingProbe = """
+		using System;
+		using System.Globalization;
+		using System.Linq;
+		using System.Text.Json;
+
+		using LinqToDB;
+		using LinqToDB.Data;
+
+		using Shop.Everything;
+
+		/// <summary>Uses the generated model.</summary>
+		public static class Probe
+		{
+			/// <summary>Writes and reads rows; returns what came back.</summary>
+			public static string Run(DataOptions options)
+			{
+				using var db = new ShopDb(options);
+
+				using var json  = JsonDocument.Parse("{\"a\": 1}");
+				using var jsonb = JsonDocument.Parse("{\"b\": [1, 2]}");
+
+				var id = db.InsertWithInt64Identity(new AllType
+				{
+					CInteger     = 1,
+					CNumeric     = 1m,
+					CText        = "t",
+					CDate        = new DateTime(2024, 2, 29),
+					CTime        = new TimeSpan(13, 14, 15),
+					CTimestamptz = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+					CJson        = json,
+					CJsonb       = jsonb,
+				});
+
+				var all = db.AllTypes.Single(a => a.Id == id);
+
+				return string.Join("|",
+					all.CDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+					all.CTime?.ToString(),
+					all.CTimestamptz?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+					all.CJson?.RootElement.GetProperty("a").GetInt32().ToString(CultureInfo.InvariantCulture),
+					all.CJsonb?.RootElement.GetProperty("b").GetArrayLength().ToString(CultureInfo.InvariantCulture));
+			}
+		}
+		""";
+
+	[Test]
+	public void EveryTypeOptionCompilesAndRoundTrips()
+	{
+		using var output = new TempDirectory();
+		Cases.Generate(Cases.Everything, output.Path);
+
+		Run("EverythingModel", output.Path, EverythingProbe).Should().Be("2024-02-29|13:14:15|2024-01-02T03:04:05.0000000Z|1|2");
+	}
+
 	[Test]
 	public void PreservedNamesModelCompilesAndQueries()
 	{
@@ -133,7 +189,7 @@ public sealed class CompiledModelTests
 		Run("PreserveModel", output.Path, PreserveProbe).Should().Be("Dev|Boss");
 	}
 
-	static string Run(string assemblyName, string directory, string probe)
+	internal static string Run(string assemblyName, string directory, string probe)
 	{
 		var image    = ModelCompiler.Compile(assemblyName, Cases.Sources(directory).Append(("Probe.cs", probe)));
 		var assembly = ModelCompiler.Load(image);

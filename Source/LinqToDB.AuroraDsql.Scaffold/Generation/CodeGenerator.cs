@@ -24,11 +24,19 @@ static class CodeGenerator
 	{
 		ArgumentNullException.ThrowIfNull(model);
 
-		return model.Entities
+		var files = model.Entities
 			.Select(e => new GeneratedFile(e.FileName, WriteEntity(model, e)))
 			.Append(new GeneratedFile(model.ContextFileName, WriteContext(model)))
-			.OrderBy(f => f.Name, StringComparer.Ordinal)
 			.ToList();
+
+		if (ScaffoldCode.UsesJsonDocument(model))
+		{
+			var w = new Writer();
+			WriteHeader(w, model, []);
+			files.Add(new GeneratedFile(ScaffoldCode.JsonDocumentConverterName + ".cs", w.ToString() + ScaffoldCode.JsonDocumentConverterFile(model)));
+		}
+
+		return files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
 	}
 
 	static string WriteEntity(ScaffoldModel model, EntityModel entity)
@@ -165,6 +173,9 @@ static class CodeGenerator
 		w.Line(MarkerLine);
 		w.Line(ScaffoldCode.NullableDirective(model));
 		w.Line();
+
+		if (usings.Count == 0)
+			return;
 
 		foreach (var u in usings)
 			w.Line(u.Length == 0 ? "" : "using " + u + ";");

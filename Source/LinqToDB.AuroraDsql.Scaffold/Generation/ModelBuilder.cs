@@ -16,11 +16,12 @@ sealed class ModelBuilder(GenerationOptions options)
 	static readonly HashSet<string> _reservedTypeNames = new(StringComparer.OrdinalIgnoreCase)
 	{
 		"System", "LinqToDB", "DataType", "ITable", "IQueryable", "IEnumerable", "DataConnection", "DataOptions",
-		"DateTime", "DateTimeOffset", "DateOnly", "TimeOnly", "TimeSpan", "Guid", "Object", "String", "JsonDocument",
+		"DateTime", "DateTimeOffset", "DateOnly", "TimeOnly", "TimeSpan", "Guid", "Object", "String", "JsonDocument", "JsonDocumentConverter", "ValueConverter",
 		"Table", "Column", "PrimaryKey", "Identity", "NotNull", "Association", "AuroraDsqlIdentity", "AuroraDsqlIndex",
 		"AuroraDsqlForeignKey", "AuroraDsqlCheck", "AuroraDsqlReferentialAction",
 		"TableAttribute", "ColumnAttribute", "PrimaryKeyAttribute", "IdentityAttribute", "NotNullAttribute", "AssociationAttribute",
 		"AuroraDsqlIdentityAttribute", "AuroraDsqlIndexAttribute", "AuroraDsqlForeignKeyAttribute", "AuroraDsqlCheckAttribute",
+		"ValueConverterAttribute",
 		// members every class inherits from object: nameof(Equals.Id) in an association would bind to the method
 		"Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
 	};

@@ -250,6 +250,9 @@ public static class ScaffoldCode
 			}
 		}
 
+		if (IsJsonDocument(property))
+			attributes.Add("ValueConverter(ConverterType = typeof(" + JsonDocumentConverterName + "))");
+
 		attributes.AddRange(property.Attributes);
 		return string.Join(", ", attributes);
 	}
@@ -370,6 +373,55 @@ public static class ScaffoldCode
 	{
 		ArgumentNullException.ThrowIfNull(entity);
 		return $"{(entity.IsView ? "View" : "Table")} <c>{CodeText.Xml(entity.Table.QualifiedName)}</c>{(entity.IsView ? " (read-only)" : "")}.";
+	}
+
+	/// <summary>Name of the value converter class written for <c>JsonDocument</c> properties.</summary>
+	public const string JsonDocumentConverterName = "JsonDocumentConverter";
+
+	/// <summary>The property is a <c>JsonDocument</c> (it is mapped through <see cref="JsonDocumentConverterName"/>).</summary>
+	public static bool IsJsonDocument(PropertyModel property)
+	{
+		ArgumentNullException.ThrowIfNull(property);
+		return property.TypeName.TrimEnd('?') is "JsonDocument" or "System.Text.Json.JsonDocument" or "global::System.Text.Json.JsonDocument";
+	}
+
+	/// <summary>Some entity has a <c>JsonDocument</c> property: the model needs <see cref="JsonDocumentConverterFile"/>.</summary>
+	public static bool UsesJsonDocument(ScaffoldModel model)
+	{
+		ArgumentNullException.ThrowIfNull(model);
+		return model.Entities.Exists(e => e.Properties.Exists(IsJsonDocument));
+	}
+
+	/// <summary>
+	/// The file (<c>JsonDocumentConverter.cs</c>, after the header) of the value converter that maps <c>JsonDocument</c>
+	/// properties: written as their JSON text, read by parsing it.
+	/// </summary>
+	public static string JsonDocumentConverterFile(ScaffoldModel model)
+	{
+		ArgumentNullException.ThrowIfNull(model);
+
+		return
+			$$"""
+			using System.Text.Json;
+
+			using LinqToDB.Mapping;
+
+			namespace {{model.Namespace}};
+
+			/// <summary>
+			/// Maps <c>json</c> and <c>jsonb</c> columns to <see cref="JsonDocument"/>: values are written as their JSON text and read by
+			/// parsing it. The caller disposes the documents it reads.
+			/// </summary>
+			public sealed class {{JsonDocumentConverterName}} : ValueConverter<JsonDocument, string>
+			{
+				/// <summary>Creates the converter.</summary>
+				public {{JsonDocumentConverterName}}()
+					: base(value => value.RootElement.GetRawText(), text => JsonDocument.Parse(text, default(JsonDocumentOptions)), handlesNulls: false)
+				{
+				}
+			}
+
+			""".Replace("\r\n", "\n", StringComparison.Ordinal);
 	}
 
 	// A property or association named DataType would capture DataType.X inside its class.

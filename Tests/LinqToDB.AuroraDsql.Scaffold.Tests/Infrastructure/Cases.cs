@@ -29,6 +29,21 @@ public static class Cases
 		IncludeSchemas = ["shop"],
 	};
 
+	/// <summary>
+	/// The Pascal case with every type option switched away from its default and every constraint attribute on: DateTime for
+	/// date, TimeSpan for time, DateTime for timestamptz, JsonDocument for json/jsonb, foreign keys and checks declared.
+	/// </summary>
+	internal static readonly GenerationOptions Everything = Pascal with
+	{
+		Namespace            = "Shop.Everything",
+		ForeignKeyAttributes = true,
+		CheckAttributes      = true,
+		DateType             = DateMapping.DateTime,
+		TimeType             = TimeMapping.TimeSpan,
+		TimestampTzType      = TimestampTzMapping.DateTime,
+		JsonType             = JsonMapping.JsonDocument,
+	};
+
 	/// <summary>The command-line arguments of <see cref="Pascal"/> (without connection and output).</summary>
 	public static readonly string[] PascalArguments =
 	[
@@ -37,10 +52,10 @@ public static class Cases
 	];
 
 	/// <summary>Generates a case into a folder, through the same path as the tool (schema read, model, writer).</summary>
-	internal static WriteResult Generate(GenerationOptions options, string directory, TextWriter? log = null)
+	internal static WriteResult Generate(GenerationOptions options, string directory, TextWriter? log = null, string? template = null)
 	{
 		using var db = TestDatabase.Connect();
-		return new Scaffolder(log ?? TextWriter.Null, quiet: log is null).Run(db, options, directory);
+		return new Scaffolder(log ?? TextWriter.Null, quiet: log is null, template).Run(db, options, directory);
 	}
 
 	/// <summary>The generated C# files of a folder, for compiling.</summary>

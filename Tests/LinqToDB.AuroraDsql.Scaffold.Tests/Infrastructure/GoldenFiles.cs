@@ -55,6 +55,16 @@ public static class GoldenFiles
 		}
 	}
 
+	/// <summary>Asserts that two folders hold the same files, byte for byte.</summary>
+	public static void AssertSameFiles(string expectedDirectory, string actualDirectory)
+	{
+		var names = Files(expectedDirectory);
+		Files(actualDirectory).Should().Equal(names, "both runs should write the same files");
+
+		foreach (var name in names)
+			File.ReadAllText(Path.Combine(actualDirectory, name)).Should().Be(File.ReadAllText(Path.Combine(expectedDirectory, name)), name);
+	}
+
 	static List<string> Files(string directory) =>
 		System.IO.Directory.EnumerateFiles(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
 }
