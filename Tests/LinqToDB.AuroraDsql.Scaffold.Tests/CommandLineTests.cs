@@ -117,7 +117,9 @@ public sealed class CommandLineTests
 		output.Should().ContainAll(
 			"--endpoint", "--region", "--user", "--profile", "--port", "--root-certificate", "--connection-string",
 			"--namespace", "--output", "--context-name", "--class-naming", "--singularize", "--pluralize",
-			"--include-schemas", "--exclude-schemas", "--nullable", "--index-attributes", "--quiet");
+			"--include-schemas", "--exclude-schemas", "--include-tables", "--exclude-tables", "--nullable", "--index-attributes",
+			"--foreign-key-attributes", "--check-attributes", "--date-type", "--time-type", "--timestamptz-type", "--json-type",
+			"--customize", "--options", "--save-options", "--quiet");
 	}
 
 	[Test]
