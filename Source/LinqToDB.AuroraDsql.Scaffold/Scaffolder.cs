@@ -11,7 +11,8 @@ using LinqToDB.SchemaProvider;
 namespace LinqToDB.AuroraDsql.Scaffold;
 
 /// <summary>
-/// Reads a schema, builds the model, writes the files, and reports progress on the way. Output goes to the given writer; the
+/// Reads a schema, builds the model, writes the files (itself, or through the T4 template <paramref name="template"/>), and
+/// reports progress on the way. Output goes to the given writer; the
 /// command line passes a <see cref="MaskingWriter"/>, and nothing printed here contains a password.
 /// </summary>
 sealed class Scaffolder(TextWriter output, bool quiet, string? template = null)
@@ -58,7 +59,7 @@ sealed class Scaffolder(TextWriter output, bool quiet, string? template = null)
 		else
 		{
 			Info($"Running the template {Path.GetFullPath(template)}...");
-			files = TemplateRunner.Run(template, model);
+			files = TemplateRunner.Run(template, model, text => Print("warning: " + text));
 		}
 
 		var fullPath = Path.GetFullPath(outputDirectory);

@@ -59,6 +59,33 @@ public sealed class CommandLineTests
 	}
 
 	[Test]
+	public async Task TablesAreIncludedAndExcludedByPattern()
+	{
+		using var folder = new TempDirectory();
+
+		var (code, _, error) = await RunAsync(
+			"scaffold", "--connection-string", TestDatabase.ConnectionString, "--output", folder.Path, "--quiet",
+			"--include-tables", "shop.pet*,audit_log", "--include-tables", "owner", "--exclude-tables", "pet_owner_view,extra.*");
+
+		(code, error).Should().Be((0, ""));
+		Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName).Should().BeEquivalentTo(["Pet.cs", "Owner.cs", "DsqlDb.cs", "linq2db-dsql.manifest"]);
+		File.ReadAllText(folder.File("Owner.cs")).Should().Contain("Schema = \"shop\"");
+	}
+
+	[Test]
+	public async Task ATemplateWarningIsPrinted()
+	{
+		using var folder = new TempDirectory();
+		File.WriteAllText(folder.File("warn.tt"), "<#@ template language=\"C#\" #>\n<# BeginFile(\"A.cs\"); Warning(\"no views here\"); #>\n// a\n");
+
+		var (code, output, _) = await RunAsync("scaffold", "--connection-string", TestDatabase.ConnectionString, "--output", folder.File("out"), "--include-schemas", "extra", "--customize", folder.File("warn.tt"));
+
+		code.Should().Be(0);
+		output.Should().Contain("warning: no views here");
+		File.ReadAllText(Path.Combine(folder.File("out"), "A.cs")).Should().Be("// a\n");
+	}
+
+	[Test]
 	public async Task AFailedConnectionIsReportedWithoutThePassword()
 	{
 		using var folder = new TempDirectory();

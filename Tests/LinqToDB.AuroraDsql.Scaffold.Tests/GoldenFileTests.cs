@@ -22,6 +22,15 @@ public sealed class GoldenFileTests
 	}
 
 	[Test]
+	public void EveryTypeOptionAndConstraintAttributeMatchesGoldenFiles()
+	{
+		using var output = new TempDirectory();
+		Cases.Generate(Cases.Everything, output.Path);
+
+		GoldenFiles.AssertMatches("Everything", output.Path);
+	}
+
+	[Test]
 	public void SameSchemaGivesByteIdenticalOutput()
 	{
 		using var first  = new TempDirectory();

@@ -40,7 +40,7 @@ static class TemplateRunner
 			.ToList());
 
 	/// <summary>Runs the template file on the model and returns the files it wrote (LF line endings, ordered by name).</summary>
-	public static IReadOnlyList<GeneratedFile> Run(string templatePath, ScaffoldModel model)
+	public static IReadOnlyList<GeneratedFile> Run(string templatePath, ScaffoldModel model, Action<string>? warning = null)
 	{
 		ArgumentNullException.ThrowIfNull(templatePath);
 		ArgumentNullException.ThrowIfNull(model);
@@ -73,6 +73,9 @@ static class TemplateRunner
 				var inner = ex is TargetInvocationException { InnerException: { } e } ? e : ex;
 				throw new TemplateException($"The template '{fullPath}' failed: {inner.GetType().Name}: {inner.Message}", inner);
 			}
+
+			foreach (var (_, text) in template.Messages.Where(m => m.IsWarning))
+				warning?.Invoke(text);
 
 			var errors = template.Messages.Where(m => !m.IsWarning).Select(m => m.Text).ToList();
 			if (errors.Count > 0)
