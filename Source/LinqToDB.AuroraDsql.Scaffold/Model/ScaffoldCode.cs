@@ -191,7 +191,7 @@ public static class ScaffoldCode
 		ArgumentNullException.ThrowIfNull(entity);
 		ArgumentNullException.ThrowIfNull(key);
 
-		var principal = OtherClassReference(model, entity, key.Principal, sameTypeMemberAllowed: true);
+		var principal = OtherClassReference(model, entity, key.Principal);
 		var parts     = new List<string> { CodeText.Literal(key.Key.Name), "typeof(" + principal + ")" };
 		parts.AddRange(key.Properties.Select(p => "nameof(" + CodeText.EscapeMember(p.Name) + ")"));
 
@@ -325,7 +325,7 @@ public static class ScaffoldCode
 		ArgumentNullException.ThrowIfNull(entity);
 		ArgumentNullException.ThrowIfNull(association);
 
-		var otherRef = OtherClassReference(model, entity, association.Other, sameTypeMemberAllowed: true);
+		var otherRef = OtherClassReference(model, entity, association.Other);
 		var thisKey  = string.Join(" + \",\" + ", association.ThisKeys.Select(p => "nameof(" + CodeText.EscapeMember(p.Name) + ")"));
 		var otherKey = string.Join(" + \",\" + ", association.OtherKeys.Select(p => "nameof(" + otherRef + "." + CodeText.EscapeMember(p.Name) + ")"));
 
@@ -428,13 +428,13 @@ public static class ScaffoldCode
 	static bool DataTypeIsShadowed(EntityModel entity) =>
 		entity.Properties.Exists(p => p.Name == "DataType") || entity.Associations.Exists(a => a.Name == "DataType");
 
-	// A member of this class named like the other class would capture Other in nameof(Other.Key) and typeof(Other) (in nameof,
-	// unless the member is of that class: C#'s "Color Color" rule).
-	static string OtherClassReference(ScaffoldModel model, EntityModel entity, EntityModel other, bool sameTypeMemberAllowed)
+	// A member of this class named like the other class would capture Other in nameof(Other.Key), unless the member is of that
+	// class (C#'s "Color Color" rule): the reference is then written with global::.
+	static string OtherClassReference(ScaffoldModel model, EntityModel entity, EntityModel other)
 	{
 		var otherClass = CodeText.EscapeType(other.ClassName);
 		var shadowed   = entity.Properties.Exists(p => p.Name == other.ClassName)
-			|| entity.Associations.Exists(a => a.Name == other.ClassName && (!sameTypeMemberAllowed || a.IsCollection || a.Other != other));
+			|| entity.Associations.Exists(a => a.Name == other.ClassName && (a.IsCollection || a.Other != other));
 
 		return shadowed ? "global::" + model.Namespace + "." + otherClass : otherClass;
 	}
