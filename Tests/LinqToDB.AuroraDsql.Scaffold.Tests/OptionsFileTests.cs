@@ -114,6 +114,7 @@ public sealed class OptionsFileTests
 	[TestCase("""{ "tables": { "pet": { "classname": "A" } } }""", "'tables.pet.classname' is not an option (did you mean 'className'?", "Accepted keys here: className, contextPropertyName, columns.")]
 	[TestCase("""{ "tables": { "pet": { "columns": { "id": { "name": "A" } } } } }""", "'tables.pet.columns.id.name' is not an option", "propertyName, type")]
 	[TestCase("""{ "tables": { "pet": { "className": "1st" } } }""", "'tables.pet.className' must be a valid C# identifier")]
+	[TestCase("""{ "tables": { "pet": { "className": "DataConnection" } } }""", "'tables.pet.className' is a type name the generated code uses")]
 	[TestCase("""{ "typeOverrides": { "numeric": "double?" } }""", "'typeOverrides.numeric' must name a C# type without '?'")]
 	[TestCase("""{ "typeOverrides": { "numeric": { "type": "Money", "valueType": "yes" } } }""", "'typeOverrides.numeric.valueType' must be true or false")]
 	[TestCase("""{ "namespace": "A", }x""", "is not valid JSON (line 1")]

@@ -370,13 +370,21 @@ static class OptionsFile
 
 				result[table.Name] = new TableOverride
 				{
-					ClassName           = Identifier(table.Value, "className", key + "."),
+					ClassName           = ClassName(table.Value, key + "."),
 					ContextPropertyName = Identifier(table.Value, "contextPropertyName", key + "."),
 					Columns             = columns,
 				};
 			}
 
 			return result;
+		}
+
+		string? ClassName(JsonElement element, string prefix)
+		{
+			var value = Identifier(element, "className", prefix);
+			if (value != null && !CommandLine.IsContextName(value))
+				throw Error(prefix + "className", $"is a type name the generated code uses (got \"{value}\"); choose another class name.");
+			return value;
 		}
 
 		string? Identifier(JsonElement element, string name, string prefix)
