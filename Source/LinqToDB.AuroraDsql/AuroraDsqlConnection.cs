@@ -3,6 +3,8 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 
+using LinqToDB.Internal.DataProvider.AuroraDsql;
+
 using Npgsql;
 
 namespace LinqToDB.DataProvider.AuroraDsql;
@@ -14,7 +16,16 @@ namespace LinqToDB.DataProvider.AuroraDsql;
 /// <see cref="IsolationLevel.RepeatableRead"/> / <see cref="IsolationLevel.Snapshot"/>) begins as
 /// <c>BEGIN ISOLATION LEVEL REPEATABLE READ</c>, and any other level is refused before anything is sent.
 /// </summary>
-/// <remarks>Use <see cref="NpgsqlConnection"/> for Npgsql-specific APIs.</remarks>
+/// <remarks>
+/// <para>
+/// Opened inside a <see cref="System.Transactions.TransactionScope"/> (with <c>Enlist=true</c>, Npgsql's default) the
+/// connection enlists in the ambient transaction when the scope's isolation level is
+/// <see cref="System.Transactions.IsolationLevel.RepeatableRead"/> or <see cref="System.Transactions.IsolationLevel.Snapshot"/>;
+/// a scope of another level, and a second connection in the same transaction (DSQL has no two-phase commit), are refused
+/// before the connection opens.
+/// </para>
+/// <para>Use <see cref="NpgsqlConnection"/> for Npgsql-specific APIs.</para>
+/// </remarks>
 public sealed class AuroraDsqlConnection : DbConnection
 {
 	/// <summary>Wraps an Npgsql connection (typically from an <see cref="NpgsqlDataSource"/>).</summary>
@@ -51,22 +62,95 @@ public sealed class AuroraDsqlConnection : DbConnection
 	protected override DbProviderFactory DbProviderFactory => NpgsqlFactory.Instance;
 
 	/// <inheritdoc />
-	public override void Open() => NpgsqlConnection.Open();
+	public override void Open()
+	{
+		var enlistment = AmbientTransactions.BeforeEnlisting(this, System.Transactions.Transaction.Current, explicitly: false);
+
+		try
+		{
+			NpgsqlConnection.Open();
+		}
+		catch when (enlistment != null)
+		{
+			AmbientTransactions.EnlistingFailed(enlistment, this);
+			throw;
+		}
+
+		if (enlistment != null)
+			AmbientTransactions.Enlisted(enlistment, this, closeOnRefusal: true);
+	}
 
 	/// <inheritdoc />
-	public override Task OpenAsync(CancellationToken cancellationToken) => NpgsqlConnection.OpenAsync(cancellationToken);
+	public override async Task OpenAsync(CancellationToken cancellationToken)
+	{
+		var enlistment = AmbientTransactions.BeforeEnlisting(this, System.Transactions.Transaction.Current, explicitly: false);
+
+		try
+		{
+			await NpgsqlConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+		}
+		catch when (enlistment != null)
+		{
+			AmbientTransactions.EnlistingFailed(enlistment, this);
+			throw;
+		}
+
+		if (enlistment != null)
+			AmbientTransactions.Enlisted(enlistment, this, closeOnRefusal: true);
+	}
 
 	/// <inheritdoc />
-	public override void Close() => NpgsqlConnection.Close();
+	public override void Close()
+	{
+		NpgsqlConnection.Close();
+		AmbientTransactions.Released(this);
+	}
 
 	/// <inheritdoc />
-	public override Task CloseAsync() => NpgsqlConnection.CloseAsync();
+	public override async Task CloseAsync()
+	{
+		await NpgsqlConnection.CloseAsync().ConfigureAwait(false);
+		AmbientTransactions.Released(this);
+	}
 
 	/// <inheritdoc />
 	public override void ChangeDatabase(string databaseName) => NpgsqlConnection.ChangeDatabase(databaseName);
 
-	/// <inheritdoc />
-	public override void EnlistTransaction(System.Transactions.Transaction? transaction) => NpgsqlConnection.EnlistTransaction(transaction);
+	/// <summary>
+	/// Enlists the open connection in <paramref name="transaction"/>, within the same rules as enlisting on open: the
+	/// transaction's isolation level must be RepeatableRead or Snapshot, and it must not have another connection.
+	/// </summary>
+	/// <param name="transaction">The transaction to enlist in.</param>
+	public override void EnlistTransaction(System.Transactions.Transaction? transaction)
+	{
+		if (transaction is null)
+		{
+			NpgsqlConnection.EnlistTransaction(null);
+			AmbientTransactions.Released(this);
+			return;
+		}
+
+		var enlistment = AmbientTransactions.BeforeEnlisting(this, transaction, explicitly: true);
+
+		try
+		{
+			NpgsqlConnection.EnlistTransaction(transaction);
+		}
+		catch when (enlistment != null)
+		{
+			AmbientTransactions.EnlistingFailed(enlistment, this);
+			throw;
+		}
+
+		if (enlistment != null)
+			AmbientTransactions.Enlisted(enlistment, this, closeOnRefusal: false);
+	}
+
+	/// <summary>The ambient transaction this connection enlisted in, while it is active.</summary>
+	internal AmbientTransactions.Enlistment? Enlistment { get; set; }
+
+	/// <summary><see cref="Enlistment"/> while its transaction is still active; <see langword="null"/> otherwise.</summary>
+	internal AmbientTransactions.Enlistment? ActiveEnlistment => Enlistment is { IsActive: true } enlistment ? enlistment : null;
 
 	/// <inheritdoc />
 	public override DataTable GetSchema() => NpgsqlConnection.GetSchema();
@@ -113,6 +197,12 @@ public sealed class AuroraDsqlConnection : DbConnection
 
 	void EnsureNoTransaction()
 	{
+		if (ActiveEnlistment != null)
+			throw new AuroraDsqlNotSupportedException(
+				"This connection takes part in the ambient transaction of a TransactionScope, and Aurora DSQL has no nested transactions or savepoints. " +
+				"Nothing was sent. Do the work in the scope's transaction (scope.Complete() commits it), or begin this transaction on a connection " +
+				"opened inside new TransactionScope(TransactionScopeOption.Suppress).");
+
 		if (HasOpenTransaction())
 			throw new AuroraDsqlNotSupportedException(
 				"This connection already has a transaction open, and Aurora DSQL has no nested transactions or savepoints. " +
@@ -144,7 +234,14 @@ public sealed class AuroraDsqlConnection : DbConnection
 			"Call BeginTransaction() without a level, or with IsolationLevel.RepeatableRead; conflicting writers get SQLSTATE 40001 at COMMIT and should retry."),
 	};
 
-	void ForwardStateChange(object sender, StateChangeEventArgs e) => OnStateChange(e);
+	void ForwardStateChange(object sender, StateChangeEventArgs e)
+	{
+		// Npgsql closes a broken connection itself.
+		if (e.CurrentState is ConnectionState.Closed or ConnectionState.Broken)
+			AmbientTransactions.Released(this);
+
+		OnStateChange(e);
+	}
 
 	/// <inheritdoc />
 	protected override void Dispose(bool disposing)
@@ -153,6 +250,7 @@ public sealed class AuroraDsqlConnection : DbConnection
 		{
 			NpgsqlConnection.StateChange -= ForwardStateChange;
 			NpgsqlConnection.Dispose();
+			AmbientTransactions.Released(this);
 		}
 
 		base.Dispose(disposing);
@@ -163,6 +261,7 @@ public sealed class AuroraDsqlConnection : DbConnection
 	{
 		NpgsqlConnection.StateChange -= ForwardStateChange;
 		await NpgsqlConnection.DisposeAsync().ConfigureAwait(false);
+		AmbientTransactions.Released(this);
 		await base.DisposeAsync().ConfigureAwait(false);
 	}
 

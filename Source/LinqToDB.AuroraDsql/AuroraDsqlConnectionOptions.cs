@@ -96,8 +96,10 @@ public sealed record AuroraDsqlConnectionOptions
 
 	/// <summary>
 	/// Last-chance hook to adjust the Npgsql connection string (for example <c>Timeout</c>, <c>KeepAlive</c>, logging).
-	/// The password is always the generated token, and <c>Enlist=false</c> and <c>NoResetOnClose=true</c> are always
-	/// applied after the hook, because DSQL supports neither distributed transactions nor <c>DISCARD ALL</c>.
+	/// The password is always the generated token, and <c>NoResetOnClose=true</c> is always applied after the hook,
+	/// because DSQL has no <c>DISCARD ALL</c>. <c>Enlist</c> stays as the hook leaves it (Npgsql's default,
+	/// <see langword="true"/>, enlists connections in an ambient <c>TransactionScope</c>; set it to <see langword="false"/>
+	/// to keep them out).
 	/// </summary>
 	public Action<NpgsqlConnectionStringBuilder>? ConfigureConnectionString { get; init; }
 

@@ -90,8 +90,8 @@ public static class AuroraDsqlDataOptionsExtensions
 
 	/// <summary>
 	/// Uses a plain Npgsql connection string, with the password (an IAM token) in it. Meant for the local DSQL endpoint
-	/// and tests; for a real cluster prefer the overloads that generate tokens. <c>Enlist=false</c> and
-	/// <c>No Reset On Close=true</c> are always applied.
+	/// and tests; for a real cluster prefer the overloads that generate tokens. <c>No Reset On Close=true</c> is always
+	/// applied; <c>Enlist</c> is kept as given (Npgsql's default enlists in an ambient <c>TransactionScope</c>).
 	/// </summary>
 	/// <param name="options">Options to configure.</param>
 	/// <param name="connectionString">Npgsql connection string.</param>

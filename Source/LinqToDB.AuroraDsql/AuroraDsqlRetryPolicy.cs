@@ -8,8 +8,9 @@ namespace LinqToDB.DataProvider.AuroraDsql;
 /// <summary>
 /// linq2db retry policy for Aurora DSQL: retries single statements and connection opens that fail with a transient DSQL
 /// error (40001 OC000/OC001, <c>XX000 server unavailable</c>, connection limits), with exponential backoff and jitter.
-/// It never retries a statement inside a transaction the application opened (DSQL has aborted that transaction; only
-/// re-running the whole transaction helps: use <c>InTransaction</c>/<c>InTransactionAsync</c>).
+/// It never retries a statement inside a transaction the application opened, its own or the ambient one of a
+/// <c>TransactionScope</c> (DSQL has aborted that transaction; only re-running the whole transaction helps: use
+/// <c>InTransaction</c>/<c>InTransactionAsync</c>, or run the scope again).
 /// </summary>
 /// <remarks>
 /// Configure it once with <c>options.UseAuroraDsqlRetryPolicy()</c>: every data connection then gets its own instance,
@@ -61,7 +62,15 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 
 	/// <inheritdoc />
 	protected override bool ShouldRetryOn(Exception exception) =>
-		_dataConnection?.Transaction is null && AuroraDsqlErrors.IsTransient(exception) && !EndedTheSession(exception);
+		_dataConnection?.Transaction is null && !InAmbientTransaction() && AuroraDsqlErrors.IsTransient(exception) && !EndedTheSession(exception);
+
+	/// <summary>A statement in the ambient transaction of a TransactionScope: like one in the application's own transaction.</summary>
+	bool InAmbientTransaction() => _dataConnection?.TryGetDbConnection() switch
+	{
+		null                            => false,
+		AuroraDsqlConnection connection => connection.ActiveEnlistment != null,
+		_                               => System.Transactions.Transaction.Current != null,
+	};
 
 	/// <summary>
 	/// linq2db runs a retried statement on the same connection: once the server or the network ended the session under

@@ -14,6 +14,10 @@ namespace LinqToDB.DataProvider.AuroraDsql;
 /// A COMMIT that fails without saying whether it applied (the connection dropped) is not retried unless
 /// <see cref="AuroraDsqlRetryOptions.RetryAmbiguousCommit"/> is set: it is thrown as <see cref="AuroraDsqlAmbiguousCommitException"/>.
 /// </para>
+/// <para>
+/// Inside a <see cref="System.Transactions.TransactionScope"/> these methods are refused: their transactions and
+/// retries cannot be part of the scope's transaction. Retry the whole scope instead, or call them outside it.
+/// </para>
 /// </remarks>
 public static class AuroraDsqlTransactionExtensions
 {
@@ -32,6 +36,7 @@ public static class AuroraDsqlTransactionExtensions
 	{
 		ArgumentNullException.ThrowIfNull(dataConnection);
 		ArgumentNullException.ThrowIfNull(work);
+		EnsureNoAmbientTransaction(dataConnection);
 
 		return Internal.DataProvider.AuroraDsql.TransactionRunner.RunAsync(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default, cancellationToken);
 	}
@@ -74,6 +79,7 @@ public static class AuroraDsqlTransactionExtensions
 	{
 		ArgumentNullException.ThrowIfNull(dataConnection);
 		ArgumentNullException.ThrowIfNull(work);
+		EnsureNoAmbientTransaction(dataConnection);
 
 		return Internal.DataProvider.AuroraDsql.TransactionRunner.Run(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default);
 	}
@@ -96,6 +102,16 @@ public static class AuroraDsqlTransactionExtensions
 			work(db);
 			return true;
 		}, retryOptions);
+	}
+
+	static void EnsureNoAmbientTransaction(DataConnection dataConnection)
+	{
+		if (Internal.DataProvider.AuroraDsql.AmbientTransactions.Covers(dataConnection))
+			throw new AuroraDsqlNotSupportedException(
+				"InTransaction begins, commits and retries transactions of its own, and these cannot be part of the ambient transaction " +
+				"of a TransactionScope: a retry could not run the scope's other work again, and DSQL has no nested transactions. Nothing was sent. " +
+				"Either let the scope be the transaction (call scope.Complete(), and run the whole scope again when it fails with SQLSTATE 40001), " +
+				"or call InTransaction outside the scope, or inside new TransactionScope(TransactionScopeOption.Suppress) on a connection opened there.");
 	}
 
 	/// <summary>

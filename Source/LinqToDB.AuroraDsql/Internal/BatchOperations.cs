@@ -11,7 +11,7 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 /// <summary>
 /// Deletes and updates that touch any number of rows in transactions DSQL accepts: batches of at most the configured
 /// rows, each committed on its own and retried on conflicts. Inside an application transaction only work that fits one
-/// transaction runs; anything larger is refused before it is sent.
+/// transaction runs (an ambient TransactionScope counts as one); anything larger is refused before it is sent.
 /// </summary>
 static class BatchOperations
 {
@@ -20,7 +20,7 @@ static class BatchOperations
 	{
 		var (db, options, size, keys) = Prepare(table, batchSize, "DeleteInBatches");
 
-		if (db.Transaction != null)
+		if (InTransaction(db))
 		{
 			await EnsureFitsAsync(table, predicate, size, "DeleteInBatches", cancellationToken).ConfigureAwait(false);
 			return await table.Where(predicate).DeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ static class BatchOperations
 	{
 		var (db, options, size, keys) = Prepare(table, batchSize, "DeleteInBatches");
 
-		if (db.Transaction != null)
+		if (InTransaction(db))
 		{
 			EnsureFits(table, predicate, size, "DeleteInBatches");
 			return table.Where(predicate).Delete();
@@ -57,7 +57,7 @@ static class BatchOperations
 	{
 		var (db, options, size, keys) = Prepare(table, batchSize, "UpdateInBatches");
 
-		if (db.Transaction != null)
+		if (InTransaction(db))
 		{
 			await EnsureFitsAsync(table, predicate, size, "UpdateInBatches", cancellationToken).ConfigureAwait(false);
 			return await table.Where(predicate).UpdateAsync(setter, cancellationToken).ConfigureAwait(false);
@@ -101,7 +101,7 @@ static class BatchOperations
 	{
 		var (db, options, size, keys) = Prepare(table, batchSize, "UpdateInBatches");
 
-		if (db.Transaction != null)
+		if (InTransaction(db))
 		{
 			EnsureFits(table, predicate, size, "UpdateInBatches");
 			return table.Where(predicate).Update(setter);
@@ -164,6 +164,9 @@ static class BatchOperations
 		return (db, options, size, keys);
 	}
 
+	/// <summary>In a transaction the application controls: the data connection's own, or the ambient one of a TransactionScope.</summary>
+	static bool InTransaction(DataConnection db) => db.Transaction != null || AmbientTransactions.Covers(db);
+
 	static async Task EnsureFitsAsync<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int size, string operation, CancellationToken cancellationToken)
 		where T : class
 	{
@@ -181,7 +184,7 @@ static class BatchOperations
 	static AuroraDsqlNotSupportedException TooManyRows(string operation, int size) =>
 		new($"{operation} inside a transaction would touch more than {size:N0} rows, and Aurora DSQL allows at most " +
 			$"{AuroraDsqlOptions.DsqlMaxRowsPerTransaction:N0} modified rows per transaction (SQLSTATE 54000). Nothing was changed. " +
-			$"Call {operation} outside the transaction: it then commits batch by batch.");
+			$"Call {operation} outside the transaction or TransactionScope: it then commits batch by batch.");
 
 	/// <summary><c>t =&gt; table.Where(predicate).Take(size).Any(s =&gt; s.Key == t.Key)</c>: the first batch of matching rows.</summary>
 	static IQueryable<T> DeleteBatch<T>(ITable<T> table, Expression<Func<T, bool>> predicate, ColumnDescriptor[] keys, int size)

@@ -7,17 +7,17 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
 /// Runs <c>Truncate()</c> within DSQL's per-transaction row limit: outside a transaction it deletes in committed batches
-/// of at most <c>batchSize</c> rows by primary key; inside one (or without a key) it deletes everything at once, but only
-/// if the table cannot exceed the limit.
+/// of at most <c>batchSize</c> rows by primary key; inside one (the command's, or an ambient TransactionScope's) or
+/// without a key it deletes everything at once, but only if the table cannot exceed the limit.
 /// </summary>
 static class BatchedDelete
 {
-	public static int Run(DbCommand deleteAll, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions)
+	public static int Run(DbCommand deleteAll, bool inTransaction, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions)
 	{
-		if (deleteAll.Transaction != null || keys.Length == 0)
+		if (inTransaction || keys.Length == 0)
 		{
 			if (CountUpTo(deleteAll, table, batchSize + 1) > batchSize)
-				throw TooManyRows(deleteAll.Transaction != null, table, batchSize);
+				throw TooManyRows(inTransaction, table, batchSize);
 
 			return deleteAll.ExecuteNonQuery();
 		}
@@ -28,12 +28,12 @@ static class BatchedDelete
 		return BatchLoop.Run(batchSize, () => policy.Execute(batch.ExecuteNonQuery));
 	}
 
-	public static async Task<int> RunAsync(DbCommand deleteAll, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions, CancellationToken cancellationToken)
+	public static async Task<int> RunAsync(DbCommand deleteAll, bool inTransaction, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions, CancellationToken cancellationToken)
 	{
-		if (deleteAll.Transaction != null || keys.Length == 0)
+		if (inTransaction || keys.Length == 0)
 		{
 			if (await CountUpToAsync(deleteAll, table, batchSize + 1, cancellationToken).ConfigureAwait(false) > batchSize)
-				throw TooManyRows(deleteAll.Transaction != null, table, batchSize);
+				throw TooManyRows(inTransaction, table, batchSize);
 
 			return await deleteAll.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 		}
@@ -81,7 +81,7 @@ static class BatchedDelete
 			? new AuroraDsqlNotSupportedException(
 				$"Truncate of {table} inside a transaction could delete more than {batchSize:N0} rows, and Aurora DSQL allows at most " +
 				$"{AuroraDsqlOptions.DsqlMaxRowsPerTransaction:N0} modified rows per transaction (SQLSTATE 54000). Nothing was deleted. " +
-				"Call Truncate() outside the transaction: it then deletes in committed batches.")
+				"Call Truncate() outside the transaction or TransactionScope: it then deletes in committed batches.")
 			: new AuroraDsqlNotSupportedException(
 				$"Truncate of {table} must delete more than {batchSize:N0} rows, which needs several transactions, but the mapping has no primary key " +
 				"to delete in batches by. Nothing was deleted. Map the table's primary key ([PrimaryKey]).");

@@ -15,7 +15,8 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 /// at most <see cref="AuroraDsqlOptions.MaxRowsPerTransaction"/> rows and 90 % of
 /// <see cref="AuroraDsqlOptions.MaxBytesPerTransaction"/> (estimated from the values), each committed on its own and
 /// retried on conflicts, optionally over several connections (<see cref="BulkCopyOptions.MaxDegreeOfParallelism"/>).
-/// Inside an application transaction work that would exceed the limits is refused before anything is sent.
+/// Inside an application transaction (or an ambient TransactionScope) work that would exceed the limits is refused before
+/// anything is sent.
 /// </summary>
 sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 {
@@ -149,8 +150,8 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	{
 		var plan = CreatePlan(type, table, options);
 
-		if (table.DataContext is DataConnection { Transaction: not null } inTransaction)
-			return CopyInTransaction(plan, inTransaction, source);
+		if (InApplicationTransaction(table.DataContext))
+			return CopyInTransaction(plan, table.DataContext, source);
 
 		if (plan.Parallelism > 1)
 			// Off the caller's synchronization context: a single-threaded one would deadlock on the workers' continuations.
@@ -185,8 +186,8 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	{
 		var plan = CreatePlan(type, table, options);
 
-		if (table.DataContext is DataConnection { Transaction: not null } inTransaction)
-			return CopyInTransactionAsync(plan, inTransaction, source, cancellationToken);
+		if (InApplicationTransaction(table.DataContext))
+			return CopyInTransactionAsync(plan, table.DataContext, source, cancellationToken);
 
 		return CopyChunksAsync(plan, ToAsync(Chunk(plan, source)), cancellationToken);
 	}
@@ -196,7 +197,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	{
 		var plan = CreatePlan(type, table, options);
 
-		if (table.DataContext is DataConnection { Transaction: not null } inTransaction)
+		if (InApplicationTransaction(table.DataContext))
 		{
 			var rows = new List<T>();
 			await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -206,7 +207,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 					break;
 			}
 
-			return await CopyInTransactionAsync(plan, inTransaction, rows, cancellationToken).ConfigureAwait(false);
+			return await CopyInTransactionAsync(plan, table.DataContext, rows, cancellationToken).ConfigureAwait(false);
 		}
 
 		return await CopyChunksAsync(plan, ChunkAsync(plan, source, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -395,13 +396,19 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 	#region In an application transaction
 
-	BulkCopyRowsCopied CopyInTransaction<T>(Plan<T> plan, DataConnection db, IEnumerable<T> source)
-		where T : notnull =>
-		copier.BulkCopy(CopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source));
+	/// <summary>The copy runs in a transaction the application controls: the data connection's own, or an ambient TransactionScope's.</summary>
+	static bool InApplicationTransaction(IDataContext context) =>
+		context is DataConnection db
+			? db.Transaction != null || AmbientTransactions.Covers(db)
+			: System.Transactions.Transaction.Current != null;
 
-	Task<BulkCopyRowsCopied> CopyInTransactionAsync<T>(Plan<T> plan, DataConnection db, IEnumerable<T> source, CancellationToken cancellationToken)
+	BulkCopyRowsCopied CopyInTransaction<T>(Plan<T> plan, IDataContext context, IEnumerable<T> source)
 		where T : notnull =>
-		copier.BulkCopyAsync(CopyType(plan, db), plan.Table, plan.Options, Buffer(plan, source), cancellationToken);
+		copier.BulkCopy(context is DataConnection db ? CopyType(plan, db) : plan.Type, plan.Table, plan.Options, Buffer(plan, source));
+
+	Task<BulkCopyRowsCopied> CopyInTransactionAsync<T>(Plan<T> plan, IDataContext context, IEnumerable<T> source, CancellationToken cancellationToken)
+		where T : notnull =>
+		copier.BulkCopyAsync(context is DataConnection db ? CopyType(plan, db) : plan.Type, plan.Table, plan.Options, Buffer(plan, source), cancellationToken);
 
 
 	/// <summary>Reads the rows (one more than the limit at most) and refuses them if one transaction cannot hold them.</summary>
@@ -420,7 +427,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 				throw new AuroraDsqlNotSupportedException(
 					$"This bulk copy runs inside an application transaction and has more than {(rows.Count > plan.TransactionMaxRows ? $"{plan.TransactionMaxRows:N0} rows" : $"{plan.MaxBytes:N0} bytes")}, " +
 					$"but one Aurora DSQL transaction may modify at most {AuroraDsqlOptions.DsqlMaxRowsPerTransaction:N0} rows and 10 MiB (SQLSTATE 54000). Nothing was sent. " +
-					"Run the bulk copy outside the transaction: it then commits in chunks that fit.");
+					"Run the bulk copy outside the transaction or TransactionScope: it then commits in chunks that fit.");
 		}
 
 		return rows;

@@ -6,9 +6,10 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 static class ConnectionStrings
 {
 	/// <summary>
-	/// <c>Enlist=false</c> (DSQL has no two-phase commit) and <c>No Reset On Close=true</c> (no <c>DISCARD ALL</c> on pool
-	/// return). Deterministic, so one input string keeps mapping to one Npgsql pool; not cached, because the strings carry
-	/// tokens that change.
+	/// <c>No Reset On Close=true</c> (no <c>DISCARD ALL</c> on pool return). <c>Enlist</c> is left as given (Npgsql's
+	/// default is <see langword="true"/>): the provider's connections enlist in an ambient <c>TransactionScope</c> within
+	/// DSQL's rules (see <see cref="AmbientTransactions"/>). Deterministic, so one input string keeps mapping to one Npgsql
+	/// pool; not cached, because the strings carry tokens that change.
 	/// </summary>
 	public static string Normalize(string connectionString)
 	{
@@ -17,9 +18,5 @@ static class ConnectionStrings
 		return builder.ConnectionString;
 	}
 
-	public static void ApplyInvariants(NpgsqlConnectionStringBuilder builder)
-	{
-		builder.Enlist         = false;
-		builder.NoResetOnClose = true;
-	}
+	public static void ApplyInvariants(NpgsqlConnectionStringBuilder builder) => builder.NoResetOnClose = true;
 }

@@ -16,10 +16,10 @@ static class SchemaOperations
 {
 	public static void EnsureNoTransaction(DataConnection db, string operation)
 	{
-		if (db.Transaction != null)
+		if (db.Transaction != null || AmbientTransactions.Covers(db))
 			throw new AuroraDsqlNotSupportedException(
 				$"{operation} runs DDL, and Aurora DSQL runs each DDL statement in its own transaction, never together with other statements. " +
-				"Call it outside the transaction.");
+				"Call it outside the transaction (or TransactionScope).");
 	}
 
 	/// <summary>

@@ -15,7 +15,7 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 /// Checks every command before it is sent against DSQL's statement rules (the same data-driven rule set the local
 /// endpoint enforces) and DSQL's transaction rules (one DDL statement per transaction, never DDL together with DML),
 /// so that what DSQL would refuse fails here first with <see cref="AuroraDsqlNotSupportedException"/>, and nothing is
-/// sent.
+/// sent. The ambient transaction of a TransactionScope counts as a transaction like the data connection's own.
 /// </summary>
 static class StatementGuard
 {
@@ -39,13 +39,32 @@ static class StatementGuard
 	const int MaxCachedCommandLength = 8 * 1024;
 
 	static readonly ConcurrentDictionary<string, CommandFacts> _facts = new(StringComparer.Ordinal);
-	static readonly ConditionalWeakTable<AuroraDsqlConnection, TransactionLedger> _ledgers = [];
+
+	// Keyed by the provider connection (the data connection's own transactions, told apart by number) or by the enlistment
+	// in an ambient transaction (shared by the connections that continue it in one TransactionScope).
+	static readonly ConditionalWeakTable<object, TransactionLedger> _ledgers = [];
+
+	/// <summary>
+	/// The transaction a command of <paramref name="dataConnection"/> runs in: whether there is one, and the ledger key and
+	/// number that tell it apart (no key where only the server can: a transaction on a connection of the caller's own).
+	/// </summary>
+	static (bool InTransaction, object? Key, int Number) TransactionOf(DataConnection dataConnection)
+	{
+		var connection = dataConnection.TryGetDbConnection() as AuroraDsqlConnection;
+
+		if (dataConnection.Transaction != null)
+			return (true, connection, connection?.TransactionsBegun ?? 0);
+
+		if (connection != null && AmbientTransactions.Of(connection) is { } enlistment)
+			return (true, enlistment, 0);
+
+		return (false, null, 0);
+	}
 
 	public static void Check(DataConnection dataConnection, string commandText)
 	{
-		// Transactions are told apart by the provider's connection; on a connection of the caller's own the server judges.
-		var connection = dataConnection.Transaction != null ? dataConnection.TryGetDbConnection() as AuroraDsqlConnection : null;
-		var ledger     = connection != null ? _ledgers.GetOrCreateValue(connection) : null;
+		var (inTransaction, key, transaction) = TransactionOf(dataConnection);
+		var ledger = key != null ? _ledgers.GetOrCreateValue(key) : null;
 
 		if (ledger != null)
 			lock (ledger)
@@ -56,7 +75,7 @@ static class StatementGuard
 		if (facts.Violation is { } violation)
 			throw Refusal(violation.Message, violation.SqlState, BetterHint(violation), commandText);
 
-		if (dataConnection.Transaction is null)
+		if (!inTransaction)
 		{
 			// One command is one (implicit) transaction.
 			if (facts.DdlStatements > 1)
@@ -68,8 +87,6 @@ static class StatementGuard
 
 		if (ledger is null || (facts.DdlStatements == 0 && !facts.HasDml))
 			return;
-
-		var transaction = connection!.TransactionsBegun;
 
 		lock (ledger)
 		{
@@ -103,12 +120,14 @@ static class StatementGuard
 		if (exception is NpgsqlException or OperationCanceledException)
 			return;
 
-		if (dataConnection.TryGetDbConnection() is not AuroraDsqlConnection connection || !_ledgers.TryGetValue(connection, out var ledger))
+		var (_, key, transaction) = TransactionOf(dataConnection);
+
+		if (key is null || !_ledgers.TryGetValue(key, out var ledger))
 			return;
 
 		lock (ledger)
 		{
-			if (ledger.Undo is not { } undo || ledger.Transaction != connection.TransactionsBegun)
+			if (ledger.Undo is not { } undo || ledger.Transaction != transaction)
 				return;
 
 			ledger.DdlStatements = undo.DdlStatements;

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using AuroraDsql.Local;
 
 using LinqToDB.Data;
+using LinqToDB.DataProvider.PostgreSQL;
 
 using Npgsql;
 
@@ -62,6 +63,16 @@ public sealed class TestDatabase
 	/// <summary>A new data connection to the test database.</summary>
 	public static DataConnection Connect(Func<DataOptions, DataOptions>? configure = null) =>
 		new(configure is null ? Options : configure(Options));
+
+	/// <summary>
+	/// A data connection of linq2db's own PostgreSQL provider (15 dialect) straight to the endpoint's backend PostgreSQL,
+	/// bypassing the endpoint: the reference the provider's results are compared with, and a view of what was committed.
+	/// </summary>
+	public static DataConnection ConnectStock(Func<DataOptions, DataOptions>? configure = null)
+	{
+		var options = new DataOptions().UsePostgreSQL(Endpoint.BackendConnectionString, PostgreSQLVersion.v15);
+		return new(configure is null ? options : configure(options));
+	}
 
 	/// <summary>A plain Npgsql connection through the endpoint (as admin), for checks that bypass the provider.</summary>
 	public static async Task<NpgsqlConnection> OpenNpgsqlAsync() =>

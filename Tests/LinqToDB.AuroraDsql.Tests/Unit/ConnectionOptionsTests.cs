@@ -33,7 +33,7 @@ public sealed class ConnectionOptionsTests
 		builder.MinPoolSize.Should().Be(0);
 		builder.ConnectionLifetime.Should().Be(3300);
 		builder.ConnectionIdleLifetime.Should().Be(600);
-		builder.Enlist.Should().BeFalse();
+		builder.Enlist.Should().BeTrue("connections enlist in an ambient TransactionScope, as Npgsql's do");
 		builder.NoResetOnClose.Should().BeTrue();
 		builder.WriteBufferSize.Should().Be(65536);
 		builder.ApplicationName.Should().StartWith("linq2db-auroradsql/");
@@ -55,7 +55,7 @@ public sealed class ConnectionOptionsTests
 			ConnectionIdleLifetime    = TimeSpan.FromMinutes(1),
 			ApplicationName           = "orders",
 			CommandTimeout            = TimeSpan.FromSeconds(90),
-			ConfigureConnectionString = b => { b.KeepAlive = 30; b.Enlist = true; b.Password = "nope"; b.WriteBufferSize = 8192; },
+			ConfigureConnectionString = b => { b.KeepAlive = 30; b.Enlist = false; b.Password = "nope"; b.WriteBufferSize = 8192; },
 		});
 
 		var builder = ConnectionStringOf(options);
@@ -71,7 +71,7 @@ public sealed class ConnectionOptionsTests
 		builder.CommandTimeout.Should().Be(90);
 		builder.KeepAlive.Should().Be(30, "the hook can adjust anything else");
 		builder.WriteBufferSize.Should().Be(8192);
-		builder.Enlist.Should().BeFalse("DSQL has no distributed transactions, whatever the hook says");
+		builder.Enlist.Should().BeFalse("the hook can keep connections out of TransactionScopes");
 		builder.Password.Should().BeNull();
 	}
 
