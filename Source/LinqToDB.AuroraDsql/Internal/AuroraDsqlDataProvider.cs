@@ -23,6 +23,8 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 
 	public static AuroraDsqlDataProvider Instance => _instance.Value;
 
+	readonly AuroraDsqlSqlOptimizer _sqlOptimizer;
+
 	AuroraDsqlDataProvider() : base(AuroraDsqlTools.ProviderName, PostgreSQLVersion.v15)
 	{
 		// DSQL has no MERGE: never lower upserts to it (InsertOrUpdate stays INSERT … ON CONFLICT).
@@ -30,6 +32,8 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 		// Eager loading opens an implicit transaction; DSQL only runs REPEATABLE READ.
 		SqlProviderFlags.DefaultMultiQueryIsolationLevel    = IsolationLevel.RepeatableRead;
 		SqlProviderFlags.MaxColumnCount                     = CreateTableValidator.MaxColumns;
+
+		_sqlOptimizer = new AuroraDsqlSqlOptimizer(SqlProviderFlags);
 	}
 
 	public override MappingSchema MappingSchema => AuroraDsqlMappingSchema.Instance;
@@ -39,6 +43,8 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 
 	public override ISqlBuilder CreateSqlBuilder(MappingSchema mappingSchema, DataOptions dataOptions) =>
 		new AuroraDsqlSqlBuilder(this, mappingSchema, dataOptions, GetSqlOptimizer(dataOptions), SqlProviderFlags);
+
+	public override ISqlOptimizer GetSqlOptimizer(DataOptions dataOptions) => _sqlOptimizer;
 
 	public override ISchemaProvider GetSchemaProvider() => new AuroraDsqlSchemaProvider();
 
