@@ -52,6 +52,22 @@ public sealed class RewriterTests
 		Classify(sql)?.SubmitsJob.Should().NotBe(true);
 	}
 
+	[TestCase("SELECT * FROM t FOR UPDATE NOWAIT", "SELECT * FROM t FOR UPDATE ")]
+	[TestCase("SELECT * FROM t ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED", "SELECT * FROM t ORDER BY id LIMIT 1 FOR UPDATE ")]
+	[TestCase("select * from t for update skip locked limit $1", "select * from t for update  limit $1")]
+	[TestCase("SELECT * FROM a JOIN s.b ON a.id = b.id FOR UPDATE OF a, s.b NOWAIT FOR KEY SHARE OF \"C\" SKIP LOCKED",
+		"SELECT * FROM a JOIN s.b ON a.id = b.id FOR UPDATE OF a, s.b  FOR KEY SHARE OF \"C\" ")]
+	[TestCase("SELECT * FROM (SELECT * FROM t FOR UPDATE NOWAIT) x", "SELECT * FROM (SELECT * FROM t FOR UPDATE ) x")]
+	public void Lock_wait_policies_are_dropped_because_dsql_takes_no_locks(string sql, string rewritten) =>
+		Classify(sql)!.Sql.Should().Be(rewritten);
+
+	[TestCase("SELECT 'FOR UPDATE NOWAIT' FROM t")]
+	[TestCase("SELECT nowait, skip FROM t FOR UPDATE")]
+	[TestCase("SELECT * FROM t /* FOR UPDATE SKIP LOCKED */")]
+	[TestCase("SELECT * FROM t FOR UPDATE")]
+	public void Statements_without_a_lock_wait_policy_are_left_alone(string sql) =>
+		Classify(sql)?.Sql.Should().BeNull();
+
 	[Test]
 	public void Alter_table_async_validate_constraint_becomes_a_job_submission()
 	{

@@ -10,7 +10,8 @@ namespace AuroraDsql.Local.Classification;
 /// <item><c>CREATE [UNIQUE] INDEX ASYNC …</c> → a job submission returning <c>job_id</c>, tag <c>CREATE INDEX</c>;</item>
 /// <item><c>ALTER TABLE ASYNC t VALIDATE CONSTRAINT c</c> → a VALIDATE_CONSTRAINT job, tag <c>ALTER TABLE</c>;</item>
 /// <item><c>CALL sys.wait_for_job(…)</c> → the proxy waits for the job first;</item>
-/// <item><c>version()</c> → <c>sys.version()</c> (<c>PostgreSQL 16</c>), <c>SHOW server_version[_num]</c> → the DSQL value.</item>
+/// <item><c>version()</c> → <c>sys.version()</c> (<c>PostgreSQL 16</c>), <c>SHOW server_version[_num]</c> → the DSQL value;</item>
+/// <item><c>NOWAIT</c> / <c>SKIP LOCKED</c> after a locking clause are dropped (DSQL takes no locks: they change nothing there).</item>
 /// </list>
 /// </summary>
 sealed class DsqlRewriter : IStatementClassifier
@@ -45,7 +46,54 @@ sealed class DsqlRewriter : IStatementClassifier
 				return new StatementPlan { Sql = $"SELECT '{ServerVersionNum}'::text AS server_version_num", CommandTag = "SHOW" };
 		}
 
-		return VersionCalls(s);
+		return LockWaitPolicies(s) ?? VersionCalls(s);
+	}
+
+	/// <summary>
+	/// <c>SELECT … FOR UPDATE [OF …] NOWAIT | SKIP LOCKED</c> without the <c>NOWAIT</c> / <c>SKIP LOCKED</c>. DSQL accepts
+	/// them but takes no row locks, so there is never a lock to fail on or a locked row to skip: every transaction reads
+	/// the rows, and the later committer of a conflicting pair fails at COMMIT. PostgreSQL's row locks would fail the
+	/// statement at once (NOWAIT) or leave out rows another transaction locked (SKIP LOCKED). Without them the statement
+	/// waits for the row like any <c>FOR UPDATE</c> here, and the endpoint's conflict handling decides who loses.
+	/// </summary>
+	static StatementPlan? LockWaitPolicies(SqlStatement s)
+	{
+		var mentioned = false;
+		for (var k = 1; k < s.Tokens.Count && !mentioned; k++)
+			mentioned = s.IsKeyword(k, "nowait") || (s.IsKeyword(k, "skip") && s.IsKeyword(k + 1, "locked"));
+
+		if (!mentioned)
+			return null;
+
+		var shape = new StatementShape(s);
+		StringBuilder? sql = null;
+		var copied = s.Start;
+
+		foreach (var (strength, index) in DsqlStatementRules.LockingClauses(shape))
+		{
+			// After FOR <strength> [OF name [, name …]]
+			var k = index + strength.Count(c => c == ' ') + 1;
+			if (shape.Kw(k, "of"))
+			{
+				k = shape.SkipQualifiedName(k + 1);
+				while (shape.Sym(k, ","))
+					k = shape.SkipQualifiedName(k + 1);
+			}
+
+			var last = shape.Kw(k, "nowait") ? k : shape.Kw(k, "skip") && shape.Kw(k + 1, "locked") ? k + 1 : -1;
+			if (last < 0)
+				continue;
+
+			sql ??= new StringBuilder(s.End - s.Start);
+			sql.Append(s.Text, copied, s.Tokens[k].Start - copied);
+			copied = s.Tokens[last].End;
+		}
+
+		if (sql is null)
+			return null;
+
+		sql.Append(s.Text, copied, s.End - copied);
+		return new StatementPlan { Sql = sql.ToString() };
 	}
 
 	/// <summary>
