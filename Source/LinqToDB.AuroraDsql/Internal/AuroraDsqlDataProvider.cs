@@ -34,6 +34,11 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 		SqlProviderFlags.MaxColumnCount                     = CreateTableValidator.MaxColumns;
 
 		_sqlOptimizer = new AuroraDsqlSqlOptimizer(SqlProviderFlags);
+
+		// linq2db looks for System.Transactions among the loaded assemblies once, the first time it eager-loads, to learn
+		// whether queries can run inside a TransactionScope (where it must not begin a transaction of its own). Load it
+		// now, so that check cannot come too early.
+		_ = System.Transactions.Transaction.Current;
 	}
 
 	public override MappingSchema MappingSchema => AuroraDsqlMappingSchema.Instance;
