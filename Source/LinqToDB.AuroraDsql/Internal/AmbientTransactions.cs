@@ -35,8 +35,8 @@ static class AmbientTransactions
 		/// <summary>The server session (backend process id) that holds the transaction, once one does.</summary>
 		public int? ProcessId { get; set; }
 
-		/// <summary>The connection string of the pool that holds the session (compared, never shown).</summary>
-		public string? ConnectionString { get; set; }
+		/// <summary>The settings of the connection that holds the session, without its password (compared, never shown).</summary>
+		public NpgsqlConnectionStringBuilder? Settings { get; set; }
 
 		public bool IsActive
 		{
@@ -74,7 +74,7 @@ static class AmbientTransactions
 		lock (enlistment)
 		{
 			if ((enlistment.Holder is { } holder && !ReferenceEquals(holder, connection))
-				|| (enlistment.ConnectionString is { } pool && !string.Equals(pool, connection.NpgsqlConnection.ConnectionString, StringComparison.Ordinal)))
+				|| (enlistment.Settings is { } settings && !settings.EquivalentTo(SettingsOf(connection.NpgsqlConnection))))
 				throw SecondConnection(sent: false);
 
 			enlistment.Holder = connection;
@@ -104,8 +104,8 @@ static class AmbientTransactions
 			}
 			else
 			{
-				enlistment.ProcessId          = processId;
-				enlistment.ConnectionString ??= connection.NpgsqlConnection.ConnectionString;
+				enlistment.ProcessId  = processId;
+				enlistment.Settings ??= SettingsOf(connection.NpgsqlConnection);
 			}
 		}
 
@@ -201,6 +201,15 @@ static class AmbientTransactions
 
 	static bool EnlistsOnOpen(NpgsqlConnection connection) =>
 		new NpgsqlConnectionStringBuilder(connection.ConnectionString).Enlist;
+
+	/// <summary>
+	/// What decides the pool a connection comes from, but its password: Npgsql shows the connection string without the
+	/// password once the connection is open, and a token changes with every connection string a caller builds. Connections
+	/// of other settings come from another pool and could not continue the transaction's session; those that differ only
+	/// in the password are told apart once open, by their session.
+	/// </summary>
+	static NpgsqlConnectionStringBuilder SettingsOf(NpgsqlConnection connection) =>
+		new(connection.ConnectionString) { Password = null };
 
 	static void EnsureSupportedLevel(System.Transactions.IsolationLevel level)
 	{

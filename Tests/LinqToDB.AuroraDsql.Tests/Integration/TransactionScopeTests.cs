@@ -197,6 +197,25 @@ public sealed class TransactionScopeTests
 	}
 
 	[Test]
+	public async Task ConnectionsFromAConnectionStringWithATokenShareTheScopesSession()
+	{
+		var first   = NewNote("first");
+		var second  = NewNote("second");
+		var options = new DataOptions().UseAuroraDsqlConnectionString(TestDatabase.Endpoint.CreateConnectionString());
+
+		using (var scope = Scope())
+		{
+			using var context = new DataContext(options);
+			await context.InsertAsync(first);
+			await context.InsertAsync(second);
+			(await context.GetTable<Note>().CountAsync(n => n.Id == first.Id || n.Id == second.Id)).Should().Be(2);
+		}
+
+		(await CommittedAsync(first.Id)).Should().BeFalse();
+		(await CommittedAsync(second.Id)).Should().BeFalse();
+	}
+
+	[Test]
 	public async Task EagerLoadingRunsInTheScopesTransaction()
 	{
 		var note = NewNote();
