@@ -663,6 +663,45 @@ public sealed class TransactionScopeTests
 			(await CommittedAsync(note.Id)).Should().BeTrue("the scope rolled the delete back");
 	}
 
+	[Test]
+	public async Task TruncateRunsInTheScopesTransaction()
+	{
+		await using var setup = TestDatabase.Connect();
+		var table = await setup.CreateTableAsync<NoteTag>(TestNames.Unique("tx_scope_truncated"));
+
+		try
+		{
+			await table.BulkCopyAsync(Enumerable.Range(0, 3).Select(i => new NoteTag { Id = Guid.NewGuid(), NoteId = Guid.Empty, Tag = $"t{i}" }));
+
+			using (Scope())
+			{
+				await using var db = TestDatabase.Connect();
+				var scoped = db.GetTable<NoteTag>().TableName(table.TableName);
+
+				await scoped.TruncateAsync();
+				(await scoped.CountAsync()).Should().Be(0);
+			}
+
+			(await table.CountAsync()).Should().Be(3, "the scope rolled the delete back");
+
+			using (Scope())
+			{
+				// Batches of two rows: three rows cannot be deleted in one transaction, and the scope's is the only one.
+				await using var db = TestDatabase.Connect(o => o.UseAuroraDsqlOptions(d => d with { MaxRowsPerTransaction = 2 }));
+
+				await FluentActions.Awaiting(() => db.GetTable<NoteTag>().TableName(table.TableName).TruncateAsync())
+					.Should().ThrowAsync<AuroraDsqlNotSupportedException>()
+					.WithMessage("*inside a transaction could delete more than 2 rows*Nothing was deleted*outside the transaction or TransactionScope*");
+			}
+
+			(await table.CountAsync()).Should().Be(3);
+		}
+		finally
+		{
+			await table.DropAsync();
+		}
+	}
+
 	#endregion
 
 	[Test]
