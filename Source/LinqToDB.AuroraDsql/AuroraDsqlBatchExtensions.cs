@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 
-using LinqToDB.Internal.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 namespace LinqToDB.DataProvider.AuroraDsql;
 

@@ -3,7 +3,7 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 
-using LinqToDB.Internal.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 using Npgsql;
 

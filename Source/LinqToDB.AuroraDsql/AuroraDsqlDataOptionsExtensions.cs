@@ -1,6 +1,6 @@
 using Amazon;
 
-using LinqToDB.Internal.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Connections;
 
 using Npgsql;
 
@@ -39,7 +39,7 @@ public static class AuroraDsqlDataOptionsExtensions
 		if (configure != null)
 			connectionOptions = configure(connectionOptions) ?? throw new InvalidOperationException("The configure callback returned null.");
 
-		var dataSource = DsqlDataSourceFactory.GetOrCreate(connectionOptions);
+		var dataSource = DataSourceFactory.GetOrCreate(connectionOptions);
 		return options.UseAuroraDsql(dataSource, optionSetter);
 	}
 

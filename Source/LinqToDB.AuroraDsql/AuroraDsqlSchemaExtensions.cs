@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 
 using LinqToDB.Data;
-using LinqToDB.Internal.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 namespace LinqToDB.DataProvider.AuroraDsql;
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 
 using LinqToDB.Data;
 using LinqToDB.Internal.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Connections;
 
 using Npgsql;
 
@@ -64,7 +65,7 @@ public static class AuroraDsqlTools
 		if (configure != null)
 			options = configure(options);
 
-		return DsqlDataSourceFactory.Create(options);
+		return DataSourceFactory.Create(options);
 	}
 
 	/// <summary>The cluster endpoint of a cluster id in a region: <c>&lt;id&gt;.dsql.&lt;region&gt;.on.aws</c>.</summary>
@@ -73,17 +74,17 @@ public static class AuroraDsqlTools
 		ArgumentNullException.ThrowIfNull(clusterId);
 		ArgumentException.ThrowIfNullOrWhiteSpace(region);
 
-		if (!DsqlEndpoint.IsClusterId(clusterId))
+		if (!ClusterEndpoint.IsClusterId(clusterId))
 			throw new ArgumentException($"'{clusterId}' is not an Aurora DSQL cluster id (26 lower-case letters and digits).", nameof(clusterId));
 
-		return DsqlEndpoint.FromClusterId(clusterId, region);
+		return ClusterEndpoint.FromClusterId(clusterId, region);
 	}
 
 	/// <summary>The region of a cluster endpoint (<c>&lt;id&gt;.dsql.&lt;region&gt;.on.aws</c>), or <see langword="null"/>.</summary>
 	public static string? TryGetRegionFromEndpoint(string clusterEndpoint)
 	{
 		ArgumentNullException.ThrowIfNull(clusterEndpoint);
-		return DsqlEndpoint.TryParseRegion(clusterEndpoint);
+		return ClusterEndpoint.TryParseRegion(clusterEndpoint);
 	}
 
 #pragma warning disable CA2255 // registering by name must work for applications that only name the provider in configuration

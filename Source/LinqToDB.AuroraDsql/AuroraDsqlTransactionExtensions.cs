@@ -38,7 +38,7 @@ public static class AuroraDsqlTransactionExtensions
 		ArgumentNullException.ThrowIfNull(work);
 		EnsureNoAmbientTransaction(dataConnection);
 
-		return Internal.DataProvider.AuroraDsql.TransactionRunner.RunAsync(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default, cancellationToken);
+		return Internal.DataProvider.AuroraDsql.Transactions.TransactionRunner.RunAsync(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default, cancellationToken);
 	}
 
 	/// <summary>Runs <paramref name="work"/> in a transaction, re-running the whole transaction on retryable errors.</summary>
@@ -81,7 +81,7 @@ public static class AuroraDsqlTransactionExtensions
 		ArgumentNullException.ThrowIfNull(work);
 		EnsureNoAmbientTransaction(dataConnection);
 
-		return Internal.DataProvider.AuroraDsql.TransactionRunner.Run(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default);
+		return Internal.DataProvider.AuroraDsql.Transactions.TransactionRunner.Run(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default);
 	}
 
 	/// <summary>Runs <paramref name="work"/> in a transaction, re-running the whole transaction on retryable errors.</summary>
@@ -106,7 +106,7 @@ public static class AuroraDsqlTransactionExtensions
 
 	static void EnsureNoAmbientTransaction(DataConnection dataConnection)
 	{
-		if (Internal.DataProvider.AuroraDsql.AmbientTransactions.Covers(dataConnection))
+		if (Internal.DataProvider.AuroraDsql.Transactions.AmbientTransactions.Covers(dataConnection))
 			throw new AuroraDsqlNotSupportedException(
 				"InTransaction begins, commits and retries transactions of its own, and these cannot be part of the ambient transaction " +
 				"of a TransactionScope: a retry could not run the scope's other work again, and DSQL has no nested transactions. Nothing was sent. " +

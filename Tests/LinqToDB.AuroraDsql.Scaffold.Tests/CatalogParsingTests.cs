@@ -1,4 +1,5 @@
 using LinqToDB.Internal.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 namespace LinqToDB.AuroraDsql.Scaffold.Tests;
 

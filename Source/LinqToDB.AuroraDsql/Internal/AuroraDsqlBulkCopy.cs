@@ -1,6 +1,7 @@
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 using LinqToDB.Internal.DataProvider.PostgreSQL;
 using LinqToDB.Internal.SqlProvider;
 using LinqToDB.Mapping;

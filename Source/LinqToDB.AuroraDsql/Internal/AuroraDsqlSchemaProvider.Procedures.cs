@@ -2,6 +2,7 @@ using System.Globalization;
 
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 using LinqToDB.Internal.SchemaProvider;
 using LinqToDB.SchemaProvider;
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 using LinqToDB.Internal.SchemaProvider;
 using LinqToDB.SchemaProvider;
 

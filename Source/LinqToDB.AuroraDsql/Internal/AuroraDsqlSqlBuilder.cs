@@ -2,6 +2,8 @@ using System.Globalization;
 
 using LinqToDB.DataProvider;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Commands;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 using LinqToDB.Internal.DataProvider.PostgreSQL;
 using LinqToDB.Internal.SqlProvider;
 using LinqToDB.Internal.SqlQuery;

@@ -1,6 +1,7 @@
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql.Tests.Infrastructure;
 using LinqToDB.Internal.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 using LinqToDB.Mapping;
 
 namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;

@@ -87,7 +87,7 @@ public sealed class ConnectionOptionsTests
 	public void SameSettingsShareOneDataSourceEvenWithNewCredentialObjects()
 	{
 		static Npgsql.NpgsqlDataSource DataSource(string secret, string app) =>
-			LinqToDB.Internal.DataProvider.AuroraDsql.DsqlDataSourceFactory.GetOrCreate(new AuroraDsqlConnectionOptions(Endpoint)
+			LinqToDB.Internal.DataProvider.AuroraDsql.Connections.DataSourceFactory.GetOrCreate(new AuroraDsqlConnectionOptions(Endpoint)
 			{
 				Credentials     = new BasicAWSCredentials("AKIDEXAMPLE", secret),
 				ApplicationName = app,
@@ -110,7 +110,7 @@ public sealed class ConnectionOptionsTests
 	public void OtherCredentialProvidersGetADataSourcePerInstance()
 	{
 		static Npgsql.NpgsqlDataSource DataSource(AWSCredentials credentials) =>
-			LinqToDB.Internal.DataProvider.AuroraDsql.DsqlDataSourceFactory.GetOrCreate(new AuroraDsqlConnectionOptions(Endpoint)
+			LinqToDB.Internal.DataProvider.AuroraDsql.Connections.DataSourceFactory.GetOrCreate(new AuroraDsqlConnectionOptions(Endpoint)
 			{
 				Credentials     = credentials,
 				ApplicationName = "per-instance",

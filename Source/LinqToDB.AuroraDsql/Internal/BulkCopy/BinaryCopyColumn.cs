@@ -1,4 +1,4 @@
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>Encodes one column of a <typeparamref name="T"/> row for a binary COPY (see <see cref="BinaryCopyWriter{T}"/>).</summary>
 abstract class BinaryCopyColumn<T>

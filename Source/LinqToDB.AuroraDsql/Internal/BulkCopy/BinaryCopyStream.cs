@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// One binary <c>COPY … FROM STDIN</c> on Npgsql's raw COPY stream, fed from a <see cref="BinaryCopyBuffer"/> a block at a

@@ -2,7 +2,7 @@ using LinqToDB.Mapping;
 
 using NpgsqlTypes;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// Which columns <see cref="BinaryCopyWriter{T}"/> writes itself: the PostgreSQL type of the column (the CLR types of values

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 using LinqToDB.Mapping;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// Encodes <typeparamref name="T"/> rows in PostgreSQL's binary COPY format with one compiled, typed getter per column (the

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 using NpgsqlTypes;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// Values in the binary format of their PostgreSQL column type, as Npgsql writes them: the same infinity conversions for

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// The chunks of a sequential bulk copy. For a binary COPY it reads one chunk ahead: when a chunk is handed out, the chunk

@@ -4,11 +4,12 @@ using System.Threading.Channels;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 using LinqToDB.Mapping;
 
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// Bulk copy within DSQL's per-transaction limits. Outside an application transaction the rows are split into chunks of

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// Tells a server that does not take binary COPY from a COPY that failed for another reason: an "unsupported" or

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// A chunk of a sequential bulk copy (<see cref="ChunkReader{T}"/>): its rows, and, for a binary COPY, the same rows already

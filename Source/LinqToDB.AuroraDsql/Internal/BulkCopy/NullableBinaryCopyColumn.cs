@@ -1,4 +1,4 @@
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>A column whose database value is a <see cref="Nullable{T}"/> of <typeparamref name="TValue"/> (see <see cref="TypedBinaryCopyColumn{T, TValue}"/>).</summary>
 sealed class NullableBinaryCopyColumn<T, TValue>(Func<T, TValue?> getter, Action<BinaryCopyBuffer, TValue> encode, Func<TValue, TValue>? normalize) : BinaryCopyColumn<T>

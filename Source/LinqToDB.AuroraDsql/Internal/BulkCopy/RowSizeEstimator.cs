@@ -2,7 +2,7 @@ using System.Text;
 
 using LinqToDB.Mapping;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// Estimates how many bytes a row adds to a DSQL transaction from its actual values (PostgreSQL storage sizes plus

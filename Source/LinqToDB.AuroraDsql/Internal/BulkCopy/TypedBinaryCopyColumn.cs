@@ -1,4 +1,4 @@
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 
 /// <summary>
 /// A column whose database value is a <typeparamref name="TValue"/> (a reference type or a non-nullable value type): read

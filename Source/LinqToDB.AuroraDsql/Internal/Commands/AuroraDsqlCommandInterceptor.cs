@@ -3,8 +3,9 @@ using System.Data.Common;
 using LinqToDB.Common;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Interceptors;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Commands;
 
 /// <summary>
 /// Added to every data context by the provider. Checks each command against DSQL's rules before it is sent

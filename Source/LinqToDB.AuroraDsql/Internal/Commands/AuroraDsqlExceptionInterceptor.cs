@@ -1,7 +1,7 @@
 using LinqToDB.Data;
 using LinqToDB.Interceptors;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Commands;
 
 /// <summary>
 /// Added to every data context by the provider next to <see cref="AuroraDsqlCommandInterceptor"/>: tells the statement

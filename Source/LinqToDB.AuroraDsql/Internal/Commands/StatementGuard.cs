@@ -6,10 +6,11 @@ using AuroraDsql.Sql;
 
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Commands;
 
 /// <summary>
 /// Checks every command before it is sent against DSQL's statement rules (the same data-driven rule set the local

@@ -6,7 +6,7 @@ using AuroraDsql.Sql;
 
 using LinqToDB.DataProvider.AuroraDsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Commands;
 
 /// <summary>
 /// The comment that marks the statement <c>Truncate()</c> builds (a plain <c>DELETE FROM table</c>), telling

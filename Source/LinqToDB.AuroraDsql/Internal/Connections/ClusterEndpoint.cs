@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Connections;
 
 /// <summary>Aurora DSQL endpoint names: <c>&lt;cluster-id&gt;.dsql[-suffix].&lt;region&gt;.on.aws</c>.</summary>
-static partial class DsqlEndpoint
+static partial class ClusterEndpoint
 {
 	/// <summary>The region in a cluster endpoint, or <see langword="null"/> when the host is not one.</summary>
 	public static string? TryParseRegion(string host)

@@ -1,6 +1,8 @@
+using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
+
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Connections;
 
 /// <summary>Applies the settings every DSQL connection needs to connection strings given by the user.</summary>
 static class ConnectionStrings

@@ -10,13 +10,13 @@ using LinqToDB.DataProvider.AuroraDsql;
 
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Connections;
 
 /// <summary>
 /// Builds the <see cref="NpgsqlDataSource"/> behind <c>UseAuroraDsql</c>: one per distinct configuration, with a password
 /// provider that signs a fresh IAM token for every physical connection.
 /// </summary>
-static class DsqlDataSourceFactory
+static class DataSourceFactory
 {
 	static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _dataSources = new(StringComparer.Ordinal);
 
@@ -164,7 +164,7 @@ static class DsqlDataSourceFactory
 
 	static RegionEndpoint ResolveRegion(AuroraDsqlConnectionOptions options)
 	{
-		var name = options.Region ?? DsqlEndpoint.TryParseRegion(options.Host);
+		var name = options.Region ?? ClusterEndpoint.TryParseRegion(options.Host);
 
 		if (name is null)
 		{

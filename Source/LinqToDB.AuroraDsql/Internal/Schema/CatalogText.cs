@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>
 /// Parses catalog values the schema provider reads as text (<c>int2vector::text</c>, <c>int2[]::text</c>, <c>text[]::text</c>),

@@ -2,7 +2,7 @@ using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Internal.SqlQuery;
 using LinqToDB.Mapping;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>Facts about mapped columns that DSQL's DDL rules depend on.</summary>
 static class ColumnTypes

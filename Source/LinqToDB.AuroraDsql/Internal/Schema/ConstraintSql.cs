@@ -4,7 +4,7 @@ using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Internal.SqlProvider;
 using LinqToDB.Mapping;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>SQL of table constraints declared by attributes or added later: FOREIGN KEY and CHECK.</summary>
 static class ConstraintSql

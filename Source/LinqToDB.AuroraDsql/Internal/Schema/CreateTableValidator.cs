@@ -5,7 +5,7 @@ using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Internal.SqlQuery;
 using LinqToDB.Mapping;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>
 /// Refuses, before anything is sent, table definitions Aurora DSQL cannot create: column types it cannot store,

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>An index ready to be rendered as DSQL's <c>CREATE [UNIQUE] INDEX ASYNC …</c>.</summary>
 sealed record IndexDefinition(

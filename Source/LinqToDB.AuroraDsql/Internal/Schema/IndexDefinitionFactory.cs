@@ -8,7 +8,7 @@ using LinqToDB.Internal.SqlProvider;
 using LinqToDB.Mapping;
 using LinqToDB.SqlQuery;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>
 /// Turns a LINQ index description or an <see cref="AuroraDsqlIndexAttribute"/> into an <see cref="IndexDefinition"/>,

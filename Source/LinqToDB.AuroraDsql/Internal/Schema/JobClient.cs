@@ -3,7 +3,7 @@ using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Mapping;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>Reads and waits for DSQL's asynchronous jobs in <c>sys.jobs</c>.</summary>
 static class JobClient

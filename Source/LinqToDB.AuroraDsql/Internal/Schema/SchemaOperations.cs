@@ -3,10 +3,11 @@ using System.Linq.Expressions;
 using LinqToDB.Async;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 using LinqToDB.Internal.SqlProvider;
 using LinqToDB.SqlQuery;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>
 /// DDL the DSQL way: each statement in its own transaction (never inside the application's), indexes built

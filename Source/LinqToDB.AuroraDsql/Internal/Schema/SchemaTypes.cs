@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 
 /// <summary>
 /// The column types the schema provider knows: their SQL names (as PostgreSQL's <c>format_type</c> prints them, computed here

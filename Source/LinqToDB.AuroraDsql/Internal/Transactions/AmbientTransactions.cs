@@ -6,7 +6,7 @@ using LinqToDB.DataProvider.AuroraDsql;
 
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 /// <summary>
 /// <see cref="TransactionScope"/> on DSQL. The provider's connections enlist in the ambient transaction when they open,

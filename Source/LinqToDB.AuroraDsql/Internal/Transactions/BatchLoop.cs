@@ -1,4 +1,4 @@
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 /// <summary>Runs a batch (one committed transaction) until a batch touches fewer rows than the batch size.</summary>
 static class BatchLoop

@@ -6,7 +6,7 @@ using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Mapping;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 /// <summary>
 /// Deletes and updates that touch any number of rows in transactions DSQL accepts: batches of at most the configured

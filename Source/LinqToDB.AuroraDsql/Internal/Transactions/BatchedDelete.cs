@@ -3,7 +3,7 @@ using System.Globalization;
 
 using LinqToDB.DataProvider.AuroraDsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 /// <summary>
 /// Runs <c>Truncate()</c> within DSQL's per-transaction row limit: outside a transaction it deletes in committed batches

@@ -2,7 +2,7 @@ using System.Reflection;
 
 using LinqToDB.Data;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 /// <summary>
 /// <c>GetTable&lt;T&gt;()</c> for the <c>T : notnull</c> of linq2db's bulk copy signatures (GetTable needs <c>T : class</c>;

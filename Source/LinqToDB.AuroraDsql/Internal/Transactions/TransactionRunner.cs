@@ -5,7 +5,7 @@ using LinqToDB.DataProvider.AuroraDsql;
 
 using Npgsql;
 
-namespace LinqToDB.Internal.DataProvider.AuroraDsql;
+namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 /// <summary>The retry loop behind <see cref="AuroraDsqlTransactionExtensions"/>.</summary>
 static class TransactionRunner
