@@ -45,13 +45,6 @@ public sealed class TokenVerifierTests
 	}
 
 	[Test]
-	public void The_signer_reproduces_the_vectors()
-	{
-		var token = SigV4QuerySigner.CreateToken(VectorHost, "us-east-1", "DbConnectAdmin", VectorAccessKeyId, VectorSecretKey, VectorSessionToken, VectorSigningTime, 900);
-		token.Should().EndWith("X-Amz-Signature=5ac084bc7cabccc19a52a5d1b5c24b50d3ce143f43b659bd484c91aaf555e190");
-	}
-
-	[Test]
 	public void Role_and_action_must_match()
 	{
 		var verifier = Verifier(VectorSigningTime);

@@ -1,7 +1,7 @@
 using AuroraDsql.Rules;
 using AuroraDsql.Sql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Tests;
 
 /// <summary>The shared, data-driven statement rules (Source/Shared/Rules) without a server: matching, categories, versions.</summary>
 public sealed class RuleSetTests

@@ -1,6 +1,6 @@
 using AuroraDsql.Sql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Tests;
 
 public sealed class SplitterTests
 {
