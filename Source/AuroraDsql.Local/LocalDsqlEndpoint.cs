@@ -81,7 +81,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 		var logWriter = options.Log is null ? null : TextWriter.Synchronized(options.Log);
 		Action<string> log = logWriter is null
 			? static _ => { }
-			: message => logWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} {message}"));
+			: message => logWriter.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} {LogText.OneLine(message)}"));
 
 		PostgresCluster? cluster = null;
 		EndpointCertificates? certificates = null;
@@ -206,6 +206,12 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 		if (options.LockTimeout <= TimeSpan.Zero)
 			throw new ArgumentOutOfRangeException(nameof(options), "LockTimeout must be positive.");
 	}
+
+	/// <summary>Client connections open now (logging in or in a session): for tests and the soak run.</summary>
+	internal int OpenConnections => _server.ConnectionCount;
+
+	/// <summary>Client connections still logging in.</summary>
+	internal int PendingLogins => _server.PendingLogins;
 
 	/// <summary>The DSQL release date whose SQL rules the endpoint enforces (see <see cref="LocalDsqlEndpointOptions.RulesAsOf"/>).</summary>
 	public DateOnly RulesVersion => _services.Rules.Date;

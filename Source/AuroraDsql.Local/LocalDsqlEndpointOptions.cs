@@ -95,6 +95,21 @@ public sealed record LocalDsqlEndpointOptions
 	/// </summary>
 	internal TimeSpan? IdleHolderGrace { get; init; }
 
+	/// <summary>
+	/// How long a write to a client (or to the backend) may make no progress before the session is ended: a client that
+	/// stops reading, or vanishes without closing, cannot hold its backend session forever. Default 60 seconds.
+	/// </summary>
+	internal TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+	/// <summary>How long a connection may take from its first byte to the end of its login (TLS, startup, token). Default 30 seconds.</summary>
+	internal TimeSpan LoginTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+	/// <summary>
+	/// How many connections may be logging in at once; further ones are refused at once with DSQL's 53400
+	/// <c>Unable to accept connection, rate exceeded.</c> Default 256.
+	/// </summary>
+	internal int MaxPendingLogins { get; init; } = 256;
+
 	/// <summary>The clock transaction ages are measured with (tests).</summary>
 	internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

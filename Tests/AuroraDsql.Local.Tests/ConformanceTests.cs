@@ -103,6 +103,7 @@ public sealed class ConformanceTests
 		No("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "setting configuration parameter \"TRANSACTION\" not supported"),
 		No("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE", "setting configuration parameter \"SESSION CHARACTERISTICS\" not supported"),
 		No("SET statement_timeout = 1000", "setting configuration parameter \"statement_timeout\" not supported"),
+		No("SET client_encoding = 'SJIS'", "invalid value for parameter \"client_encoding\": \"SJIS\"", "22023"),
 		No("SET LOCAL work_mem = '64MB'", "setting configuration parameter \"work_mem\" not supported"),
 		No("SET default_transaction_isolation = 'serializable'", "setting configuration parameter \"default_transaction_isolation\" not supported"),
 		No("SET ROLE admin", "setting configuration parameter \"role\" not supported"),

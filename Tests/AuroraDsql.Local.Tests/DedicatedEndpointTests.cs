@@ -148,18 +148,28 @@ public sealed class DedicatedEndpointTests
 	[Test]
 	public async Task External_backend_with_scram_authentication()
 	{
-		// The shared endpoint's cluster, reached over TCP with a password (SCRAM-SHA-256), as an "existing server".
-		var shared = EndpointFixture.Endpoint;
-		var password = "pw-" + Guid.NewGuid().ToString("N");
-		int backendPort;
-		await using (var backend = await EndpointFixture.OpenBackendAsync())
+		// An "existing server" reached over TCP with a password (SCRAM-SHA-256); a second endpoint shares it over its Unix
+		// socket. (The endpoint's own clusters listen on their Unix socket only.)
+		await using var cluster = await Backend.PostgresCluster.StartAsync(new Backend.PostgresClusterOptions
 		{
-			await using var command = new NpgsqlCommand($"ALTER ROLE postgres PASSWORD '{password}'; SELECT current_setting('port')::int", backend);
-			backendPort = (int)(await command.ExecuteScalarAsync())!;
+			Settings = new Dictionary<string, string> { ["listen_addresses"] = "127.0.0.1" },
+		});
+		var password = "pw-" + Guid.NewGuid().ToString("N");
+		await using (var backend = new NpgsqlConnection(cluster.SuperUserConnectionString))
+		{
+			await backend.OpenAsync();
+			await using var command = new NpgsqlCommand($"ALTER ROLE postgres PASSWORD '{password}'", backend);
+			await command.ExecuteNonQueryAsync();
 		}
 
+		var backendPort = cluster.Port;
+		await using var shared = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+		{
+			BackendConnectionString = $"Host={cluster.SocketDirectory};Port={cluster.Port};Username=postgres;Database=postgres",
+		});
+
 		var role = EndpointFixture.UniqueName("ext");
-		await using (var admin = await EndpointFixture.OpenAsync())
+		await using (var admin = await EndpointFixture.OpenAsync(endpoint: shared))
 		await using (var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN", admin))
 			await create.ExecuteNonQueryAsync();
 
@@ -183,7 +193,7 @@ public sealed class DedicatedEndpointTests
 		// async jobs run there too, as the submitting role, and exactly once although two endpoints share the backend:
 		// the shared endpoint sees the submitted job as well, leaves it to its owner and follows it for its own waiters.
 		await using (var connection = await EndpointFixture.OpenAsync(endpoint: endpoint))
-		await using (var viaShared = await EndpointFixture.OpenAsync())
+		await using (var viaShared = await EndpointFixture.OpenAsync(endpoint: shared))
 		{
 			var table = EndpointFixture.UniqueName("ext_jobs");
 			await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (a int)", connection))

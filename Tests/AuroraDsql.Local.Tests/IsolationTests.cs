@@ -105,7 +105,7 @@ public sealed class IsolationTests
 	public void A_message_header_alone_does_not_allocate_its_claimed_length()
 	{
 		using var buffer = new Protocol.MessageBuffer();
-		var header = new byte[] { (byte)'p', 0x40, 0, 0, 0 };
+		var header = new byte[] { (byte)'p', 0x20, 0, 0, 0 };
 		using var stream = new MemoryStream(header);
 
 		buffer.Fill(stream).Should().BeTrue();

@@ -241,14 +241,27 @@ sealed class RawPgClient : IAsyncDisposable
 
 	public static byte[] Terminate() => Build('X');
 
+	/// <summary>Drops the connection at once (a TCP reset), as a client that crashed.</summary>
+	public void Abort()
+	{
+		_aborted = true;
+		_socket.LingerState = new LingerOption(true, 0);
+		_socket.Close();
+	}
+
+	bool _aborted;
+
 	public async ValueTask DisposeAsync()
 	{
-		try
+		if (!_aborted)
 		{
-			await _stream.DisposeAsync();
-		}
-		catch (IOException)
-		{
+			try
+			{
+				await _stream.DisposeAsync();
+			}
+			catch (IOException)
+			{
+			}
 		}
 
 		_socket.Dispose();

@@ -30,7 +30,7 @@ public sealed class SeamTests
 				if (s.IsKeyword(k, "forbidden"))
 					return StatementPlan.Refuse(s, "0A000", "forbidden word", detail: "a detail", hint: "a hint");
 				if (s.IsKeyword(k, "armed_setting"))
-					return new StatementPlan { InjectBefore = ["SELECT set_config('test.armed', 'yes', false)", "SELECT 1/0"] };
+					return new StatementPlan { InjectBefore = ["SET test.armed = 'yes'", "SELECT 1/0"] };
 				if (s.IsKeyword(k, "counted"))
 					return new StatementPlan { OnExecute = t => t.Items["executions"] = (int)(t.Items.GetValueOrDefault("executions") ?? 0) + 1, State = "counted" };
 				if (s.IsKeyword(k, "report_count"))

@@ -13,7 +13,7 @@ namespace LinqToDB.AuroraDsql.Benchmarks;
 
 /// <summary>
 /// What the local endpoint costs: a single-row query round trip and the throughput of 32 concurrent clients, directly
-/// against the backend PostgreSQL (TCP on 127.0.0.1, no TLS) and through the endpoint (TLS, IAM token, proxy → Unix
+/// against a PostgreSQL cluster like the endpoint's (TCP on 127.0.0.1, no TLS) and through the endpoint (TLS, IAM token, proxy → Unix
 /// socket → PostgreSQL). The direct run is the baseline, so the ratio column is the endpoint's overhead. For reference,
 /// "direct, TLS" is a PostgreSQL cluster of its own with <c>ssl=on</c>, so the cost of TLS alone can be told apart, and
 /// "plain relay" goes through a <see cref="PlainTcpRelay"/> that only copies bytes, the floor of any proxy on the machine.
@@ -28,6 +28,7 @@ public class EndpointBenchmarks
 	const int QueriesPerClient = 200;
 
 	LocalDsqlEndpoint _endpoint = null!;
+	PostgresCluster _directCluster = null!;
 	PostgresCluster _tlsCluster = null!;
 	string _tlsDirectory = null!;
 	NpgsqlDataSource _directTls = null!;
@@ -58,14 +59,19 @@ public class EndpointBenchmarks
 	{
 		_endpoint = await LocalDsqlEndpoint.StartAsync();
 
-		// Direct TCP access to the backend needs a password (the cluster's TCP listener uses SCRAM).
+		// The endpoint's cluster listens on its Unix socket only: the direct baseline is a cluster of its own from the same
+		// server programs, reached over TCP with a password (its TCP listener uses SCRAM).
 		var password = "bench-" + Guid.NewGuid().ToString("N");
-		int port;
-		await using (var setup = new NpgsqlConnection(_endpoint.BackendConnectionString))
+		_directCluster = await PostgresCluster.StartAsync(new PostgresClusterOptions
+		{
+			Settings = new Dictionary<string, string> { ["listen_addresses"] = "127.0.0.1" },
+		});
+		var port = _directCluster.Port;
+		await using (var setup = new NpgsqlConnection(_directCluster.SuperUserConnectionString))
 		{
 			await setup.OpenAsync();
-			await using var command = new NpgsqlCommand($"ALTER ROLE postgres PASSWORD '{password}'; SELECT current_setting('port')::int", setup);
-			port = (int)(await command.ExecuteScalarAsync())!;
+			await using var command = new NpgsqlCommand($"ALTER ROLE postgres PASSWORD '{password}'", setup);
+			await command.ExecuteNonQueryAsync();
 		}
 
 		var direct = new NpgsqlConnectionStringBuilder
@@ -130,6 +136,7 @@ public class EndpointBenchmarks
 		{
 			Settings = new Dictionary<string, string>
 			{
+				["listen_addresses"] = "127.0.0.1",
 				["ssl"]           = "on",
 				["ssl_cert_file"] = Path.Combine(_tlsDirectory, "server.crt"),
 				["ssl_key_file"]  = Path.Combine(_tlsDirectory, "server.key"),
@@ -176,6 +183,7 @@ public class EndpointBenchmarks
 		await _direct.DisposeAsync();
 		await _proxied.DisposeAsync();
 		await _endpoint.DisposeAsync();
+		await _directCluster.DisposeAsync();
 	}
 
 	[Benchmark(Baseline = true, Description = "round trip, direct")]

@@ -3,10 +3,11 @@ using AuroraDsql.Local.Proxy;
 namespace AuroraDsql.Local.Backend;
 
 /// <summary>
-/// Prepares the backend database (idempotently, as the superuser): role <c>admin</c> owning database <c>postgres</c>,
-/// and schema <c>sys</c> with DSQL's <c>sys.jobs</c> and <c>sys.wait_for_job</c> plus the endpoint's helper routines.
-/// Helpers users must not call directly are not executable by PUBLIC; the job worker runs each job as the role that
-/// submitted it.
+/// Prepares the backend database (idempotently, as the superuser): role <c>admin</c> owning database <c>postgres</c>
+/// (without CREATEROLE, see <see cref="BackendHardening"/>), and schema <c>sys</c> with DSQL's <c>sys.jobs</c> and
+/// <c>sys.wait_for_job</c> plus the endpoint's helper routines. Helpers users must not call directly are not executable
+/// by PUBLIC; those they may call run nothing but their own statement (no text a client passes is executed as more than
+/// the one statement it stands for); the job worker runs each job as the role that submitted it.
 /// </summary>
 static class BackendBootstrap
 {
@@ -24,6 +25,7 @@ static class BackendBootstrap
 		{
 			await connection.ExecuteAsync(Script.Replace("{database}", Sql.SqlText.QuoteIdentifier(database), StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
 			await connection.ExecuteAsync(RuleObjects.Script(), cancellationToken).ConfigureAwait(false);
+			await connection.ExecuteAsync(BackendHardening.Script(), cancellationToken).ConfigureAwait(false);
 		}
 		finally
 		{
@@ -35,7 +37,7 @@ static class BackendBootstrap
 		DO $bootstrap$
 		BEGIN
 			IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'admin') THEN
-				CREATE ROLE admin LOGIN CREATEROLE;
+				CREATE ROLE admin LOGIN;
 			END IF;
 		END
 		$bootstrap$;
@@ -202,6 +204,12 @@ static class BackendBootstrap
 			v_object    oid;
 			v_trial     boolean := true;
 		BEGIN
+			-- The parts are executed below as one CREATE INDEX: without a ';' they cannot be more than that one statement
+			-- (clients may call this function themselves; the endpoint passes parts of the statement it rewrote).
+			IF pg_catalog.strpos(p_table || coalesce(p_rest, '') || coalesce(p_trial_rest, ''), ';') > 0 THEN
+				RAISE EXCEPTION USING ERRCODE = '42601', MESSAGE = 'an asynchronous index definition cannot contain ";"';
+			END IF;
+
 			v_table := p_table::regclass;
 			SELECT n.nspname, c.relname, c.relnamespace INTO v_schema, v_relname, v_namespace
 				FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

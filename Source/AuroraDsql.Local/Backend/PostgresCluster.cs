@@ -8,9 +8,10 @@ using System.Text;
 namespace AuroraDsql.Local.Backend;
 
 /// <summary>
-/// A PostgreSQL server started from the installed binaries: initialized into a (temporary) data directory, bound to
-/// 127.0.0.1 and a private Unix socket, run as a non-root user when this process is root, and stopped (and its temporary
-/// directory deleted) on dispose. If this process dies, the server shuts itself down when its stdin pipe closes.
+/// A PostgreSQL server started from the installed binaries: initialized into a (temporary) data directory, listening on a
+/// private Unix socket only (no TCP port, unless <see cref="PostgresClusterOptions.Settings"/> sets <c>listen_addresses</c>),
+/// run as a non-root user when this process is root, and stopped (and its temporary directory deleted) on dispose. If
+/// this process dies, the server shuts itself down when its stdin pipe closes.
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
@@ -41,7 +42,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 	/// <summary>Server log (stderr of the postmaster).</summary>
 	public string LogFile         { get; }
 
-	/// <summary>TCP port on 127.0.0.1 (also the number in the Unix socket's file name).</summary>
+	/// <summary>The port number: in the Unix socket's file name, and of the TCP listener when one is configured.</summary>
 	public int    Port            { get; }
 
 	/// <summary>Npgsql connection string for the bootstrap superuser over the Unix socket (trust authentication).</summary>
@@ -150,7 +151,8 @@ public sealed class PostgresCluster : IAsyncDisposable
 	{
 		var settings = new Dictionary<string, string>(StringComparer.Ordinal)
 		{
-			["listen_addresses"]              = "127.0.0.1",
+			// The Unix socket only: a TCP port would let a role log in with a password of its own, past the endpoint.
+			["listen_addresses"]              = "",
 			["port"]                          = Port.ToString(CultureInfo.InvariantCulture),
 			["unix_socket_directories"]       = SocketDirectory,
 			["unix_socket_permissions"]       = "0700",

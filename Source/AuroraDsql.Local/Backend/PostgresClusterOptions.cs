@@ -16,7 +16,10 @@ public sealed record PostgresClusterOptions
 	/// </summary>
 	public string? DataDirectory { get; init; }
 
-	/// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
+	/// <summary>
+	/// The port number (the Unix socket's file name, and the TCP port if <see cref="Settings"/> sets <c>listen_addresses</c>,
+	/// for example to <c>127.0.0.1</c>); 0 picks a free one.
+	/// </summary>
 	public int Port { get; init; }
 
 	/// <summary>
@@ -25,7 +28,10 @@ public sealed record PostgresClusterOptions
 	/// </summary>
 	public string? ServerUser { get; init; }
 
-	/// <summary>Extra <c>postgresql.conf</c> settings, applied on every start.</summary>
+	/// <summary>
+	/// Extra <c>postgresql.conf</c> settings, applied on every start. The server listens on its Unix socket only unless
+	/// <c>listen_addresses</c> is given here (then TCP logins need a password: <c>scram-sha-256</c>).
+	/// </summary>
 	public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
 	/// <summary>How long to wait for the server to accept connections.</summary>

@@ -94,8 +94,9 @@ static class RuleObjects
 		$objects$;
 
 		-- ---- rows and bytes per transaction ------------------------------------------------------------------------
+		-- As the superuser (clients may not execute set_config) and with a fixed search_path (no client object is looked up).
 		CREATE OR REPLACE FUNCTION sys.track_changes() RETURNS trigger
-			LANGUAGE plpgsql
+			LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 			AS $$
 		DECLARE
 			v_max_rows  bigint := nullif(pg_catalog.current_setting('aurora_dsql.max_rows', true), '')::bigint;
@@ -293,6 +294,35 @@ static class RuleObjects
 		END
 		$$;
 
+		-- The counting triggers of a user table stay as attached: clients cannot drop, disable, rename or replace them (they
+		-- own their tables, so PostgreSQL would let them). Checked after every DDL command on a table or trigger (dropping
+		-- one is refused by sys.on_sql_drop): each trigger named so, or calling sys.track_changes, is one of the three, calls
+		-- it and fires.
+		CREATE OR REPLACE FUNCTION sys.check_limit_triggers(p_table oid) RETURNS void
+			LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+			AS $$
+		DECLARE
+			v_trigger record;
+		BEGIN
+			IF p_table IS NULL OR (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user) THEN
+				RETURN;
+			END IF;
+
+			FOR v_trigger IN SELECT t.tgname, t.tgfoid, t.tgenabled FROM pg_trigger t
+				WHERE t.tgrelid = p_table AND (t.tgname LIKE '{trigger_prefix}%' OR t.tgfoid = 'sys.track_changes()'::regprocedure)
+			LOOP
+				IF NOT (v_trigger.tgname IN ('{trigger_prefix}insert', '{trigger_prefix}update', '{trigger_prefix}delete')
+					AND v_trigger.tgfoid = 'sys.track_changes()'::regprocedure AND v_trigger.tgenabled IN ('O', 'A')) THEN
+					RAISE EXCEPTION USING ERRCODE = '42501',
+						MESSAGE = format('permission denied: trigger "%s" on table "%s" belongs to the local DSQL endpoint', v_trigger.tgname,
+							(SELECT relname FROM pg_class WHERE oid = p_table)),
+						HINT = 'It counts the rows a transaction modifies, for DSQL''s limits: it cannot be dropped, disabled, renamed or replaced.';
+				END IF;
+			END LOOP;
+		END
+		$$;
+		REVOKE ALL ON FUNCTION sys.check_limit_triggers(oid) FROM PUBLIC;
+
 		CREATE OR REPLACE FUNCTION sys.on_ddl_end() RETURNS event_trigger
 			LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog
 			AS $$
@@ -321,6 +351,11 @@ static class RuleObjects
 							NULL; -- e.g. used by a generated column: keep PostgreSQL's type
 						END;
 					END LOOP;
+				END IF;
+
+				IF v_command.object_type IN ('table', 'trigger') THEN
+					PERFORM sys.check_limit_triggers(CASE WHEN v_command.object_type = 'trigger'
+						THEN (SELECT tgrelid FROM pg_trigger WHERE oid = v_command.objid) ELSE v_command.objid END);
 				END IF;
 
 				IF v_command.object_type = 'table' THEN
@@ -356,24 +391,55 @@ static class RuleObjects
 		-- Tables made before the endpoint started (a kept data directory, an external server).
 		SELECT sys.attach_limit_triggers(c.oid) FROM pg_catalog.pg_class c WHERE c.relkind = 'r' AND c.relpersistence = 'p';
 
-		-- ---- DROP COLUMN: not of a primary key column ---------------------------------------------------------------
-		CREATE OR REPLACE PROCEDURE sys.alter_table_checked(p_table text, p_columns text[], p_statement text)
-			LANGUAGE plpgsql
+		-- ---- DROP COLUMN: not of a primary key column, and no counting trigger dropped ------------------------------------
+		-- The primary key columns are noted when an ALTER TABLE starts; a column dropped by it is checked against them when
+		-- the drop is done (the key itself goes with its column, so afterwards the catalog no longer knows).
+		DROP PROCEDURE IF EXISTS sys.alter_table_checked(text, text[], text);
+
+		CREATE OR REPLACE FUNCTION sys.on_ddl_start() RETURNS event_trigger
+			LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 			AS $$
-		DECLARE
-			v_table  oid := pg_catalog.to_regclass(p_table);
-			v_column text;
 		BEGIN
-			IF v_table IS NOT NULL AND 'drop-primary-key-column' = ANY (pg_catalog.string_to_array(pg_catalog.current_setting('aurora_dsql.catalog_rules', true), ',')) THEN
-				FOREACH v_column IN ARRAY p_columns LOOP
-					IF EXISTS (SELECT FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
-						WHERE c.conrelid = v_table AND c.contype = 'p' AND a.attname = v_column) THEN
-						RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = pg_catalog.format({message:drop-primary-key-column}, v_column);
-					END IF;
-				END LOOP;
+			IF 'drop-primary-key-column' = ANY (string_to_array(current_setting('aurora_dsql.catalog_rules', true), ',')) THEN
+				PERFORM set_config('aurora_dsql.primary_key_columns',
+					coalesce((SELECT ' ' || string_agg(c.conrelid::text || ':' || k.attnum::text, ' ') || ' '
+						FROM pg_constraint c CROSS JOIN LATERAL unnest(c.conkey) AS k(attnum) WHERE c.contype = 'p'), ''), true);
 			END IF;
-			EXECUTE p_statement;
 		END
 		$$;
+
+		CREATE OR REPLACE FUNCTION sys.on_sql_drop() RETURNS event_trigger
+			LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+			AS $$
+		DECLARE
+			v_object record;
+			v_keys   text := current_setting('aurora_dsql.primary_key_columns', true);
+			v_client boolean := NOT coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user), false);
+		BEGIN
+			FOR v_object IN SELECT * FROM pg_event_trigger_dropped_objects() WHERE original LOOP
+				IF v_object.object_type = 'trigger' AND v_client AND v_object.address_names[3] LIKE '{trigger_prefix}%' THEN
+					RAISE EXCEPTION USING ERRCODE = '42501',
+						MESSAGE = format('permission denied: trigger "%s" on table "%s" belongs to the local DSQL endpoint', v_object.address_names[3], v_object.address_names[2]),
+						HINT = 'It counts the rows a transaction modifies, for DSQL''s limits: it cannot be dropped, disabled, renamed or replaced.';
+				END IF;
+
+				IF v_object.object_type = 'table column' AND v_keys IS NOT NULL AND v_keys <> ''
+					AND strpos(v_keys, ' ' || v_object.objid::text || ':' || v_object.objsubid::text || ' ') > 0 THEN
+					RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format({message:drop-primary-key-column}, v_object.address_names[3]);
+				END IF;
+			END LOOP;
+		END
+		$$;
+
+		DO $objects$
+		BEGIN
+			IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger WHERE evtname = 'aurora_dsql_ddl_start') THEN
+				CREATE EVENT TRIGGER aurora_dsql_ddl_start ON ddl_command_start WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION sys.on_ddl_start();
+			END IF;
+			IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger WHERE evtname = 'aurora_dsql_sql_drop') THEN
+				CREATE EVENT TRIGGER aurora_dsql_sql_drop ON sql_drop EXECUTE FUNCTION sys.on_sql_drop();
+			END IF;
+		END
+		$objects$;
 		""";
 }

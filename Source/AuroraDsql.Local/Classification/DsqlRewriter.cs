@@ -12,6 +12,7 @@ namespace AuroraDsql.Local.Classification;
 /// <item><c>CALL sys.wait_for_job(…)</c> → the proxy waits for the job first;</item>
 /// <item><c>version()</c> → <c>sys.version()</c> (<c>PostgreSQL 16</c>), <c>SHOW server_version[_num]</c> → the DSQL value;</item>
 /// <item><c>NOWAIT</c> / <c>SKIP LOCKED</c> after a locking clause are dropped (DSQL takes no locks: they change nothing there).</item>
+/// <item><c>set_config(…)</c> → <c>sys.set_config(…)</c> (the backend lets clients set only what SET may).</item>
 /// </list>
 /// </summary>
 sealed class DsqlRewriter : IStatementClassifier
@@ -260,7 +261,7 @@ sealed class DsqlRewriter : IStatementClassifier
 
 	/// <summary>
 	/// <c>version()</c> → <c>sys.version()</c>; <c>current_setting('server_version[_num]' [, missing_ok])</c> → the DSQL
-	/// value (also with the <c>pg_catalog.</c> prefix).
+	/// value; <c>set_config(</c> → <c>sys.set_config(</c> (also with the <c>pg_catalog.</c> prefix).
 	/// </summary>
 	static StatementPlan? VersionCalls(SqlStatement s)
 	{
@@ -276,6 +277,12 @@ sealed class DsqlRewriter : IStatementClassifier
 			{
 				replacement = "sys.version()";
 				last = k + 2;
+			}
+			else if (s.NameAt(k) == "set_config" && s.IsSymbol(k + 1, "("))
+			{
+				// Clients may not execute pg_catalog.set_config: sys.set_config checks the parameter, then sets it.
+				replacement = "sys.set_config(";
+				last = k + 1;
 			}
 			else if (s.IsKeyword(k, "current_setting") && s.IsSymbol(k + 1, "(") && k + 3 < s.Tokens.Count
 				&& SqlText.StringValue(s.Text, s.Tokens[k + 2]) is "server_version" or "server_version_num")

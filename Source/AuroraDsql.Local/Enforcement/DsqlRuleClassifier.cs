@@ -13,7 +13,8 @@ namespace AuroraDsql.Local.Enforcement;
 /// <item>per-transaction rules at every execution (<see cref="StatementPlan.CheckExecute"/>, also for re-executed
 /// prepared statements): one DDL, no DDL with DML, the transaction age limit;</item>
 /// <item>COMMIT: the age limit, injected failures and OC001 make it fail, rolled back;</item>
-/// <item><c>ALTER TABLE … DROP COLUMN</c> goes through <c>sys.alter_table_checked</c> (no primary key columns).</item>
+/// <item>role management (<c>CREATE/ALTER/DROP ROLE</c>, <c>GRANT/REVOKE</c> of roles) goes through the backend's checked
+/// procedures (<see cref="RoleStatementRewriter"/>): client roles have no CREATEROLE.</item>
 /// </list>
 /// Statements without rewrites share a few cached plans: per statement only its tokens and their shape are allocated.
 /// </summary>
@@ -59,11 +60,10 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 			return StatementPlan.Refuse(statement, violation.SqlState, violation.Message, hint: violation.Hint);
 		}
 
-		if (ForbiddenSetConfig(shape) is { } parameter)
+		if (ForbiddenSetConfig(shape) is { } setConfig)
 		{
-			_log($"refused set_config({parameter})");
-			return StatementPlan.Refuse(statement, "0A000", $"setting configuration parameter \"{parameter}\" not supported",
-				hint: "Only search_path, TimeZone, application_name and client display settings can be set.");
+			_log($"refused set_config: {setConfig.SqlState} {setConfig.Message}");
+			return StatementPlan.Refuse(statement, setConfig.SqlState, setConfig.Message, hint: setConfig.Hint);
 		}
 
 		var category = DsqlStatementRules.Categorize(shape);
@@ -74,8 +74,8 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 				: _rules.CountsAsDml(category) ? _dml : _other;
 
 		var rewrite = _rewriter.Classify(context);
-		if (rewrite is null && category == StatementCategory.Ddl && DropColumnCheck(shape) is { } checkedDrop)
-			rewrite = checkedDrop;
+		if (rewrite is null && category == StatementCategory.Ddl && RoleStatementRewriter.Rewrite(shape) is { } roleStatement)
+			rewrite = roleStatement;
 
 		return rewrite is null
 			? rules
@@ -83,40 +83,46 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 	}
 
 	/// <summary>
-	/// <c>set_config(name, …)</c> is SET as a function: the same parameters only. The session's identity, the string
-	/// syntax the endpoint lexes with and the endpoint's own settings (limits, lock timeout) are not the client's to change.
-	/// A name that is not a string constant cannot be checked and is refused too.
+	/// <c>set_config(name, value, …)</c> is SET as a function: the same parameters only, and <c>client_encoding</c> only
+	/// UTF-8. The session's identity, the string syntax the endpoint lexes with and the endpoint's own settings (limits,
+	/// lock timeout) are not the client's to change. A name (or an encoding) that is not a string constant cannot be
+	/// checked and is refused too. The calls in a SQL routine's body count as well. (The backend enforces the same: clients
+	/// may not execute <c>pg_catalog.set_config</c>, the endpoint rewrites their calls to <c>sys.set_config</c>, which checks.)
 	/// </summary>
-	string? ForbiddenSetConfig(StatementShape shape)
+	RuleViolation? ForbiddenSetConfig(StatementShape shape)
 	{
 		for (var i = 0; i + 2 < shape.Count; i++)
 		{
 			if (shape.Name(i) != "set_config" || !shape.Sym(i + 1, "("))
 				continue;
 
-			var name = SqlText.StringValue(shape.Text, shape.Tokens[i + 2]);
+			var name = SqlText.StringValue(shape.Text, shape.Tokens[i + 2], shape.Statement.StandardConformingStrings);
 			if (name is null || !_rules.SettableParameters.Contains(name.ToLowerInvariant()))
-				return name ?? shape.TokenText(i + 2);
+			{
+				var rule = _rules.Rule("set-parameter");
+				return new RuleViolation(rule.Id, rule.SqlState, rule.FormatMessage(name ?? shape.TokenText(i + 2)), rule.Hint);
+			}
+
+			if (name.Equals("client_encoding", StringComparison.OrdinalIgnoreCase))
+			{
+				var value = shape.Sym(i + 3, ",") && i + 4 < shape.Count
+					? SqlText.StringValue(shape.Text, shape.Tokens[i + 4], shape.Statement.StandardConformingStrings)
+					: null;
+				if (value is null || !ClientEncodings.IsAccepted(value))
+				{
+					var rule = _rules.Rule("client-encoding");
+					return new RuleViolation(rule.Id, rule.SqlState, rule.FormatMessage(value ?? (i + 4 < shape.Count ? shape.TokenText(i + 4) : "")), rule.Hint);
+				}
+			}
+		}
+
+		foreach (var body in RoutineSyntax.BodyStatements(shape))
+		{
+			if (ForbiddenSetConfig(new StatementShape(body)) is { } violation)
+				return violation;
 		}
 
 		return null;
-	}
-
-	/// <summary><c>ALTER TABLE t DROP COLUMN c</c> → <c>CALL sys.alter_table_checked('t', '{c}', 'ALTER TABLE …')</c>.</summary>
-	static StatementPlan? DropColumnCheck(StatementShape shape)
-	{
-		if (AlterTableSyntax.Parse(shape) is not { } alter || shape.IsExplain || shape.IsPrepare)
-			return null;
-
-		var columns = alter.Actions.Where(a => a.Kind == AlterTableActionKind.DropColumn && a.ColumnName != null).Select(a => a.ColumnName!).ToList();
-		if (columns.Count == 0)
-			return null;
-
-		var sql = new StringBuilder("CALL sys.alter_table_checked(");
-		sql.Append(SqlText.QuoteLiteral(alter.TableName)).Append(", ARRAY[");
-		sql.AppendJoin(", ", columns.Select(SqlText.QuoteLiteral)).Append("]::text[], ");
-		sql.Append(SqlText.QuoteLiteral(shape.Statement.StatementText)).Append(')');
-		return new StatementPlan { Sql = sql.ToString(), CommandTag = "ALTER TABLE" };
 	}
 
 	ExecutionVerdict? CheckAge(TransactionScope transaction, SessionInfo session)

@@ -277,13 +277,21 @@ sealed class JobManager : IAsyncDisposable
 			else
 				await SetStatusAsync(status, id, "processing", null, token).ConfigureAwait(false);
 
-			worker = await InternalConnection.OpenAsync(_backend, token, role: request.RoleName, applicationName: "aurora-dsql-local jobs").ConfigureAwait(false);
-			await worker.ExecuteAsync($"SELECT pg_catalog.set_config('search_path', {SqlText.QuoteLiteral(request.SearchPath)}, false)", token).ConfigureAwait(false);
-
-			// The request table is written through a function clients can reach: run only what the endpoint itself submits.
-			var build = IsJobStatement(request.JobType, request.Statement)
-				? worker.ExecuteAsync(request.Statement, token)
-				: Task.FromException(new PgServerException("not a statement of an asynchronous job"));
+			// The request table is written through a function clients can reach: run only what the endpoint itself submits,
+			// and never as a superuser.
+			var superuser = await status.ScalarAsync(
+				$"SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = {SqlText.QuoteLiteral(request.RoleName)}", token).ConfigureAwait(false);
+			Task build;
+			if (superuser != "f")
+				build = Task.FromException(new PgServerException("not a role asynchronous jobs run as"));
+			else if (!IsJobStatement(request.JobType, request.Statement))
+				build = Task.FromException(new PgServerException("not a statement of an asynchronous job"));
+			else
+			{
+				worker = await InternalConnection.OpenAsync(_backend, token, role: request.RoleName, applicationName: "aurora-dsql-local jobs").ConfigureAwait(false);
+				await worker.ExecuteAsync($"SELECT sys.set_config('search_path', {SqlText.QuoteLiteral(request.SearchPath)}, false)", token).ConfigureAwait(false);
+				build = worker.ExecuteAsync(request.Statement, token);
+			}
 
 			if (request.JobType == "INDEX_BUILD")
 				await AwaitCatalogEntryAsync(status, id, request, build, token).ConfigureAwait(false);

@@ -5,11 +5,18 @@ namespace AuroraDsql.Local.Protocol;
 
 /// <summary>
 /// Input buffer of one connection direction: bytes read from a stream, taken off the front as whole protocol messages.
-/// Pooled array, grown for large messages, compacted instead of reallocated. Not thread-safe (one reader).
+/// Grown for large messages (as their bytes arrive, never to a length a header only claims), compacted instead of
+/// reallocated, and back to its small size once a large message is taken. Small buffers come from the shared array pool;
+/// large ones (over <see cref="PooledLimit"/>) are allocated for the message and dropped after it, so that a few large
+/// messages do not leave the process holding their memory. Each message type has a length limit
+/// (<see cref="Limits"/>). Not thread-safe (one reader).
 /// </summary>
 sealed class MessageBuffer : IDisposable
 {
 	const int InitialSize = 16 * 1024;
+
+	/// <summary>Buffers up to this size go back to the shared pool; larger ones are left to the garbage collector.</summary>
+	internal const int PooledLimit = 1024 * 1024;
 
 	byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
 	int _start;
@@ -21,7 +28,11 @@ sealed class MessageBuffer : IDisposable
 	/// <summary>Bytes buffered and not yet taken.</summary>
 	public int Available => _end - _start;
 
+	/// <summary>How long each typed message may be (checked on its header, before its body is buffered).</summary>
+	public MessageLimits Limits { get; set; } = MessageLimits.Backend;
+
 	/// <summary>Takes one whole typed message (header included) if buffered. The memory is valid until the next fill.</summary>
+	/// <exception cref="PgProtocolException">The header gives a length the message type may not have.</exception>
 	public bool TryReadMessage(out byte type, out ReadOnlyMemory<byte> message)
 	{
 		type    = 0;
@@ -31,7 +42,7 @@ sealed class MessageBuffer : IDisposable
 			return false;
 
 		var length = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
-		if (length < 4 || length > PgMessageReader.MaxMessageLength)
+		if (length < 4 || length > PgMessageReader.MaxLength(_buffer[_start], Limits))
 			throw new PgProtocolException($"invalid message length {length} for message type '{(char)_buffer[_start]}'");
 
 		if (Available < 1 + length)
@@ -98,7 +109,7 @@ sealed class MessageBuffer : IDisposable
 			Compact();
 
 		if (_end == _buffer.Length)
-			Grow(_buffer.Length * 2);
+			Grow(NextCapacity(_buffer.Length, long.MaxValue));
 	}
 
 	void EnsureCapacity(int messageLength)
@@ -111,8 +122,14 @@ sealed class MessageBuffer : IDisposable
 		if (messageLength <= _buffer.Length)
 			Compact();
 		else
-			Grow(Math.Min(messageLength, _buffer.Length * 2));
+			Grow(NextCapacity(_buffer.Length, messageLength));
 	}
+
+	/// <summary>
+	/// The size to grow a buffer of <paramref name="current"/> bytes to: doubled, but not beyond <paramref name="limit"/>
+	/// (the whole message's length) nor the largest array, computed without overflow for messages near the 1 GiB maximum.
+	/// </summary>
+	internal static int NextCapacity(int current, long limit) => (int)Math.Min(Math.Min((long)current * 2, limit), Array.MaxLength);
 
 	void Compact()
 	{
@@ -126,9 +143,12 @@ sealed class MessageBuffer : IDisposable
 
 	void Grow(int size)
 	{
-		var grown = ArrayPool<byte>.Shared.Rent(size);
+		if (size <= _buffer.Length)
+			return;
+
+		var grown = Allocate(size);
 		Buffer.BlockCopy(_buffer, _start, grown, 0, _end - _start);
-		ArrayPool<byte>.Shared.Return(_buffer);
+		Release(_buffer);
 		_buffer = grown;
 		_end   -= _start;
 		_start  = 0;
@@ -139,19 +159,22 @@ sealed class MessageBuffer : IDisposable
 	{
 		if (_buffer.Length > 4 * InitialSize && Available < InitialSize)
 		{
-			var small = ArrayPool<byte>.Shared.Rent(InitialSize);
+			var small = Allocate(InitialSize);
 			Buffer.BlockCopy(_buffer, _start, small, 0, _end - _start);
-			ArrayPool<byte>.Shared.Return(_buffer);
+			Release(_buffer);
 			_buffer = small;
 			_end   -= _start;
 			_start  = 0;
 		}
 	}
 
-	public void Dispose()
+	static byte[] Allocate(int size) => size <= PooledLimit ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+
+	static void Release(byte[] buffer)
 	{
-		var buffer = Interlocked.Exchange(ref _buffer, []);
-		if (buffer.Length > 0)
+		if (buffer.Length is > 0 and <= PooledLimit)
 			ArrayPool<byte>.Shared.Return(buffer);
 	}
+
+	public void Dispose() => Release(Interlocked.Exchange(ref _buffer, []));
 }

@@ -6,8 +6,26 @@ namespace AuroraDsql.Local.Protocol;
 /// <summary>Framing and field parsing of protocol messages held in pipe buffers.</summary>
 static class PgMessageReader
 {
-	/// <summary>Largest message accepted from a client (the server's own limit for most messages is 1 GiB).</summary>
-	public const int MaxMessageLength = 1 << 30;
+	/// <summary>Largest message length (the length field, which counts itself): PostgreSQL's limit, 1 GiB − 2.</summary>
+	public const int MaxMessageLength = 0x3FFFFFFE;
+
+	/// <summary>PostgreSQL's limit for client messages that carry no data (Sync, Execute, Describe, Close…).</summary>
+	public const int SmallMessageLength = 10_000;
+
+	/// <summary>
+	/// What a client that has not logged in may send in one message: a password message holding an IAM token (a few KiB,
+	/// with a session token; PostgreSQL's own limit for authentication data is 64 KiB).
+	/// </summary>
+	public const int LoginMessageLength = 16 * 1024;
+
+	/// <summary>The largest length a message of <paramref name="type"/> may have under <paramref name="limits"/>.</summary>
+	public static int MaxLength(byte type, MessageLimits limits) => limits switch
+	{
+		MessageLimits.ClientLoggingIn => LoginMessageLength,
+		// As PostgreSQL (postgres.c, SocketBackend): Query, FunctionCall, Bind, Parse and CopyData may be large.
+		MessageLimits.Client => type is (byte)'Q' or (byte)'F' or (byte)'B' or (byte)'P' or (byte)'d' ? MaxMessageLength : SmallMessageLength,
+		_ => MaxMessageLength,
+	};
 
 	/// <summary>Reads a NUL-terminated UTF-8 string at <paramref name="offset"/> and moves past it.</summary>
 	public static string ReadCString(ReadOnlySpan<byte> body, ref int offset)

@@ -222,6 +222,12 @@ sealed class BackendConnection : IAsyncDisposable
 		}
 	}
 
+	/// <summary>How long a blocking write may make no progress before it fails (0: no limit).</summary>
+	public TimeSpan WriteTimeout
+	{
+		set => _socket.SendTimeout = (int)Math.Min(value.TotalMilliseconds, int.MaxValue);
+	}
+
 	/// <summary>Stops reading: a blocked read returns end-of-stream.</summary>
 	public void ShutdownReceive()
 	{

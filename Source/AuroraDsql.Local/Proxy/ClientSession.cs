@@ -68,6 +68,7 @@ sealed class ClientSession : IDisposable
 	// termination
 	volatile bool _stopping;
 	volatile bool _relaying;
+	volatile bool _frontendDone;
 	string? _terminationState;
 	string? _terminationMessage;
 	int _terminating;
@@ -115,7 +116,7 @@ sealed class ClientSession : IDisposable
 	/// Runs the session from the client's StartupMessage (already read) to the end of the connection, on the calling
 	/// (dedicated) thread, which then becomes the frontend loop.
 	/// </summary>
-	public void Run(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, CancellationToken shutdown)
+	public void Run(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters, Action loggedIn, CancellationToken shutdown)
 	{
 		using var registration = shutdown.Register(() => RequestTermination("57P01", "terminating connection due to administrator command"));
 
@@ -124,13 +125,18 @@ sealed class ClientSession : IDisposable
 			if (!Startup(protocolVersion, parameters))
 				return;
 
+			loggedIn();
 			_clientSocket.ReceiveTimeout = 0;
 			Relay();
 		}
 		catch (Exception ex) when (ex is IOException or SocketException or PgProtocolException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
 		{
 			if (ex is PgProtocolException)
+			{
 				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+				if (!_relaying)
+					SendFatal("08P01", ex.Message);
+			}
 		}
 		finally
 		{
@@ -143,7 +149,7 @@ sealed class ClientSession : IDisposable
 	bool Startup(int protocolVersion, IReadOnlyList<KeyValuePair<string, string>> parameters)
 	{
 		string? user = null, database = null;
-		var forwarded = new List<KeyValuePair<string, string>>();
+		var requested = new List<KeyValuePair<string, string>>();
 		var unsupportedOptions = new List<string>();
 
 		foreach (var (name, value) in parameters)
@@ -163,7 +169,7 @@ sealed class ClientSession : IDisposable
 					if (name.StartsWith("_pq_.", StringComparison.Ordinal))
 						unsupportedOptions.Add(name);
 					else
-						forwarded.Add(new(name, value));
+						requested.Add(new(name, value));
 					break;
 			}
 		}
@@ -174,7 +180,23 @@ sealed class ClientSession : IDisposable
 			return false;
 		}
 
+		// DSQL has one database, postgres (the backend's configured database stands for it).
 		database = string.IsNullOrEmpty(database) ? user : database;
+		if (database != "postgres")
+		{
+			_services.Log($"refused login of role \"{LogText.Escape(user)}\": database \"{LogText.Escape(database)}\"");
+			SendFatal("3D000", $"database \"{database}\" does not exist");
+			return false;
+		}
+
+		// Run-time parameters: only what SET may change, as on DSQL (the backend's own settings are not the client's).
+		var (forwarded, refusal) = StartupParameters.Check(requested, _services.Rules);
+		if (refusal is { } parameterError)
+		{
+			_services.Log($"refused login of role \"{LogText.Escape(user)}\": {LogText.Escape(parameterError.Message)}");
+			SendFatal(parameterError.SqlState, parameterError.Message);
+			return false;
+		}
 
 		// Protocol 3.x with x > 0, or protocol options: answer that only 3.0 without options is spoken.
 		if ((protocolVersion & 0xFFFF) != 0 || unsupportedOptions.Count > 0)
@@ -195,7 +217,7 @@ sealed class ClientSession : IDisposable
 		var (type, body) = ReadClientMessage();
 		if (type != 'p')
 		{
-			SendFatal("08P01", $"expected password response, got message type {(char)type}");
+			SendFatal("08P01", $"expected password response, got message type {LogText.Escape(((char)type).ToString())}");
 			return false;
 		}
 
@@ -209,7 +231,7 @@ sealed class ClientSession : IDisposable
 		var verification = _services.Verifier.Verify(token, user, accepted);
 		if (!verification.Succeeded)
 		{
-			_services.Log($"refused login of role \"{user}\": {verification.Reason}");
+			_services.Log($"refused login of role \"{LogText.Escape(user)}\": {verification.Reason}");
 			SendFatal(verification.SqlState, verification.Message);
 			return false;
 		}
@@ -217,7 +239,7 @@ sealed class ClientSession : IDisposable
 		// The backend's superuser is the endpoint's own, never a client's (DSQL has no such role).
 		if (string.Equals(user, _services.Backend.SuperUser, StringComparison.Ordinal))
 		{
-			_services.Log($"refused login of role \"{user}\": the backend's superuser");
+			_services.Log($"refused login of role \"{LogText.Escape(user)}\": the backend's superuser");
 			SendFatal("28000", $"role \"{user}\" does not exist");
 			return false;
 		}
@@ -225,16 +247,18 @@ sealed class ClientSession : IDisposable
 		// The backend session.
 		// DSQL runs every transaction at REPEATABLE READ and starts sessions in UTC (a client may still set its TimeZone);
 		// the endpoint's own cluster is configured so, an external server may not be.
-		var backendParameters = new List<KeyValuePair<string, string>>(forwarded) { new("database", database) };
+		// The settings the endpoint lexes with are given explicitly, so that no role or database default can change them.
+		var backendParameters = new List<KeyValuePair<string, string>>(forwarded) { new("database", _services.Backend.Database) };
 		if (!forwarded.Any(p => p.Key.Equals("TimeZone", StringComparison.OrdinalIgnoreCase)))
 			backendParameters.Add(new("TimeZone", "UTC"));
-		backendParameters.RemoveAll(p => p.Key.Equals("default_transaction_isolation", StringComparison.OrdinalIgnoreCase));
+		if (!forwarded.Any(p => p.Key.Equals("client_encoding", StringComparison.OrdinalIgnoreCase)))
+			backendParameters.Add(new("client_encoding", "UTF8"));
+		backendParameters.Add(new("standard_conforming_strings", "on"));
 		backendParameters.Add(new("default_transaction_isolation", "repeatable read"));
 
 		// DSQL's limits and catalog rules (read by the backend's triggers), and short lock waits (conflicts are reported as
 		// DSQL's OC000 instead of waiting, see CopyError).
 		var options = _services.Options;
-		backendParameters.RemoveAll(p => p.Key.Equals("lock_timeout", StringComparison.OrdinalIgnoreCase) || p.Key.StartsWith("aurora_dsql.", StringComparison.OrdinalIgnoreCase));
 		backendParameters.Add(new("lock_timeout", ((long)Math.Ceiling(options.LockTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture)));
 		backendParameters.AddRange(Backend.RuleObjects.SessionSettings(_services.Rules, options.MaxRowsPerTransaction, options.MaxBytesPerTransaction));
 		var endpoint = _services.Backend;
@@ -300,10 +324,12 @@ sealed class ClientSession : IDisposable
 					startupMessages.ReadyForQuery((byte)'I');
 
 					// From here on a termination is reported by the relay (FATAL 57P01…), also if it is requested before the
-					// relay threads run: the client may already hold this ReadyForQuery.
+					// relay threads run: the client may already hold this ReadyForQuery. The client's messages may now be as
+					// long as PostgreSQL allows.
+					_clientIn.Limits = MessageLimits.Client;
 					_relaying = true;
 					WriteClient(startupMessages.WrittenSpan);
-					_services.Log($"session {ProcessId}: role \"{user}\" connected");
+					_services.Log($"session {ProcessId}: role \"{LogText.Escape(user)}\" connected");
 					return true;
 			}
 		}
@@ -358,6 +384,14 @@ sealed class ClientSession : IDisposable
 				_info.ParameterValues[name] = value;
 		}
 
+		// Statements are lexed as UTF-8 and every way to another client encoding is closed; should one still be found, the
+		// session ends rather than let the endpoint read text differently from the server.
+		if (name == "client_encoding" && !AuroraDsql.Rules.ClientEncodings.IsAccepted(value))
+		{
+			_services.Log($"session {ProcessId}: client_encoding became {LogText.Escape(value)}: ending the session");
+			RequestTermination("08P01", "the client encoding must stay UTF8");
+		}
+
 		return value;
 	}
 
@@ -398,11 +432,19 @@ sealed class ClientSession : IDisposable
 		// One blocking thread per direction (this one reads the client): the kernel wakes the reader directly when bytes
 		// arrive, without a trip through the socket engine and the thread pool.
 		_relaying = true;
+
+		// Every blocking write has a time limit: a client that stops reading (or vanishes without closing) blocks the backend
+		// loop's writes to it, the backend's writes to the proxy, and then the frontend loop's writes to the backend.
+		var writeTimeout = _services.Options.WriteTimeout;
+		_clientSocket.SendTimeout = (int)Math.Min(writeTimeout.TotalMilliseconds, int.MaxValue);
+		_backend!.WriteTimeout = writeTimeout;
+
 		var backend = new Thread(BackendLoop, 256 * 1024) { IsBackground = true, Name = "dsql-backend" };
 		backend.Start();
 		var supervisor = SuperviseAsync();
 
 		FrontendLoop();
+		_frontendDone = true;
 
 		if (!_stopping)
 		{
@@ -605,10 +647,15 @@ sealed class ClientSession : IDisposable
 					break;
 			}
 		}
-		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or PgProtocolException)
+		catch (PgProtocolException ex)
 		{
-			if (ex is PgProtocolException)
-				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+			// Malformed client input (a length the message type may not have, a string without its end…): as PostgreSQL,
+			// FATAL 08P01 and the connection closes.
+			_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+			RequestTermination("08P01", ex.Message);
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+		{
 		}
 		catch (Exception ex) when (IsUnexpected(ex))
 		{
@@ -1032,6 +1079,8 @@ sealed class ClientSession : IDisposable
 			for (var k = 1; k <= count; k++)
 			{
 				var length = PgMessageReader.ReadInt32(body, ref offset);
+				if (length > body.Length - offset)
+					return null; // runs past the message: the backend answers 08P01 (insufficient data left in message)
 				if (k == number)
 					return length < 0 ? null : Encoding.UTF8.GetString(body, offset, length);
 				if (length > 0)
@@ -1245,9 +1294,12 @@ sealed class ClientSession : IDisposable
 			// the client is gone
 		}
 
-		// Unblocks the frontend loop's read.
+		// Unblocks the frontend loop: its read of the client, and a write to the backend that the backend does not take (it
+		// waits for the proxy to read what it sent). Either side ending ends the session.
 		_stopping = true;
 		ShutdownClient();
+		if (!_frontendDone)
+			_backend.Abort();
 	}
 
 	async Task AwaitSubmittedJobsAsync()

@@ -13,7 +13,10 @@ namespace AuroraDsql.Local.Proxy;
 /// <summary>
 /// Accepts connections on 127.0.0.1 and negotiates them like DSQL: classic SSLRequest (answered 'S') or PostgreSQL 17
 /// direct TLS (ALPN <c>postgresql</c>); GSSENCRequest is declined; a plaintext StartupMessage is refused with a FATAL
-/// error. CancelRequests (plain or inside TLS) are routed to the session holding the proxy's key.
+/// error. CancelRequests (plain or inside TLS) are routed to the session holding the proxy's key. A connection has
+/// <see cref="LocalDsqlEndpointOptions.LoginTimeout"/> in all to log in, and at most
+/// <see cref="LocalDsqlEndpointOptions.MaxPendingLogins"/> connections may be logging in at once (more are refused with
+/// 53400 at once, without a thread of their own).
 /// </summary>
 sealed class ProxyServer : IAsyncDisposable
 {
@@ -22,7 +25,6 @@ sealed class ProxyServer : IAsyncDisposable
 	const int CancelRequestCode = 80877102;
 
 	static readonly SslApplicationProtocol PostgresAlpn = new("postgresql");
-	static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
 
 	readonly EndpointServices _services;
 	readonly Socket _listener;
@@ -31,6 +33,7 @@ sealed class ProxyServer : IAsyncDisposable
 	readonly ConcurrentDictionary<Task, Socket> _connections = new();
 	Task? _acceptLoop;
 	RowConflictMonitor? _conflicts;
+	int _pendingLogins;
 
 	public ProxyServer(EndpointServices services, int port)
 	{
@@ -42,6 +45,12 @@ sealed class ProxyServer : IAsyncDisposable
 	}
 
 	public int Port { get; }
+
+	/// <summary>Connections open now (logging in or in a session).</summary>
+	internal int ConnectionCount => _connections.Count;
+
+	/// <summary>Connections still logging in (see <see cref="PendingLogin"/>).</summary>
+	internal int PendingLogins => Volatile.Read(ref _pendingLogins);
 
 	public void Start()
 	{
@@ -68,17 +77,27 @@ sealed class ProxyServer : IAsyncDisposable
 
 			socket.NoDelay = true;
 
+			if (Interlocked.Increment(ref _pendingLogins) > _services.Options.MaxPendingLogins)
+			{
+				Interlocked.Decrement(ref _pendingLogins);
+				_ = Task.Run(() => RefuseBusy(socket));
+				continue;
+			}
+
 			// Thread per connection, blocking calls only: see BackendConnection.Open for why.
 			var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 			_connections[done.Task] = socket;
 			var thread = new Thread(() =>
 			{
+				var login = new PendingLogin(socket, _services.Options.LoginTimeout, () => Interlocked.Decrement(ref _pendingLogins),
+					() => _services.Log("closed a connection that did not log in in time"));
 				try
 				{
-					HandleConnection(socket);
+					HandleConnection(socket, login);
 				}
 				finally
 				{
+					login.Dispose();
 					_connections.TryRemove(done.Task, out _);
 					done.TrySetResult();
 				}
@@ -87,14 +106,36 @@ sealed class ProxyServer : IAsyncDisposable
 		}
 	}
 
-	void HandleConnection(Socket socket)
+	/// <summary>Too many connections logging in: DSQL's answer to a connection rate over its limit, then close.</summary>
+	void RefuseBusy(Socket socket)
+	{
+		_services.Log("refused a connection: too many connections are logging in");
+		try
+		{
+			var builder = new PgMessageBuilder();
+			builder.Error("FATAL", "53400", "Unable to accept connection, rate exceeded.");
+			socket.SendTimeout = 1000;
+			socket.Send(builder.WrittenSpan);
+			socket.Shutdown(SocketShutdown.Both);
+		}
+		catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+		{
+		}
+		finally
+		{
+			socket.Dispose();
+		}
+	}
+
+	void HandleConnection(Socket socket, PendingLogin login)
 	{
 		Stream stream = new ClientSocketStream(socket);
 
 		try
 		{
-			// Negotiation and login must not hang forever: blocking reads time out until the session starts.
-			socket.ReceiveTimeout = (int)StartupTimeout.TotalMilliseconds;
+			// Negotiation and login must not hang: a deadline for all of it (PendingLogin), a timeout per read and per write.
+			socket.ReceiveTimeout = (int)_services.Options.LoginTimeout.TotalMilliseconds;
+			socket.SendTimeout    = (int)_services.Options.WriteTimeout.TotalMilliseconds;
 
 			SslStream? ssl = null;
 			var header = new byte[8];
@@ -142,7 +183,8 @@ sealed class ProxyServer : IAsyncDisposable
 			}
 
 			stream = ssl;
-			using var input = new MessageBuffer();
+			// Until the token is checked a client's messages are as short as a token: nothing large is buffered for anyone.
+			using var input = new MessageBuffer { Limits = MessageLimits.ClientLoggingIn };
 
 			var (protocol, parameters, cancelKey) = ReadStartup(input, ssl);
 			if (cancelKey != null)
@@ -168,7 +210,7 @@ sealed class ProxyServer : IAsyncDisposable
 
 			try
 			{
-				session.Run(protocol, parameters, _shutdown.Token);
+				session.Run(protocol, parameters, login.Finish, _shutdown.Token);
 			}
 			finally
 			{

@@ -100,6 +100,13 @@ sealed class DsqlRuleSet
 				return rule.Violation(arguments);
 		}
 
+		// A SQL routine's statements run when it is called: they are held to the same rules, at its definition.
+		foreach (var body in RoutineSyntax.BodyStatements(statement))
+		{
+			if (Check(body) is { } violation)
+				return violation;
+		}
+
 		return null;
 	}
 

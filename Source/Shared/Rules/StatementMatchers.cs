@@ -114,10 +114,41 @@ static class StatementMatchers
 
 	public static string[]? SetParameter(StatementShape s, DsqlRuleSet rules)
 	{
-		var name = SetParameterName(s);
-		if (name is null or "TRANSACTION" or "TRANSACTION SNAPSHOT" or "SESSION CHARACTERISTICS" or "constraints")
-			return null;
-		return rules.SettableParameters.Contains(name) ? null : [name];
+		if (s.Verb is "set" or "reset")
+		{
+			var name = SetParameterName(s);
+			if (name is null or "TRANSACTION" or "TRANSACTION SNAPSHOT" or "SESSION CHARACTERISTICS" or "constraints")
+				return null;
+			return rules.SettableParameters.Contains(name) ? null : [name];
+		}
+
+		// SET clauses of routines (they apply while the routine runs) and ALTER ROLE … SET (a role's session defaults).
+		foreach (var assignment in RoutineSyntax.Assignments(s))
+		{
+			if (!rules.SettableParameters.Contains(assignment.Name))
+				return [assignment.Name];
+		}
+
+		return null;
+	}
+
+	/// <summary>A <c>client_encoding</c> other than UTF-8 (<see cref="ClientEncodings"/>), by SET, SET NAMES or a SET clause.</summary>
+	public static string[]? ClientEncoding(StatementShape s, DsqlRuleSet rules)
+	{
+		foreach (var assignment in RoutineSyntax.Assignments(s))
+		{
+			if (assignment.Name != "client_encoding" || assignment.ValueIndex < 0)
+				continue;
+
+			var token = s.Tokens[assignment.ValueIndex];
+			var value = token.Kind == TokenKind.String
+				? SqlText.StringValue(s.Text, token, s.Statement.StandardConformingStrings)
+				: s.TokenText(assignment.ValueIndex);
+			if (value is null || !ClientEncodings.IsAccepted(value))
+				return [value ?? s.TokenText(assignment.ValueIndex)];
+		}
+
+		return null;
 	}
 
 	public static string[]? Discard(StatementShape s, DsqlRuleSet rules) => s.Verb == "discard" ? [s.TokenText(s.First)] : null;

@@ -6,11 +6,12 @@ namespace AuroraDsql.Sql;
 /// </summary>
 sealed class SqlStatement
 {
-	public SqlStatement(string text, IReadOnlyList<Token> tokens, int index)
+	public SqlStatement(string text, IReadOnlyList<Token> tokens, int index, bool standardConformingStrings = true)
 	{
 		Text   = text;
 		Tokens = tokens;
 		Index  = index;
+		StandardConformingStrings = standardConformingStrings;
 	}
 
 	/// <summary>The whole SQL text the statement is part of.</summary>
@@ -21,6 +22,12 @@ sealed class SqlStatement
 
 	/// <summary>Position of the statement among the non-empty statements of the text.</summary>
 	public int Index { get; }
+
+	/// <summary>
+	/// The <c>standard_conforming_strings</c> the statement was lexed with (when off, backslashes escape in ordinary
+	/// <c>'…'</c> strings too): string constants in it are decoded the same way.
+	/// </summary>
+	public bool StandardConformingStrings { get; }
 
 	/// <summary>Offset of the first token.</summary>
 	public int Start => Tokens[0].Start;

@@ -12,11 +12,11 @@ static class StatementSplitter
 	{
 		var tokens = new List<Token>();
 		SqlLexer.Tokenize(text, tokens, standardConformingStrings);
-		return Split(text, tokens);
+		return Split(text, tokens, standardConformingStrings);
 	}
 
 	/// <summary>Splits already lexed <paramref name="tokens"/> of <paramref name="text"/>.</summary>
-	public static List<SqlStatement> Split(string text, List<Token> tokens)
+	public static List<SqlStatement> Split(string text, List<Token> tokens, bool standardConformingStrings = true)
 	{
 		var statements = new List<SqlStatement>();
 		var current    = new List<Token>();
@@ -29,7 +29,7 @@ static class StatementSplitter
 			{
 				if (current.Count > 0)
 				{
-					statements.Add(new SqlStatement(text, current, statements.Count));
+					statements.Add(new SqlStatement(text, current, statements.Count, standardConformingStrings));
 					current = [];
 				}
 
@@ -52,7 +52,7 @@ static class StatementSplitter
 		}
 
 		if (current.Count > 0)
-			statements.Add(new SqlStatement(text, current, statements.Count));
+			statements.Add(new SqlStatement(text, current, statements.Count, standardConformingStrings));
 
 		return statements;
 	}
