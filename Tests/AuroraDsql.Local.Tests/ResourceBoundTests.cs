@@ -47,6 +47,10 @@ public sealed class ResourceBoundTests
 		}
 	}
 
+	/// <summary>A query with a large answer (10 MB) and a long text (256 KiB of comment).</summary>
+	static byte[] PaddedQuery() =>
+		RawPgClient.Build('Q', RawPgClient.CString("SELECT repeat('x', 1000000) FROM generate_series(1, 10) -- " + new string('p', 256 * 1024)));
+
 	static async Task<RawPgClient> StartLoginAsync(LocalDsqlEndpoint endpoint)
 	{
 		var client = await RawPgClient.OpenSocketAsync(endpoint.Port);
@@ -126,14 +130,15 @@ public sealed class ResourceBoundTests
 			await client.StartTlsAsync(_endpoint, direct: false);
 			await client.LoginAsync("admin", _endpoint.GenerateToken(), extra: ("application_name", name));
 
-			// Queries whose answers fill every buffer on the way back, never read; then the client is gone (reset).
-			var query = RawPgClient.Build('Q', RawPgClient.CString("SELECT repeat('x', 1000000) FROM generate_series(1, 10)"));
-			for (var k = 0; k < 100; k++)
+			// Queries whose answers fill every buffer on the way back, never read, and whose text fills every buffer on the way
+			// there (so the endpoint ends up blocked writing to a backend that is blocked writing to it); then the client is
+			// gone (reset).
+			var query = PaddedQuery();
+			for (var k = 0; k < 400; k++)
 			{
-				using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
 				try
 				{
-					await client.SendAsync(query).WaitAsync(timeout.Token);
+					await client.SendAsync(query).WaitAsync(TimeSpan.FromSeconds(2));
 				}
 				catch (TimeoutException)
 				{
@@ -160,8 +165,8 @@ public sealed class ResourceBoundTests
 		await client.StartTlsAsync(_endpoint, direct: false);
 		await client.LoginAsync("admin", _endpoint.GenerateToken(), extra: ("application_name", name));
 
-		var query = RawPgClient.Build('Q', RawPgClient.CString("SELECT repeat('x', 1000000) FROM generate_series(1, 10)"));
-		for (var k = 0; k < 100; k++)
+		var query = PaddedQuery();
+		for (var k = 0; k < 400; k++)
 		{
 			try
 			{
