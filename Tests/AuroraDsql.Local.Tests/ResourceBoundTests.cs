@@ -14,6 +14,7 @@ namespace AuroraDsql.Local.Tests;
 public sealed class ResourceBoundTests
 {
 	LocalDsqlEndpoint _endpoint = null!;
+	readonly StringWriter _log = new();
 
 	[OneTimeSetUp]
 	public async Task StartAsync() => _endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
@@ -21,10 +22,15 @@ public sealed class ResourceBoundTests
 		WriteTimeout     = TimeSpan.FromSeconds(2),
 		LoginTimeout     = TimeSpan.FromSeconds(2),
 		MaxPendingLogins = 4,
+		Log              = _log,
 	});
 
 	[OneTimeTearDown]
-	public async Task StopAsync() => await _endpoint.DisposeAsync();
+	public async Task StopAsync()
+	{
+		await _endpoint.DisposeAsync();
+		_log.Dispose();
+	}
 
 	/// <summary>The backend sessions with this application_name (the endpoint's clients' sessions carry it).</summary>
 	async Task<long> BackendSessionsAsync(string applicationName)
@@ -240,6 +246,20 @@ public sealed class ResourceBoundTests
 		(await EventuallyAsync(() => Task.FromResult(_endpoint.PendingLogins == 0), TimeSpan.FromSeconds(10))).Should().BeTrue();
 		await using var connection = await EndpointFixture.OpenAsync(endpoint: _endpoint);
 		(await EndpointFixture.ScalarAsync(connection, "SELECT 1")).Should().Be(1);
+	}
+
+	[Test]
+	public async Task WhatAClientSendsCannotForgeALogLine()
+	{
+		const string Forged = "12:34:56.789 session 42: role \"admin\" connected";
+		var user = "evil\n" + Forged;
+		var (client, messages) = await RawPgClient.ConnectAsync(_endpoint, user: user, password: "not-a-token");
+		await using (client)
+			messages.Last().Type.Should().Be('E');
+
+		var log = _log.ToString();
+		log.Split('\n').Should().NotContain(line => line.StartsWith(Forged, StringComparison.Ordinal));
+		log.Should().Contain("refused login of role \"evil\\n12:34:56.789 session 42: role \\\"admin\\\" connected\"");
 	}
 
 	[Test]
