@@ -186,6 +186,42 @@ public sealed class BulkCopyTests
 		}
 	}
 
+	[TestCase(BulkCopyType.ProviderSpecific)]
+	[TestCase(BulkCopyType.MultipleRows)]
+	public async Task AFailedChunkNamesItsSourceRowsAndTheRowsCommittedBeforeIt(BulkCopyType type)
+	{
+		// Row 4,500 exists: the second chunk (source rows 3,000 to 5,999) fails on it.
+		await _items.InsertAsync(() => new Item { Id = 4_500, Name = "taken" });
+
+		var act = () => _items.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = type }, Items(7_000));
+
+		var error = (await act.Should().ThrowAsync<AuroraDsqlBulkCopyException>()).Which;
+		error.InnerException.Should().BeOfType<Npgsql.PostgresException>().Which.SqlState.Should().Be("23505");
+		(error.RowsCopied, error.FailedChunkStartIndex, error.FailedChunkRowCount).Should().Be((3_000L, 3_000L, 3_000));
+		if (type == BulkCopyType.ProviderSpecific)
+		{
+			// A COPY names the line it failed on, counted within the chunk: source row 4,499 is line 1,500.
+			error.FailedRowIndex.Should().Be(4_499);
+			error.Message.Should().Contain("at source row 4,499 (line 1,500 of the chunk's COPY)");
+		}
+		else
+			error.FailedRowIndex.Should().BeNull("multi-row INSERTs do not say which row failed");
+
+		error.Message.Should().Contain("source rows 3,000 to 5,999").And.Contain("3,000 rows were committed by earlier chunks");
+		(await _items.CountAsync()).Should().Be(3_001);
+	}
+
+	[Test]
+	public void AFailedChunkNamesItsSourceRowsSynchronously()
+	{
+		_items.Insert(() => new Item { Id = 6_001, Name = "taken" });
+
+		var act = () => _items.BulkCopy(Items(7_000));
+
+		var error = act.Should().Throw<AuroraDsqlBulkCopyException>().Which;
+		(error.RowsCopied, error.FailedChunkStartIndex, error.FailedRowIndex).Should().Be((6_000L, 6_000L, (long?)6_000));
+	}
+
 	[Test]
 	public async Task ASourceFailingInALaterChunkKeepsTheChunksCommittedBeforeIt()
 	{
@@ -449,7 +485,8 @@ public sealed class BulkCopyTests
 		var rows = Enumerable.Range(1, 10).Select(i => new Item { Id = i, Name = "n" + i }).ToArray();
 
 		var failed = () => failing.BulkCopyAsync(rows);
-		(await failed.Should().ThrowAsync<Npgsql.PostgresException>()).Which.MessageText.Should().Be("unsupported in this COPY");
+		(await failed.Should().ThrowAsync<AuroraDsqlBulkCopyException>()).Which.InnerException.Should().BeOfType<Npgsql.PostgresException>()
+			.Which.MessageText.Should().Be("unsupported in this COPY");
 		(await failing.CountAsync()).Should().Be(0, "a failure after the COPY started is reported, not sent again as INSERTs");
 
 		sent.Clear();

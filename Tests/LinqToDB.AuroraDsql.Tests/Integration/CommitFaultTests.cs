@@ -103,6 +103,7 @@ public sealed class CommitFaultTests
 
 		thrown.Which.AttemptErrors.Should().HaveCount(3)
 			.And.AllSatisfy(e => e.Should().BeOfType<PostgresException>().Which.SqlState.Should().Be("40001"));
+		thrown.Which.MayHaveCommitted.Should().BeFalse("a conflict at COMMIT means the transaction was rolled back");
 		TestDatabase.Endpoint.ClearCommitFailures();
 		(await ValueAsync()).Should().Be(0, "no attempt committed");
 	}
@@ -159,6 +160,27 @@ public sealed class CommitFaultTests
 	}
 
 	[Test]
+	public async Task ARetryLimitAfterAmbiguousCommitsSaysTheWorkMayHaveBeenCommitted()
+	{
+		// Every attempt's COMMIT fails with XX000: none tells whether it applied (here none did, on DSQL any might have).
+		TestDatabase.Endpoint.FailNextCommits(_fast.MaxRetries + 1, "XX000", _application);
+		var attempts = 0;
+
+		var thrown = await FluentActions.Awaiting(() => _db.InTransactionAsync(async (tx, ct) =>
+			{
+				attempts++;
+				await tx.GetTable<Counter>().TableName(_counters.TableName).Where(c => c.Id == 1).Set(c => c.Value, 42).UpdateAsync(ct);
+			}, _fast with { RetryAmbiguousCommit = true }))
+			.Should().ThrowAsync<AuroraDsqlRetryLimitExceededException>();
+
+		attempts.Should().Be(_fast.MaxRetries + 1);
+		thrown.Which.MayHaveCommitted.Should().BeTrue();
+		thrown.Which.Message.Should().Contain("may nevertheless have been committed");
+		thrown.Which.AttemptErrors.Should().AllBeOfType<AuroraDsqlAmbiguousCommitException>()
+			.And.AllSatisfy(e => e.InnerException.Should().BeOfType<PostgresException>().Which.SqlState.Should().Be("XX000"));
+	}
+
+	[Test]
 	public async Task AnAmbiguousCommitIsRetriedWhenTheWorkIsDeclaredIdempotent()
 	{
 		TestDatabase.Endpoint.FailNextCommits(1, "XX000", _application);
@@ -207,7 +229,9 @@ public sealed class CommitFaultTests
 			var copy = () => rows.BulkCopyAsync(new BulkCopyOptions { MaxDegreeOfParallelism = 2 },
 				Enumerable.Range(1, 30_000).Select(i => new Row { Id = i, Name = "row " + i }));
 
-			(await copy.Should().ThrowAsync<PostgresException>()).Which.SqlState.Should().Be("23505");
+			var error = (await copy.Should().ThrowAsync<AuroraDsqlBulkCopyException>()).Which;
+			error.InnerException.Should().BeOfType<PostgresException>().Which.SqlState.Should().Be("23505");
+			(error.FailedChunkStartIndex, error.FailedRowIndex).Should().Be((3_000L, (long?)4_499));
 			(await rows.CountAsync(r => r.Id > 15_000)).Should().Be(0, "the copy stopped instead of carrying on after the failure");
 		}
 		finally

@@ -17,7 +17,8 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 /// <see cref="AuroraDsqlOptions.MaxBytesPerTransaction"/> (estimated from the values), each committed on its own and
 /// retried on conflicts, optionally over several connections (<see cref="BulkCopyOptions.MaxDegreeOfParallelism"/>).
 /// Inside an application transaction (or an ambient TransactionScope) work that would exceed the limits is refused before
-/// anything is sent.
+/// anything is sent. A chunk that fails ends the copy with <see cref="AuroraDsqlBulkCopyException"/>: the source rows of
+/// the chunk, the row the server named, and how many rows were committed.
 /// </summary>
 sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 {
@@ -82,8 +83,9 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	static IEnumerable<List<T>> Chunk<T>(Plan<T> plan, IEnumerable<T> source)
 		where T : notnull
 	{
-		var chunk = new List<T>();
+		var chunk = new SourceChunk<T>(0);
 		long bytes = 0;
+		long read  = 0;
 
 		foreach (var row in source)
 		{
@@ -92,12 +94,13 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			if (chunk.Count > 0 && (chunk.Count >= plan.MaxRows || bytes + size > plan.MaxBytes))
 			{
 				yield return chunk;
-				chunk = [];
+				chunk = new SourceChunk<T>(read);
 				bytes = 0;
 			}
 
 			chunk.Add(row);
 			bytes += size;
+			read++;
 		}
 
 		if (chunk.Count > 0)
@@ -107,8 +110,9 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	static async IAsyncEnumerable<List<T>> ChunkAsync<T>(Plan<T> plan, IAsyncEnumerable<T> source, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
 		where T : notnull
 	{
-		var chunk = new List<T>();
+		var chunk = new SourceChunk<T>(0);
 		long bytes = 0;
+		long read  = 0;
 
 		await foreach (var row in source.WithCancellation(cancellationToken).ConfigureAwait(false))
 		{
@@ -117,12 +121,13 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			if (chunk.Count > 0 && (chunk.Count >= plan.MaxRows || bytes + size > plan.MaxBytes))
 			{
 				yield return chunk;
-				chunk = [];
+				chunk = new SourceChunk<T>(read);
 				bytes = 0;
 			}
 
 			chunk.Add(row);
 			bytes += size;
+			read++;
 		}
 
 		if (chunk.Count > 0)
@@ -169,7 +174,15 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 			while (chunks.Next() is { } chunk)
 			{
-				CopyChunk(plan, connection, chunk);
+				try
+				{
+					CopyChunk(plan, connection, chunk);
+				}
+				catch (Exception ex) when (IsChunkFailure(ex))
+				{
+					throw ChunkFailed(plan, chunk.Rows, ex, progress.Result.RowsCopied);
+				}
+
 				if (progress.Add(chunk.Count))
 					break;
 			}
@@ -236,7 +249,15 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			{
 				while (await reader.NextAsync().ConfigureAwait(false) is { } chunk)
 				{
-					await CopyChunkAsync(plan, connection, chunk, cancellationToken).ConfigureAwait(false);
+					try
+					{
+						await CopyChunkAsync(plan, connection, chunk, cancellationToken).ConfigureAwait(false);
+					}
+					catch (Exception ex) when (IsChunkFailure(ex))
+					{
+						throw ChunkFailed(plan, chunk.Rows, ex, progress.Result.RowsCopied);
+					}
+
 					if (progress.Add(chunk.Count))
 						break;
 				}
@@ -270,7 +291,14 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 				{
 					await foreach (var chunk in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
 					{
-						await CopyChunkAsync(plan, db, chunk, stop.Token).ConfigureAwait(false);
+						try
+						{
+							await CopyChunkAsync(plan, db, chunk, stop.Token).ConfigureAwait(false);
+						}
+						catch (Exception ex) when (IsChunkFailure(ex))
+						{
+							throw ChunkFailed(plan, chunk, ex, progress.Result.RowsCopied);
+						}
 
 						if (progress.Add(chunk.Count))
 							await stop.CancelAsync().ConfigureAwait(false);
@@ -339,6 +367,47 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	#endregion
 
 	#region One chunk
+
+	/// <summary>The server (or the retries) failed a chunk: not the source, not the client's own encoding or checks.</summary>
+	static bool IsChunkFailure(Exception ex) =>
+		ex is NpgsqlException or AuroraDsqlRetryLimitExceededException or AuroraDsqlAmbiguousCommitException or TimeoutException;
+
+	static readonly System.Text.RegularExpressions.Regex CopyLine = new(@"^COPY [^,]*, line (\d+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+	/// <summary>
+	/// The error of a failed chunk in terms of the source: which rows the chunk held, which row the server named (a COPY
+	/// names the line it failed on, counted within the chunk), and how many rows earlier chunks committed.
+	/// </summary>
+	static AuroraDsqlBulkCopyException ChunkFailed<T>(Plan<T> plan, IReadOnlyCollection<T> chunk, Exception error, long committed)
+		where T : notnull
+	{
+		var start = chunk is SourceChunk<T> source ? source.StartIndex : 0;
+		var server = error as PostgresException ?? error.InnerException as PostgresException
+			?? (error is AuroraDsqlRetryLimitExceededException { AttemptErrors: [.., var last] } ? last as PostgresException : null);
+
+		long? row = null;
+		var line = server?.Where is { } where ? CopyLine.Match(where) : null;
+		if (line is { Success: true } && long.TryParse(line.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+			&& number >= 1 && number <= chunk.Count)
+			row = start + number - 1;
+
+		var message = new System.Text.StringBuilder();
+		message.Append(System.Globalization.CultureInfo.InvariantCulture,
+			$"Bulk copy into {plan.Table.TableName} failed in the chunk of source rows {start:N0} to {start + chunk.Count - 1:N0} (0-based)");
+		if (row is { } failed)
+			message.Append(System.Globalization.CultureInfo.InvariantCulture, $", at source row {failed:N0} (line {failed - start + 1:N0} of the chunk's COPY)");
+		message.Append(": ").Append(FirstLine(error.Message)).Append(". ");
+		message.Append(System.Globalization.CultureInfo.InvariantCulture,
+			$"{committed:N0} rows were committed by {(plan.Parallelism > 1 ? "other" : "earlier")} chunks; the failed chunk was rolled back.");
+
+		return new AuroraDsqlBulkCopyException(message.ToString(), error, committed, start, chunk.Count, row);
+	}
+
+	static string FirstLine(string message)
+	{
+		var newline = message.IndexOf('\n', StringComparison.Ordinal);
+		return (newline < 0 ? message : message[..newline]).TrimEnd().TrimEnd('.');
+	}
 
 	void CopyChunk<T>(Plan<T> plan, DataConnection db, IReadOnlyCollection<T> chunk)
 		where T : notnull

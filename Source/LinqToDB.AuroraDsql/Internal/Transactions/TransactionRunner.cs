@@ -217,15 +217,27 @@ static class TransactionRunner
 					"COMMIT failed with an error that does not tell whether the transaction was applied, so the work was not run again " +
 					"(it could apply twice). Check whether its effects are present, or make it idempotent and set RetryAmbiguousCommit = true.",
 					error);
+			case Failure.Ambiguous:
+				// Retried (the work is declared idempotent), but this attempt may have committed: the final error must say so.
+				error = new AuroraDsqlAmbiguousCommitException(
+					"COMMIT failed with an error that does not tell whether the transaction was applied; the work was run again (RetryAmbiguousCommit).",
+					error);
+				break;
 		}
 
 		errors.Add(error);
 
 		if (attempt >= options.MaxRetries)
+		{
+			var mayHaveCommitted = errors.Any(e => e is AuroraDsqlAmbiguousCommitException);
 			throw new AuroraDsqlRetryLimitExceededException(
-				$"The transaction failed {errors.Count} times with retryable errors (last: {FirstLine(error.Message)}). " +
+				$"The transaction failed {errors.Count} times with retryable errors (last: {FirstLine((error.InnerException ?? error).Message)}). " +
+				(mayHaveCommitted
+					? "The work may nevertheless have been committed (by an attempt whose COMMIT failed without telling whether it applied, see MayHaveCommitted): check whether its effects are present before running it again. "
+					: "") +
 				"See AttemptErrors for every attempt; consider more retries, or less contention on the same rows.",
 				errors.ToArray());
+		}
 
 		var delay = options.GetDelay(attempt);
 		options.OnRetry?.Invoke(error, attempt + 1, delay);
