@@ -126,6 +126,34 @@ public sealed class ResourceBoundTests
 		(await client.QueryAsync("SELECT 1")).Select(m => m.ToString()).Should().Equal("T", "D(1)", "C(SELECT 1)", "Z(I)");
 	}
 
+	[TestCase('C')]
+	[TestCase('P')]
+	[TestCase('B')]
+	[TestCase('E')]
+	public async Task AMessageWithoutTheFieldsItsTypeNeedsIsAProtocolViolation(char type)
+	{
+		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
+		await using var __ = client;
+
+		// A named statement makes the endpoint read Binds and Closes (it tracks prepared statements), a portal its Executes.
+		await client.SendAsync(RawPgClient.Parse("SELECT 1", "named"), RawPgClient.Bind("p", "named"), RawPgClient.Sync());
+		await client.ReadUntilReadyAsync();
+
+		await client.SendAsync(RawPgClient.Build(type), RawPgClient.Sync());
+		var messages = new List<RawPgClient.Message>();
+		try
+		{
+			while (messages.Count == 0 || messages[^1].Type is not ('Z' or 'E'))
+				messages.Add(await client.ReadAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+		}
+		catch (EndOfStreamException)
+		{
+		}
+
+		var error = messages.Should().ContainSingle(m => m.Type == 'E').Which;
+		error.Fields['C'].Should().Be("08P01");
+	}
+
 	[Test]
 	public async Task APipeliningClientThatVanishesLeavesNoSession()
 	{

@@ -30,6 +30,9 @@ static class PgMessageReader
 	/// <summary>Reads a NUL-terminated UTF-8 string at <paramref name="offset"/> and moves past it.</summary>
 	public static string ReadCString(ReadOnlySpan<byte> body, ref int offset)
 	{
+		if ((uint)offset > (uint)body.Length)
+			throw new PgProtocolException("message too short");
+
 		var end = body[offset..].IndexOf((byte)0);
 		if (end < 0)
 			throw new PgProtocolException("unterminated string in message");

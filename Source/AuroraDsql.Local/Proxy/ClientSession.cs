@@ -721,7 +721,7 @@ sealed class ClientSession : IDisposable
 				HandleExecute(message);
 				return ValueTask.CompletedTask;
 			case 'D':
-				if (_transactions.LostConflict != null && message.Slice(5, 1).FirstSpan[0] == 'P')
+				if (_transactions.LostConflict != null && message.Length > 5 && message.Slice(5, 1).FirstSpan[0] == 'P')
 				{
 					var offset = 6;
 					RebindLostPortal(PgMessageReader.ReadCString(message.ToArray(), ref offset));
@@ -1098,6 +1098,8 @@ sealed class ClientSession : IDisposable
 	void ForgetClosed(ReadOnlySequence<byte> message)
 	{
 		var body   = message.Slice(5).ToArray();
+		if (body.Length == 0)
+			throw new PgProtocolException("message too short");
 		var offset = 1;
 		var name   = PgMessageReader.ReadCString(body, ref offset);
 		if (body[0] == 'S')
