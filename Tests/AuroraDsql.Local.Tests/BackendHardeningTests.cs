@@ -103,10 +103,12 @@ public sealed class BackendHardeningTests
 		await using var _ = client;
 
 		var tags = new List<string>();
-		foreach (var sql in new[] { $"CREATE USER {role}", $"GRANT {role} TO admin", $"REVOKE {role} FROM admin", $"ALTER USER {role} NOLOGIN", $"DROP USER {role}" })
-			tags.AddRange((await client.QueryAsync(sql)).Where(m => m.Type is 'C' or 'E').Select(m => m.ToString()));
+		foreach (var sql in new[] { $"CREATE USER {role}", $"SELECT rolcanlogin FROM pg_roles WHERE rolname = '{role}'", $"GRANT {role} TO admin",
+			$"REVOKE {role} FROM admin", $"ALTER USER {role} NOLOGIN", $"DROP USER {role}" })
+			tags.AddRange((await client.QueryAsync(sql)).Where(m => m.Type is 'C' or 'D' or 'E').Select(m => m.ToString()));
 
-		tags.Should().Equal("C(CREATE ROLE)", "C(GRANT ROLE)", "C(REVOKE ROLE)", "C(ALTER ROLE)", "C(DROP ROLE)");
+		tags.Should().Equal(["C(CREATE ROLE)", "D(t)", "C(SELECT 1)", "C(GRANT ROLE)", "C(REVOKE ROLE)", "C(ALTER ROLE)", "C(DROP ROLE)"],
+			"a user can log in by default");
 	}
 
 	[Test]

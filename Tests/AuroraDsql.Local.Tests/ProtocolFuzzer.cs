@@ -129,9 +129,10 @@ static class ProtocolFuzzer
 
 	/// <summary>
 	/// Reads the answers to a <see cref="Batch"/> until the probe's row, a FATAL error, the end of the connection or a
-	/// timeout (a length field that claimed more than was sent waits for bytes that never come). Returns the errors seen.
+	/// timeout (a length field that claimed more than was sent waits for bytes that never come). Returns the errors seen,
+	/// and whether the session answered the probe (only then can it be used again: after a timeout a read is still pending).
 	/// </summary>
-	public static async Task<List<RawPgClient.Message>> ReadAnswersAsync(RawPgClient client, TimeSpan timeout)
+	public static async Task<(List<RawPgClient.Message> Errors, bool Alive)> ReadAnswersAsync(RawPgClient client, TimeSpan timeout)
 	{
 		var errors = new List<RawPgClient.Message>();
 		using var cancel = new CancellationTokenSource(timeout);
@@ -144,18 +145,28 @@ static class ProtocolFuzzer
 			}
 			catch (Exception ex) when (ex is OperationCanceledException or EndOfStreamException or IOException)
 			{
-				return errors;
+				return (errors, false);
 			}
 
 			if (message.Type == 'E')
 			{
 				errors.Add(message);
 				if (message.Fields.GetValueOrDefault('S') == "FATAL")
-					return errors;
+					return (errors, false);
 			}
 
 			if (message.Type == 'D' && message.Values is [Alive])
-				return errors;
+			{
+				try
+				{
+					await client.ReadUntilReadyAsync().WaitAsync(cancel.Token); // up to its ReadyForQuery
+					return (errors, true);
+				}
+				catch (Exception ex) when (ex is OperationCanceledException or EndOfStreamException or IOException)
+				{
+					return (errors, false);
+				}
+			}
 		}
 	}
 

@@ -43,7 +43,7 @@ sealed class FuzzWorkload(SoakContext context)
 					for (var batch = random.Next(1, 4); batch > 0; batch--)
 					{
 						await client.SendAsync(ProtocolFuzzer.Batch(random));
-						var errors = await ProtocolFuzzer.ReadAnswersAsync(client, TimeSpan.FromSeconds(5));
+						var (errors, alive) = await ProtocolFuzzer.ReadAnswersAsync(client, TimeSpan.FromSeconds(5));
 						Interlocked.Add(ref _errors, errors.Count);
 						foreach (var error in errors.Where(ProtocolFuzzer.IsInternalError))
 						{
@@ -51,7 +51,7 @@ sealed class FuzzWorkload(SoakContext context)
 							context.Unexpected.Enqueue("fuzz: " + error);
 						}
 
-						if (errors.Any(e => e.Fields.GetValueOrDefault('S') == "FATAL"))
+						if (!alive)
 							break;
 					}
 				}

@@ -21,8 +21,11 @@ static class SoakRun
 
 	public static async Task<int> RunAsync(TimeSpan duration, int seed, string? reportPath)
 	{
-		var log = new StringWriter();
-		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { Log = log });
+		// The endpoint's log goes to a file (kept in memory it would count as memory the endpoint holds).
+		var logPath = Path.ChangeExtension(reportPath ?? Path.Combine(Path.GetTempPath(), $"soak-{Guid.NewGuid():N}.txt"), ".endpoint.log");
+		var logFile = new StreamWriter(logPath) { AutoFlush = true };
+		await using var _ = logFile;
+		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { Log = logFile });
 		var builder = new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString()) { Host = "127.0.0.1", ApplicationName = "soak-admin" };
 		await using var admin = NpgsqlDataSource.Create(builder.ConnectionString);
 		var context = new SoakContext(endpoint, admin, seed);
@@ -90,13 +93,16 @@ static class SoakRun
 		checks.Add(Check(final.ManagedBytes <= baseline.ManagedBytes + 32 * 1048576L,
 			$"managed memory back at baseline: {final.ManagedBytes / 1048576.0:N1} MiB (baseline {baseline.ManagedBytes / 1048576.0:N1} MiB, peak {peak.ManagedBytes / 1048576.0:N1} MiB); " +
 			$"RSS {final.RssBytes / 1048576.0:N0} MiB (baseline {baseline.RssBytes / 1048576.0:N0} MiB, peak {peak.RssBytes / 1048576.0:N0} MiB)"));
-		var internalErrorLines = log.ToString().Split('\n').Where(l => l.Contains("internal error", StringComparison.Ordinal)).ToList();
+		await logFile.FlushAsync();
+		List<string> internalErrorLines;
+		using (var reader = new StreamReader(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+			internalErrorLines = (await reader.ReadToEndAsync()).Split('\n').Where(l => l.Contains("internal error", StringComparison.Ordinal)).ToList();
 		var internalErrors = internalErrorLines.Count;
 		checks.Add(Check(internalErrors == 0 && context.Unexpected.IsEmpty,
 			$"no internal error in the endpoint's log ({internalErrors}), no unexpected client error ({context.Unexpected.Count})"));
 
 		var report = new StringBuilder();
-		report.AppendLine(CultureInfo.InvariantCulture, $"Soak run: {elapsed.TotalMinutes:N1} minutes, seed {seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+		report.AppendLine(CultureInfo.InvariantCulture, $"Soak run: {elapsed.TotalMinutes:N1} minutes, seed {seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; endpoint log {logPath}");
 		foreach (var line in checks)
 			report.AppendLine(line);
 		foreach (var error in context.Unexpected.Take(20))

@@ -181,7 +181,7 @@ static class BackendHardening
 		BEGIN
 			PERFORM sys.check_role_manager('create');
 			v_sql := format('CREATE ROLE %I', p_name);
-			IF lower(p_kind) = 'user' AND NOT (ARRAY['login', 'nologin'] && (SELECT array_agg(lower(o)) FROM unnest(p_options) o)) THEN
+			IF lower(p_kind) = 'user' AND NOT (ARRAY['login', 'nologin'] && coalesce((SELECT array_agg(lower(o)) FROM unnest(p_options) o), '{}')) THEN
 				v_sql := v_sql || ' LOGIN';
 			END IF;
 			v_sql := v_sql || sys.role_options(p_options, p_values, 'create');

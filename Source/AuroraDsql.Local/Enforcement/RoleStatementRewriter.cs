@@ -87,7 +87,7 @@ static class RoleStatementRewriter
 		var sql = new StringBuilder("CALL sys.create_role(");
 		sql.Append(SqlText.QuoteLiteral(name)).Append(", ").Append(SqlText.QuoteLiteral(s.ObjectKind)).Append(", ");
 		AppendOptions(sql, options);
-		sql.Append(", ").Append(Array(inRoles)).Append(", ").Append(Array(roles)).Append(", ").Append(Array(admins)).Append(')');
+		sql.Append(", ").Append(TextArray(inRoles)).Append(", ").Append(TextArray(roles)).Append(", ").Append(TextArray(admins)).Append(')');
 		return Plan(sql, "CREATE ROLE");
 	}
 
@@ -113,8 +113,8 @@ static class RoleStatementRewriter
 			if (!ReadRoleList(s, ref k, members) || k != s.Count)
 				return null;
 			return Plan(new StringBuilder(add
-				? $"CALL sys.grant_roles(ARRAY[{role}]::text[], {Array(members)}, false)"
-				: $"CALL sys.revoke_roles(ARRAY[{role}]::text[], {Array(members)}, false, false)"), "ALTER ROLE");
+				? $"CALL sys.grant_roles(ARRAY[{role}]::text[], {TextArray(members)}, false)"
+				: $"CALL sys.revoke_roles(ARRAY[{role}]::text[], {TextArray(members)}, false, false)"), "ALTER ROLE");
 		}
 
 		// ALTER ROLE|USER r [WITH] options (SET/RESET/IN DATABASE are left to the backend)
@@ -144,7 +144,7 @@ static class RoleStatementRewriter
 		if (!ReadRoleList(s, ref k, names) || k != s.Count)
 			return null;
 
-		return Plan(new StringBuilder($"CALL sys.drop_roles({Array(names)}, {(ifExists ? "true" : "false")})"), "DROP ROLE");
+		return Plan(new StringBuilder($"CALL sys.drop_roles({TextArray(names)}, {(ifExists ? "true" : "false")})"), "DROP ROLE");
 	}
 
 	/// <summary><c>GRANT role, … TO role, … [WITH ADMIN OPTION | WITH ADMIN TRUE|FALSE]</c> (no <c>ON</c>: not privileges).</summary>
@@ -173,7 +173,7 @@ static class RoleStatementRewriter
 		if (k != s.Count)
 			return null;
 
-		return Plan(new StringBuilder($"CALL sys.grant_roles({Array(roles)}, {Array(members)}, {(adminOption ? "true" : "false")})"), "GRANT ROLE");
+		return Plan(new StringBuilder($"CALL sys.grant_roles({TextArray(roles)}, {TextArray(members)}, {(adminOption ? "true" : "false")})"), "GRANT ROLE");
 	}
 
 	/// <summary><c>REVOKE [ADMIN OPTION FOR] role, … FROM role, … [CASCADE | RESTRICT]</c>.</summary>
@@ -200,13 +200,13 @@ static class RoleStatementRewriter
 			return null;
 
 		return Plan(new StringBuilder(
-			$"CALL sys.revoke_roles({Array(roles)}, {Array(members)}, {(adminOption ? "true" : "false")}, {(cascade ? "true" : "false")})"), "REVOKE ROLE");
+			$"CALL sys.revoke_roles({TextArray(roles)}, {TextArray(members)}, {(adminOption ? "true" : "false")}, {(cascade ? "true" : "false")})"), "REVOKE ROLE");
 	}
 
 	/// <summary>One role attribute option at <paramref name="k"/>; false (k unchanged) when there is none.</summary>
 	static bool ReadOption(StatementShape s, ref int k, List<(string Name, string? Value)> options)
 	{
-		if (k < s.Count && s.Tokens[k].Kind == TokenKind.Identifier && System.Array.IndexOf(Attributes, s.Lower(k)) >= 0)
+		if (k < s.Count && s.Tokens[k].Kind == TokenKind.Identifier && Array.IndexOf(Attributes, s.Lower(k)) >= 0)
 		{
 			options.Add((s.Lower(k), null));
 			k++;
@@ -286,7 +286,7 @@ static class RoleStatementRewriter
 		}
 	}
 
-	static string Array(List<string> roles) => "ARRAY[" + string.Join(", ", roles) + "]::text[]";
+	static string TextArray(List<string> roles) => "ARRAY[" + string.Join(", ", roles) + "]::text[]";
 
 	static void AppendOptions(StringBuilder sql, List<(string Name, string? Value)> options)
 	{
