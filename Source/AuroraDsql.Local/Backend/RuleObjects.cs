@@ -73,8 +73,8 @@ static class RuleObjects
 	const string Template = """
 		-- ---- commit-time failures ---------------------------------------------------------------------------------
 		CREATE UNLOGGED TABLE IF NOT EXISTS sys.commit_failures (sqlstate text NOT NULL, message text NOT NULL);
+		-- Written by sys.track_changes (as its owner) only.
 		REVOKE ALL ON sys.commit_failures FROM PUBLIC;
-		GRANT INSERT ON sys.commit_failures TO PUBLIC;
 
 		CREATE OR REPLACE FUNCTION sys.raise_commit_failure() RETURNS trigger
 			LANGUAGE plpgsql
