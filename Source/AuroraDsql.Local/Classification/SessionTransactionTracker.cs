@@ -1,8 +1,10 @@
+using AuroraDsql.Local.Protocol;
+
 namespace AuroraDsql.Local.Classification;
 
 /// <summary>
-/// The session's transaction state: the backend's own status from each ReadyForQuery ('I' idle, 'T' in a block,
-/// 'E' failed block), and the proxy's prediction from the statements it forwards, which runs ahead of the backend while
+/// The session's transaction state: the backend's own status from each ReadyForQuery (idle, in a block, in a failed
+/// block), and the proxy's prediction from the statements it forwards, which runs ahead of the backend while
 /// messages are pipelined. The frontend loop calls <see cref="OnStatement"/>/<see cref="OnBoundary"/>, the backend loop
 /// <see cref="OnReadyForQuery"/>; both may run at once, hence the lock.
 /// </summary>
@@ -12,15 +14,15 @@ sealed class SessionTransactionTracker
 	readonly TimeProvider _time;
 	TransactionScope? _current;
 	bool _inBlock;
-	byte _backendStatus = (byte)'I';
+	TransactionStatus _backendStatus = TransactionStatus.Idle;
 	long _ended;
 
 	public SessionTransactionTracker(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
 
-	/// <summary>The status of the last ReadyForQuery: 'I', 'T' or 'E'.</summary>
-	public char BackendStatus
+	/// <summary>The status of the last ReadyForQuery.</summary>
+	public TransactionStatus BackendStatus
 	{
-		get { lock (_lock) return (char)_backendStatus; }
+		get { lock (_lock) return _backendStatus; }
 	}
 
 	/// <summary>True while the proxy predicts an explicit transaction block (BEGIN forwarded, no COMMIT/ROLLBACK yet).</summary>
@@ -91,13 +93,13 @@ sealed class SessionTransactionTracker
 	}
 
 	/// <summary>ReadyForQuery from the backend; <paramref name="drained"/> when no other client message is in flight.</summary>
-	public void OnReadyForQuery(byte status, bool drained)
+	public void OnReadyForQuery(TransactionStatus status, bool drained)
 	{
 		lock (_lock)
 		{
 			_backendStatus = status;
 
-			if (status == 'E' && _current != null)
+			if (status == TransactionStatus.InFailedTransactionBlock && _current != null)
 				_current.IsFailed = true;
 
 			if (!drained)
@@ -106,11 +108,11 @@ sealed class SessionTransactionTracker
 			// Nothing in flight: the backend's word is the truth.
 			switch (status)
 			{
-				case (byte)'I':
+				case TransactionStatus.Idle:
 					_inBlock = false;
 					End();
 					break;
-				case (byte)'T' or (byte)'E':
+				case TransactionStatus.InTransactionBlock or TransactionStatus.InFailedTransactionBlock:
 					_inBlock = true;
 					if (_current != null)
 						_current.IsExplicit = true;

@@ -1,5 +1,6 @@
 using System.Text;
 using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Protocol;
 using AuroraDsql.Rules;
 using AuroraDsql.Sql;
 
@@ -154,7 +155,7 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 	ExecutionVerdict? CheckCommit(TransactionScope transaction, SessionInfo session)
 	{
 		// COMMIT outside a block only warns; in a failed block it answers ROLLBACK: nothing to fail.
-		if (!transaction.IsExplicit || transaction.IsFailed || session.Transactions.BackendStatus == 'E')
+		if (!transaction.IsExplicit || transaction.IsFailed || session.Transactions.BackendStatus == TransactionStatus.InFailedTransactionBlock)
 			return null;
 
 		if (CheckAge(transaction, session) is { } age)

@@ -4,7 +4,10 @@ using System.Text;
 
 namespace AuroraDsql.Local.Protocol;
 
-/// <summary>Composes protocol messages into a reusable buffer: <c>Begin</c>, fields, <c>End</c> (patches the length).</summary>
+/// <summary>
+/// Composes protocol messages into a reusable buffer, one method per message the endpoint sends (to clients: the
+/// backend messages; to the backend: the frontend messages). Messages accumulate until <see cref="Clear"/>.
+/// </summary>
 sealed class PgMessageBuilder
 {
 	readonly ArrayBufferWriter<byte> _buffer = new(256);
@@ -23,8 +26,138 @@ sealed class PgMessageBuilder
 		_messageStart = -1;
 	}
 
+	// ---- backend messages (endpoint → client) ----
+
+	/// <summary>AuthenticationRequest (AuthenticationOk for <see cref="AuthenticationRequestCode.Ok"/>), without data.</summary>
+	public PgMessageBuilder AuthenticationRequest(AuthenticationRequestCode code) =>
+		Begin((byte)BackendMessageCode.AuthenticationRequest).Int32((int)code).End();
+
+	public PgMessageBuilder BackendKeyData(int processId, int secretKey) =>
+		Begin((byte)BackendMessageCode.BackendKeyData).Int32(processId).Int32(secretKey).End();
+
+	public PgMessageBuilder CommandComplete(string tag) => Begin((byte)BackendMessageCode.CommandComplete).CString(tag).End();
+
+	/// <summary>ErrorResponse with the fields a client needs (severity, SQLSTATE, message, and detail and hint if given).</summary>
+	public PgMessageBuilder Error(string severity, string sqlState, string message, string? detail = null, string? hint = null)
+	{
+		Begin((byte)BackendMessageCode.ErrorResponse);
+		Byte((byte)ErrorFieldCode.Severity).CString(severity);
+		Byte((byte)ErrorFieldCode.SeverityNonLocalized).CString(severity);
+		Byte((byte)ErrorFieldCode.SqlState).CString(sqlState);
+		Byte((byte)ErrorFieldCode.Message).CString(message);
+		if (detail != null)
+			Byte((byte)ErrorFieldCode.Detail).CString(detail);
+		if (hint != null)
+			Byte((byte)ErrorFieldCode.Hint).CString(hint);
+		Byte(0);
+		return End();
+	}
+
+	/// <summary>ErrorResponse with exactly these fields, in this order (see <see cref="PgMessageReader.ReadErrorFields"/>).</summary>
+	public PgMessageBuilder Error(IEnumerable<KeyValuePair<char, string>> fields)
+	{
+		Begin((byte)BackendMessageCode.ErrorResponse);
+		foreach (var (field, value) in fields)
+			Byte((byte)field).CString(value);
+		Byte(0);
+		return End();
+	}
+
+	/// <summary>
+	/// NegotiateProtocolVersion: the newest minor version of protocol 3 the server speaks, and the protocol options
+	/// (<c>_pq_.…</c>) of the StartupMessage it does not know.
+	/// </summary>
+	public PgMessageBuilder NegotiateProtocolVersion(int newestMinorVersion, IReadOnlyCollection<string> unsupportedOptions)
+	{
+		Begin((byte)BackendMessageCode.NegotiateProtocolVersion).Int32(newestMinorVersion).Int32(unsupportedOptions.Count);
+		foreach (var option in unsupportedOptions)
+			CString(option);
+		return End();
+	}
+
+	/// <summary>NoticeResponse with the fields of a notice as received (<paramref name="fields"/>: the message body).</summary>
+	public PgMessageBuilder NoticeResponse(ReadOnlySpan<byte> fields) => Begin((byte)BackendMessageCode.NoticeResponse).Bytes(fields).End();
+
+	public PgMessageBuilder ParameterStatus(string name, string value) =>
+		Begin((byte)BackendMessageCode.ParameterStatus).CString(name).CString(value).End();
+
+	public PgMessageBuilder ReadyForQuery(TransactionStatus status) => Begin((byte)BackendMessageCode.ReadyForQuery).Byte((byte)status).End();
+
+	// ---- frontend messages (endpoint → backend) ----
+
+	/// <summary>
+	/// Bind of <paramref name="portal"/> to prepared statement <paramref name="statement"/> with parameters in text format
+	/// (null: SQL NULL) and results in text format.
+	/// </summary>
+	public PgMessageBuilder Bind(string portal, string statement, ReadOnlySpan<string?> textParameters)
+	{
+		Begin((byte)FrontendMessageCode.Bind).CString(portal).CString(statement).Int16(0);
+		Int16(checked((short)textParameters.Length));
+		foreach (var value in textParameters)
+		{
+			if (value is null)
+				Int32(-1);
+			else
+				Int32(Encoding.UTF8.GetByteCount(value)).Bytes(Encoding.UTF8.GetBytes(value));
+		}
+
+		return Int16(0).End();
+	}
+
+	/// <summary>CancelRequest (sent on a connection of its own): cancel what the session with this key runs now.</summary>
+	public PgMessageBuilder CancelRequest(int processId, int secretKey) =>
+		BeginUntyped().Int32(RequestCode.CancelRequest).Int32(processId).Int32(secretKey).End();
+
+	public PgMessageBuilder Close(StatementOrPortal target, string name) =>
+		Begin((byte)FrontendMessageCode.Close).Byte((byte)target).CString(name).End();
+
+	public PgMessageBuilder CopyFail(string message) => Begin((byte)FrontendMessageCode.CopyFail).CString(message).End();
+
+	/// <summary>Parse of <paramref name="sql"/> as prepared statement <paramref name="statement"/> with parameters of these type OIDs.</summary>
+	public PgMessageBuilder Parse(string statement, string sql, params ReadOnlySpan<int> parameterTypes)
+	{
+		Begin((byte)FrontendMessageCode.Parse).CString(statement).CString(sql).Int16(checked((short)parameterTypes.Length));
+		foreach (var type in parameterTypes)
+			Int32(type);
+		return End();
+	}
+
+	/// <summary>
+	/// Parse of <paramref name="sql"/> as prepared statement <paramref name="statement"/> with the parameter types of a
+	/// client's Parse: <paramref name="encodedParameterTypes"/> is the rest of its body after the query (count, then OIDs).
+	/// </summary>
+	public PgMessageBuilder Parse(string statement, string sql, ReadOnlySpan<byte> encodedParameterTypes) =>
+		Begin((byte)FrontendMessageCode.Parse).CString(statement).CString(sql).Bytes(encodedParameterTypes).End();
+
+	/// <summary>PasswordMessage: a clear-text or MD5-hashed password.</summary>
+	public PgMessageBuilder PasswordMessage(string password) => Begin((byte)FrontendMessageCode.Password).CString(password).End();
+
+	public PgMessageBuilder Query(string sql) => Begin((byte)FrontendMessageCode.Query).CString(sql).End();
+
+	/// <summary>SASLInitialResponse: the chosen mechanism and the client's first message.</summary>
+	public PgMessageBuilder SaslInitialResponse(string mechanism, ReadOnlySpan<byte> data) =>
+		Begin((byte)FrontendMessageCode.Password).CString(mechanism).Int32(data.Length).Bytes(data).End();
+
+	/// <summary>SASLResponse: the client's next message.</summary>
+	public PgMessageBuilder SaslResponse(ReadOnlySpan<byte> data) => Begin((byte)FrontendMessageCode.Password).Bytes(data).End();
+
+	/// <summary>StartupMessage of protocol 3.0 with these parameters (<c>user</c> is required).</summary>
+	public PgMessageBuilder StartupMessage(IEnumerable<KeyValuePair<string, string>> parameters)
+	{
+		BeginUntyped().Int32(RequestCode.ProtocolVersion3);
+		foreach (var (name, value) in parameters)
+			CString(name).CString(value);
+		return Byte(0).End();
+	}
+
+	public PgMessageBuilder Sync() => Begin((byte)FrontendMessageCode.Sync).End();
+
+	public PgMessageBuilder Terminate() => Begin((byte)FrontendMessageCode.Terminate).End();
+
+	// ---- framing and fields ----
+
 	/// <summary>Starts a typed message (type byte, then a length placeholder).</summary>
-	public PgMessageBuilder Begin(byte type)
+	PgMessageBuilder Begin(byte type)
 	{
 		var span = _buffer.GetSpan(5);
 		span[0] = type;
@@ -35,8 +168,8 @@ sealed class PgMessageBuilder
 		return this;
 	}
 
-	/// <summary>Starts an untyped message (startup, SSLRequest, CancelRequest): only the length placeholder.</summary>
-	public PgMessageBuilder BeginUntyped()
+	/// <summary>Starts an untyped message (startup packet, CancelRequest): only the length placeholder.</summary>
+	PgMessageBuilder BeginUntyped()
 	{
 		_messageStart = _buffer.WrittenCount;
 		_buffer.GetSpan(4);
@@ -44,35 +177,35 @@ sealed class PgMessageBuilder
 		return this;
 	}
 
-	public PgMessageBuilder Int32(int value)
+	PgMessageBuilder Int32(int value)
 	{
 		BinaryPrimitives.WriteInt32BigEndian(_buffer.GetSpan(4), value);
 		_buffer.Advance(4);
 		return this;
 	}
 
-	public PgMessageBuilder Int16(short value)
+	PgMessageBuilder Int16(short value)
 	{
 		BinaryPrimitives.WriteInt16BigEndian(_buffer.GetSpan(2), value);
 		_buffer.Advance(2);
 		return this;
 	}
 
-	public PgMessageBuilder Byte(byte value)
+	PgMessageBuilder Byte(byte value)
 	{
 		_buffer.GetSpan(1)[0] = value;
 		_buffer.Advance(1);
 		return this;
 	}
 
-	public PgMessageBuilder Bytes(ReadOnlySpan<byte> value)
+	PgMessageBuilder Bytes(ReadOnlySpan<byte> value)
 	{
 		_buffer.Write(value);
 		return this;
 	}
 
 	/// <summary>A NUL-terminated UTF-8 string.</summary>
-	public PgMessageBuilder CString(string value)
+	PgMessageBuilder CString(string value)
 	{
 		var count = Encoding.UTF8.GetByteCount(value);
 		var span  = _buffer.GetSpan(count + 1);
@@ -83,7 +216,7 @@ sealed class PgMessageBuilder
 	}
 
 	/// <summary>Ends the current message: writes its length.</summary>
-	public PgMessageBuilder End()
+	PgMessageBuilder End()
 	{
 		var length = _buffer.WrittenCount - _messageStart;
 		// ArrayBufferWriter has no indexer into written data; patch through the memory it exposes.
@@ -92,34 +225,4 @@ sealed class PgMessageBuilder
 		_messageStart = -1;
 		return this;
 	}
-
-	// ---- common backend messages ----
-
-	/// <summary>ErrorResponse (or NoticeResponse with <paramref name="type"/> 'N').</summary>
-	public PgMessageBuilder Error(string severity, string sqlState, string message, string? detail = null, string? hint = null, byte type = (byte)'E')
-	{
-		Begin(type);
-		Byte((byte)'S').CString(severity);
-		Byte((byte)'V').CString(severity);
-		Byte((byte)'C').CString(sqlState);
-		Byte((byte)'M').CString(message);
-		if (detail != null)
-			Byte((byte)'D').CString(detail);
-		if (hint != null)
-			Byte((byte)'H').CString(hint);
-		Byte(0);
-		return End();
-	}
-
-	public PgMessageBuilder ParameterStatus(string name, string value) => Begin((byte)'S').CString(name).CString(value).End();
-
-	public PgMessageBuilder BackendKeyData(int processId, int secretKey) => Begin((byte)'K').Int32(processId).Int32(secretKey).End();
-
-	public PgMessageBuilder ReadyForQuery(byte status) => Begin((byte)'Z').Byte(status).End();
-
-	public PgMessageBuilder AuthenticationRequest(int code) => Begin((byte)'R').Int32(code).End();
-
-	public PgMessageBuilder CommandComplete(string tag) => Begin((byte)'C').CString(tag).End();
-
-	public PgMessageBuilder Query(string sql) => Begin((byte)'Q').CString(sql).End();
 }

@@ -23,7 +23,8 @@ static class PgMessageReader
 	{
 		MessageLimits.ClientLoggingIn => LoginMessageLength,
 		// As PostgreSQL (postgres.c, SocketBackend): Query, FunctionCall, Bind, Parse and CopyData may be large.
-		MessageLimits.Client => type is (byte)'Q' or (byte)'F' or (byte)'B' or (byte)'P' or (byte)'d' ? MaxMessageLength : SmallMessageLength,
+		MessageLimits.Client => (FrontendMessageCode)type is FrontendMessageCode.Query or FrontendMessageCode.FunctionCall or FrontendMessageCode.Bind
+			or FrontendMessageCode.Parse or FrontendMessageCode.CopyData ? MaxMessageLength : SmallMessageLength,
 		_ => MaxMessageLength,
 	};
 

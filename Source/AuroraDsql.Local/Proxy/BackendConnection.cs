@@ -101,15 +101,7 @@ sealed class BackendConnection : IAsyncDisposable
 	public void Startup(string user, string? password, IEnumerable<KeyValuePair<string, string>> parameters)
 	{
 		var builder = new PgMessageBuilder();
-		builder.BeginUntyped().Int32(196608).CString("user").CString(user);
-		foreach (var (name, value) in parameters)
-		{
-			if (name is "user")
-				continue;
-			builder.CString(name).CString(value);
-		}
-
-		builder.Byte(0).End();
+		builder.StartupMessage([new("user", user), .. parameters.Where(p => p.Key != "user")]);
 		Write(builder.WrittenSpan);
 
 		ScramClient? scram = null;
@@ -118,38 +110,38 @@ sealed class BackendConnection : IAsyncDisposable
 		{
 			var (type, body) = ReadMessage();
 
-			if (type == 'E')
+			if (type == BackendMessageCode.ErrorResponse)
 				throw new PgServerException(PgMessageReader.ReadErrorFields(body));
 
-			if (type == 'N')
+			if (type == BackendMessageCode.NoticeResponse)
 				continue;
 
-			if (type != 'R')
+			if (type != BackendMessageCode.AuthenticationRequest)
 				throw new PgProtocolException($"unexpected message '{(char)type}' during backend authentication");
 
 			var offset = 0;
-			var code   = PgMessageReader.ReadInt32(body, ref offset);
+			var code   = (AuthenticationRequestCode)PgMessageReader.ReadInt32(body, ref offset);
 			builder.Clear();
 
 			switch (code)
 			{
-				case 0: // AuthenticationOk
+				case AuthenticationRequestCode.Ok:
 					return;
 
-				case 3: // cleartext
-					builder.Begin((byte)'p').CString(RequirePassword(password)).End();
+				case AuthenticationRequestCode.CleartextPassword:
+					builder.PasswordMessage(RequirePassword(password));
 					break;
 
-				case 5: // MD5
+				case AuthenticationRequestCode.Md5Password:
 				{
 					var salt  = body.AsSpan(offset, 4);
 					var inner = Md5Hex(Encoding.UTF8.GetBytes(RequirePassword(password) + user));
 					var outer = Md5Hex([.. Encoding.ASCII.GetBytes(inner), .. salt]);
-					builder.Begin((byte)'p').CString("md5" + outer).End();
+					builder.PasswordMessage("md5" + outer);
 					break;
 				}
 
-				case 10: // SASL
+				case AuthenticationRequestCode.Sasl:
 				{
 					var mechanisms = new List<string>();
 					while (offset < body.Length && body[offset] != 0)
@@ -160,26 +152,26 @@ sealed class BackendConnection : IAsyncDisposable
 
 					scram = new ScramClient(RequirePassword(password));
 					var first = Encoding.UTF8.GetBytes(scram.ClientFirstMessage);
-					builder.Begin((byte)'p').CString(ScramClient.Mechanism).Int32(first.Length).Bytes(first).End();
+					builder.SaslInitialResponse(ScramClient.Mechanism, first);
 					break;
 				}
 
-				case 11: // SASLContinue
+				case AuthenticationRequestCode.SaslContinue:
 				{
 					if (scram is null)
 						throw new PgProtocolException("SASL continue without SASL start");
 					var final = Encoding.UTF8.GetBytes(scram.ClientFinalMessage(Encoding.UTF8.GetString(body, offset, body.Length - offset)));
-					builder.Begin((byte)'p').Bytes(final).End();
+					builder.SaslResponse(final);
 					break;
 				}
 
-				case 12: // SASLFinal
+				case AuthenticationRequestCode.SaslFinal:
 					if (scram is null || !scram.VerifyServerFinal(Encoding.UTF8.GetString(body, offset, body.Length - offset)))
 						throw new PgProtocolException("the backend's SCRAM signature is wrong");
 					continue;
 
 				default:
-					throw new PgProtocolException($"unsupported backend authentication method {code}");
+					throw new PgProtocolException($"unsupported backend authentication method {(int)code}");
 			}
 
 			Write(builder.WrittenSpan);
@@ -197,12 +189,12 @@ sealed class BackendConnection : IAsyncDisposable
 	public void Write(ReadOnlySpan<byte> data) => _stream.Write(data);
 
 	/// <summary>Reads one whole message (blocking); returns its type and a copy of its body.</summary>
-	public (byte Type, byte[] Body) ReadMessage()
+	public (BackendMessageCode Type, byte[] Body) ReadMessage()
 	{
 		while (true)
 		{
 			if (Input.TryReadMessage(out var type, out var message))
-				return (type, message[5..].ToArray());
+				return ((BackendMessageCode)type, message[5..].ToArray());
 
 			if (!Input.Fill(_stream))
 				throw new PgProtocolException("the backend closed the connection");
@@ -210,12 +202,12 @@ sealed class BackendConnection : IAsyncDisposable
 	}
 
 	/// <summary>Reads one whole message; returns its type and a copy of its body.</summary>
-	public async ValueTask<(byte Type, byte[] Body)> ReadMessageAsync(CancellationToken cancellationToken)
+	public async ValueTask<(BackendMessageCode Type, byte[] Body)> ReadMessageAsync(CancellationToken cancellationToken)
 	{
 		while (true)
 		{
 			if (Input.TryReadMessage(out var type, out var message))
-				return (type, message[5..].ToArray());
+				return ((BackendMessageCode)type, message[5..].ToArray());
 
 			if (!await Input.FillAsync(_stream, cancellationToken).ConfigureAwait(false))
 				throw new PgProtocolException("the backend closed the connection");
@@ -267,7 +259,7 @@ sealed class BackendConnection : IAsyncDisposable
 		{
 			// Terminate politely when we can; ignore a dead socket.
 			if (_socket.Connected)
-				_socket.Send("X\0\0\0\u0004"u8, SocketFlags.None, out _);
+				_socket.Send(new PgMessageBuilder().Terminate().WrittenSpan, SocketFlags.None, out _);
 		}
 		catch (ObjectDisposedException)
 		{

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -199,23 +198,20 @@ sealed class ClientSession : IDisposable
 		}
 
 		// Protocol 3.x with x > 0, or protocol options: answer that only 3.0 without options is spoken.
-		if ((protocolVersion & 0xFFFF) != 0 || unsupportedOptions.Count > 0)
+		if (RequestCode.MinorVersion(protocolVersion) != 0 || unsupportedOptions.Count > 0)
 		{
 			_frontBuilder.Clear();
-			_frontBuilder.Begin((byte)'v').Int32(0).Int32(unsupportedOptions.Count);
-			foreach (var option in unsupportedOptions)
-				_frontBuilder.CString(option);
-			_frontBuilder.End();
+			_frontBuilder.NegotiateProtocolVersion(newestMinorVersion: 0, unsupportedOptions);
 			WriteClient(_frontBuilder.WrittenSpan);
 		}
 
 		// IAM authentication: the password is the token.
 		_frontBuilder.Clear();
-		_frontBuilder.AuthenticationRequest(3);
+		_frontBuilder.AuthenticationRequest(AuthenticationRequestCode.CleartextPassword);
 		WriteClient(_frontBuilder.WrittenSpan);
 
 		var (type, body) = ReadClientMessage();
-		if (type != 'p')
+		if (type != FrontendMessageCode.Password)
 		{
 			SendFatal("08P01", $"expected password response, got message type {LogText.Escape(((char)type).ToString())}");
 			return false;
@@ -284,14 +280,14 @@ sealed class ClientSession : IDisposable
 
 		// Collect the backend's startup answers; the client gets them after AuthenticationOk, with our own key data.
 		var startupMessages = new PgMessageBuilder();
-		startupMessages.AuthenticationRequest(0);
+		startupMessages.AuthenticationRequest(AuthenticationRequestCode.Ok);
 
 		while (true)
 		{
 			var (backendType, backendBody) = _backend.ReadMessage();
-			switch ((char)backendType)
+			switch (backendType)
 			{
-				case 'S':
+				case BackendMessageCode.ParameterStatus:
 				{
 					var o = 0;
 					var name  = PgMessageReader.ReadCString(backendBody, ref o);
@@ -300,28 +296,28 @@ sealed class ClientSession : IDisposable
 					startupMessages.ParameterStatus(name, value);
 					break;
 				}
-				case 'K':
+				case BackendMessageCode.BackendKeyData:
 				{
 					var o = 0;
 					_backendProcessId = PgMessageReader.ReadInt32(backendBody, ref o);
 					_backendSecretKey = PgMessageReader.ReadInt32(backendBody, ref o);
 					break;
 				}
-				case 'N':
-					startupMessages.Begin((byte)'N').Bytes(backendBody).End();
+				case BackendMessageCode.NoticeResponse:
+					startupMessages.NoticeResponse(backendBody);
 					break;
-				case 'E':
+				case BackendMessageCode.ErrorResponse:
 				{
 					var fields = PgMessageReader.ReadErrorFields(backendBody);
-					SendFatal(fields.GetValueOrDefault('C', "08006"), fields.GetValueOrDefault('M', "backend error"));
+					SendFatal(fields.GetValueOrDefault(ErrorFieldCode.SqlState, "08006"), fields.GetValueOrDefault(ErrorFieldCode.Message, "backend error"));
 					return false;
 				}
-				case 'Z':
+				case BackendMessageCode.ReadyForQuery:
 					if (endpoint.Impersonate && !Impersonate(user, startupMessages))
 						return false;
 
 					startupMessages.BackendKeyData(ProcessId, SecretKey);
-					startupMessages.ReadyForQuery((byte)'I');
+					startupMessages.ReadyForQuery(TransactionStatus.Idle);
 
 					// From here on a termination is reported by the relay (FATAL 57P01…), also if it is requested before the
 					// relay threads run: the client may already hold this ReadyForQuery. The client's messages may now be as
@@ -350,22 +346,22 @@ sealed class ClientSession : IDisposable
 		while (true)
 		{
 			var (type, body) = _backend.ReadMessage();
-			if (type == 'E')
+			if (type == BackendMessageCode.ErrorResponse)
 				error ??= PgMessageReader.ReadErrorFields(body);
-			else if (type == 'S')
+			else if (type == BackendMessageCode.ParameterStatus)
 			{
 				var o = 0;
 				var name  = PgMessageReader.ReadCString(body, ref o);
 				var value = OnParameterStatus(name, PgMessageReader.ReadCString(body, ref o));
 				startupMessages.ParameterStatus(name, value);
 			}
-			else if (type == 'Z')
+			else if (type == BackendMessageCode.ReadyForQuery)
 				break;
 		}
 
 		if (error != null)
 		{
-			SendFatal(error.GetValueOrDefault('C', "28000"), error.GetValueOrDefault('M', "role switch failed"));
+			SendFatal(error.GetValueOrDefault(ErrorFieldCode.SqlState, "28000"), error.GetValueOrDefault(ErrorFieldCode.Message, "role switch failed"));
 			return false;
 		}
 
@@ -395,12 +391,12 @@ sealed class ClientSession : IDisposable
 		return value;
 	}
 
-	(byte Type, byte[] Body) ReadClientMessage()
+	(FrontendMessageCode Type, byte[] Body) ReadClientMessage()
 	{
 		while (true)
 		{
 			if (_clientIn.TryReadMessage(out var type, out var message))
-				return (type, message[5..].ToArray());
+				return ((FrontendMessageCode)type, message[5..].ToArray());
 
 			if (!_clientIn.Fill(_clientStream))
 				throw new IOException("the client closed the connection");
@@ -541,12 +537,8 @@ sealed class ClientSession : IDisposable
 		{
 			var connection = await BackendConnection.OpenAsync(_services.Backend, CancellationToken.None).ConfigureAwait(false);
 			await using var _ = connection.ConfigureAwait(false);
-			var request = new byte[16];
-			BinaryPrimitives.WriteInt32BigEndian(request, 16);
-			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(4), 80877102);
-			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(8), _backendProcessId);
-			BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(12), _backendSecretKey);
-			await connection.WriteAsync(request, CancellationToken.None).ConfigureAwait(false);
+			var request = new PgMessageBuilder().CancelRequest(_backendProcessId, _backendSecretKey);
+			await connection.WriteAsync(request.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
 		}
 		catch (Exception ex) when (ex is SocketException or IOException)
 		{
@@ -577,7 +569,7 @@ sealed class ClientSession : IDisposable
 			// A failed block holds no locks (PostgreSQL released them at the error). A transaction that lost already may still
 			// hold the rows of a write that was run again (see AfterReplay): they go the same way.
 			var transaction = _transactions.Current;
-			if (_transactions.BackendStatus != 'T')
+			if (_transactions.BackendStatus != TransactionStatus.InTransactionBlock)
 				return false;
 
 			InjectQuery("ROLLBACK; BEGIN");
@@ -628,13 +620,13 @@ sealed class ClientSession : IDisposable
 				{
 					while (!_stopping && _clientIn.TryReadMessage(out var type, out var message))
 					{
-						if (type == 'X')
+						if ((FrontendMessageCode)type == FrontendMessageCode.Terminate)
 						{
 							terminate = true;
 							break;
 						}
 
-						var pending = HandleFrontendMessageAsync(type, new ReadOnlySequence<byte>(message));
+						var pending = HandleFrontendMessageAsync((FrontendMessageCode)type, new ReadOnlySequence<byte>(message));
 						if (!pending.IsCompletedSuccessfully)
 							pending.AsTask().GetAwaiter().GetResult();
 					}
@@ -689,39 +681,39 @@ sealed class ClientSession : IDisposable
 			_clientOut = new ArrayBufferWriter<byte>(16 * 1024);
 	}
 
-	ValueTask HandleFrontendMessageAsync(byte type, ReadOnlySequence<byte> message)
+	ValueTask HandleFrontendMessageAsync(FrontendMessageCode type, ReadOnlySequence<byte> message)
 	{
 		if (_deferredExecute != null)
-			ReleaseDeferredExecute(followedBySync: type == 'S');
+			ReleaseDeferredExecute(followedBySync: type == FrontendMessageCode.Sync);
 
 		if (_discardUntilSync)
 		{
 			// A COMMIT failed (as the client will see): like the server after an error, ignore everything up to Sync. A Flush
 			// still goes through: the client waits for the COMMIT's answer (the error) before it sends Sync.
-			if (type == 'H')
+			if (type == FrontendMessageCode.Flush)
 				Copy(_backendOut, message);
-			if (type != 'S')
+			if (type != FrontendMessageCode.Sync)
 				return ValueTask.CompletedTask;
 			_discardUntilSync = false;
 		}
 
-		if (_deferredParse != null && type != 'B')
+		if (_deferredParse != null && type != FrontendMessageCode.Bind)
 			ReleaseDeferredParse();
 
-		switch ((char)type)
+		switch (type)
 		{
-			case 'Q':
+			case FrontendMessageCode.Query:
 				return HandleQueryAsync(message);
-			case 'P':
+			case FrontendMessageCode.Parse:
 				HandleParse(message);
 				return ValueTask.CompletedTask;
-			case 'B':
+			case FrontendMessageCode.Bind:
 				return HandleBindAsync(message);
-			case 'E':
+			case FrontendMessageCode.Execute:
 				HandleExecute(message);
 				return ValueTask.CompletedTask;
-			case 'D':
-				if (_transactions.LostConflict != null && message.Length > 5 && message.Slice(5, 1).FirstSpan[0] == 'P')
+			case FrontendMessageCode.Describe:
+				if (_transactions.LostConflict != null && message.Length > 5 && (StatementOrPortal)message.Slice(5, 1).FirstSpan[0] == StatementOrPortal.Portal)
 				{
 					var offset = 6;
 					RebindLostPortal(PgMessageReader.ReadCString(message.ToArray(), ref offset));
@@ -729,19 +721,19 @@ sealed class ClientSession : IDisposable
 
 				Forward(message, new Expectation(ExpectationKind.Describe), boundary: false);
 				return ValueTask.CompletedTask;
-			case 'C':
+			case FrontendMessageCode.Close:
 				if (_statements.Count > 0 || _portals.Count > 0)
 					ForgetClosed(message);
 				Forward(message, new Expectation(ExpectationKind.Close), boundary: false);
 				return ValueTask.CompletedTask;
-			case 'S':
+			case FrontendMessageCode.Sync:
 				// What was bound and not executed by now never runs.
 				_transactions.Current.PendingDdl = 0;
 				_transactions.Current.PendingDml = 0;
 				Forward(message, new Expectation(ExpectationKind.Sync), boundary: true);
 				_transactions.OnBoundary();
 				return ValueTask.CompletedTask;
-			case 'F':
+			case FrontendMessageCode.FunctionCall:
 				Forward(message, new Expectation(ExpectationKind.FunctionCall), boundary: true);
 				_transactions.OnBoundary();
 				return ValueTask.CompletedTask;
@@ -923,7 +915,7 @@ sealed class ClientSession : IDisposable
 	static byte[] BuildParse(string name, string sql, ReadOnlySpan<byte> parameterTypes)
 	{
 		var builder = new PgMessageBuilder();
-		builder.Begin((byte)'P').CString(name).CString(sql).Bytes(parameterTypes).End();
+		builder.Parse(name, sql, parameterTypes);
 		return builder.WrittenSpan.ToArray();
 	}
 
@@ -1019,6 +1011,7 @@ sealed class ClientSession : IDisposable
 
 	const string HiddenRefusal = "aurora_dsql_refusal";
 	const string HiddenRollback = "aurora_dsql_rollback";
+	const int TextOid = 25;
 	static readonly StatementPlan RefusedPortal = new() { IsRefusal = true };
 
 	/// <summary>
@@ -1032,30 +1025,17 @@ sealed class ClientSession : IDisposable
 		var name = verdict.FailsCommit ? HiddenRollback : HiddenRefusal;
 
 		_frontBuilder.Clear();
-		_frontBuilder.Begin((byte)'C').Byte((byte)'S').CString(name).End();
-		_frontBuilder.Begin((byte)'P').CString(name);
+		_frontBuilder.Close(StatementOrPortal.Statement, name);
 		if (verdict.FailsCommit)
-			_frontBuilder.CString("ROLLBACK").Int16(0);
-		else
-			_frontBuilder.CString("CALL sys.raise_error($1, $2, $3, $4)").Int16(4).Int32(25).Int32(25).Int32(25).Int32(25);
-		_frontBuilder.End();
-
-		_frontBuilder.Begin((byte)'B').CString(portal).CString(name).Int16(0);
-		if (verdict.FailsCommit)
-			_frontBuilder.Int16(0);
+		{
+			_frontBuilder.Parse(name, "ROLLBACK");
+			_frontBuilder.Bind(portal, name, []);
+		}
 		else
 		{
-			_frontBuilder.Int16(4);
-			foreach (var value in new[] { verdict.SqlState, verdict.Message, verdict.Detail, verdict.Hint })
-			{
-				if (value is null)
-					_frontBuilder.Int32(-1);
-				else
-					_frontBuilder.Int32(Encoding.UTF8.GetByteCount(value)).Bytes(Encoding.UTF8.GetBytes(value));
-			}
+			_frontBuilder.Parse(name, "CALL sys.raise_error($1, $2, $3, $4)", TextOid, TextOid, TextOid, TextOid);
+			_frontBuilder.Bind(portal, name, [verdict.SqlState, verdict.Message, verdict.Detail, verdict.Hint]);
 		}
-
-		_frontBuilder.Int16(0).End();
 
 		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
 		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
@@ -1102,7 +1082,7 @@ sealed class ClientSession : IDisposable
 			throw new PgProtocolException("message too short");
 		var offset = 1;
 		var name   = PgMessageReader.ReadCString(body, ref offset);
-		if (body[0] == 'S')
+		if ((StatementOrPortal)body[0] == StatementOrPortal.Statement)
 			_statements.Remove(name);
 		else
 			_portals.Remove(name);
@@ -1251,7 +1231,7 @@ sealed class ClientSession : IDisposable
 				if (input.TryReadMessage(out var type, out var message))
 				{
 					var sequence = new ReadOnlySequence<byte>(message);
-					if (HandleBackendMessage(type, sequence))
+					if (HandleBackendMessage((BackendMessageCode)type, sequence))
 					{
 						// ReadyForQuery after a transaction that submitted jobs: on DSQL the index is in the catalog when
 						// the statement returns, so the client waits until the background build has created it.
@@ -1320,17 +1300,17 @@ sealed class ClientSession : IDisposable
 	/// Relays one backend message. Returns true for a ReadyForQuery that the caller must hold back until submitted
 	/// jobs are visible (the caller then forwards it).
 	/// </summary>
-	bool HandleBackendMessage(byte type, in ReadOnlySequence<byte> message)
+	bool HandleBackendMessage(BackendMessageCode type, in ReadOnlySequence<byte> message)
 	{
-		switch ((char)type)
+		switch (type)
 		{
-			case 'S':
+			case BackendMessageCode.ParameterStatus:
 				ForwardParameterStatus(message);
 				return false;
-			case 'A':
+			case BackendMessageCode.NotificationResponse:
 				Copy(_clientOut, message);
 				return false;
-			case 'N':
+			case BackendMessageCode.NoticeResponse:
 				if (!(_hasCurrent ? _current.Kind == ExpectationKind.Injected : _tracker.NextIs(ExpectationKind.Injected)))
 					Copy(_clientOut, message);
 				return false;
@@ -1353,9 +1333,9 @@ sealed class ClientSession : IDisposable
 		switch (_current.Kind)
 		{
 			case ExpectationKind.Query:
-				switch ((char)type)
+				switch (type)
 				{
-					case 'E':
+					case BackendMessageCode.ErrorResponse:
 						if (_current.Replay != null && !_forwardedRows && IsSnapshotConflict(message))
 						{
 							_pendingReplay = new PendingReplay(message.ToArray(), _current);
@@ -1364,14 +1344,14 @@ sealed class ClientSession : IDisposable
 
 						CopyError(message, CurrentQueryPlan(), _current.IsReplay);
 						return false;
-					case 'T' or 'G' or 'H' or 'W':
+					case BackendMessageCode.RowDescription or BackendMessageCode.CopyInResponse or BackendMessageCode.CopyOutResponse or BackendMessageCode.CopyBothResponse:
 						_forwardedRows = true;
 						break;
-					case 'D':
+					case BackendMessageCode.DataRow:
 						_forwardedRows = true;
 						CaptureJobId(CurrentQueryPlan(), message);
 						break;
-					case 'C':
+					case BackendMessageCode.CommandComplete:
 						var plan = CurrentQueryPlan();
 						_statementIndex++;
 						if (plan != null)
@@ -1381,10 +1361,10 @@ sealed class ClientSession : IDisposable
 						}
 
 						break;
-					case 'I':
+					case BackendMessageCode.EmptyQueryResponse:
 						_statementIndex++;
 						break;
-					case 'Z':
+					case BackendMessageCode.ReadyForQuery:
 						_hasCurrent = false;
 						if (_current.IsReplay)
 							AfterReplay(message);
@@ -1395,13 +1375,13 @@ sealed class ClientSession : IDisposable
 				return false;
 
 			case ExpectationKind.Execute:
-				switch ((char)type)
+				switch (type)
 				{
-					case 'D':
+					case BackendMessageCode.DataRow:
 						_forwardedRows = true;
 						CaptureJobId(_current.Plan, message);
 						break;
-					case 'C':
+					case BackendMessageCode.CommandComplete:
 						_hasCurrent = false;
 						if (_current.Plan != null)
 						{
@@ -1410,10 +1390,10 @@ sealed class ClientSession : IDisposable
 						}
 
 						break;
-					case 'I' or 's':
+					case BackendMessageCode.EmptyQueryResponse or BackendMessageCode.PortalSuspended:
 						_hasCurrent = false;
 						break;
-					case 'E':
+					case BackendMessageCode.ErrorResponse:
 						_hasCurrent = false;
 						var replayable = _current.Replay != null && !_forwardedRows && _tracker.NextIs(ExpectationKind.Sync) && IsSnapshotConflict(message);
 						_tracker.SkipToSync();
@@ -1422,7 +1402,7 @@ sealed class ClientSession : IDisposable
 						else
 							CopyError(message, _current.Plan, _current.IsReplay);
 						return false;
-					case 'G' or 'H' or 'W':
+					case BackendMessageCode.CopyInResponse or BackendMessageCode.CopyOutResponse or BackendMessageCode.CopyBothResponse:
 						_forwardedRows = true; // COPY: never run again
 						break;
 				}
@@ -1431,12 +1411,13 @@ sealed class ClientSession : IDisposable
 				return false;
 
 			case ExpectationKind.Parse or ExpectationKind.Bind or ExpectationKind.Close or ExpectationKind.Describe:
-				switch ((char)type)
+				switch (type)
 				{
-					case '1' or '2' or '3' or 'T' or 'n':
+					case BackendMessageCode.ParseComplete or BackendMessageCode.BindComplete or BackendMessageCode.CloseComplete
+						or BackendMessageCode.RowDescription or BackendMessageCode.NoData:
 						_hasCurrent = false;
 						break;
-					case 'E':
+					case BackendMessageCode.ErrorResponse:
 						_hasCurrent = false;
 						_tracker.SkipToSync();
 						CopyError(message, null);
@@ -1447,7 +1428,7 @@ sealed class ClientSession : IDisposable
 				return false;
 
 			case ExpectationKind.Sync or ExpectationKind.FunctionCall:
-				if (type == 'Z')
+				if (type == BackendMessageCode.ReadyForQuery)
 				{
 					_hasCurrent = false;
 					if (_current.IsReplay)
@@ -1455,7 +1436,7 @@ sealed class ClientSession : IDisposable
 					return _pendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
 				}
 
-				if (type == 'E')
+				if (type == BackendMessageCode.ErrorResponse)
 					CopyError(message, null);
 				else
 					Copy(_clientOut, message);
@@ -1467,7 +1448,7 @@ sealed class ClientSession : IDisposable
 
 			case ExpectationKind.Swallowed:
 				_hasCurrent = false;
-				if (type == 'E')
+				if (type == BackendMessageCode.ErrorResponse)
 				{
 					_tracker.SkipToSync();
 					CopyError(message, null, _current.IsReplay);
@@ -1488,8 +1469,8 @@ sealed class ClientSession : IDisposable
 	static bool IsSnapshotConflict(in ReadOnlySequence<byte> message)
 	{
 		var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
-		return fields.GetValueOrDefault('C') == "40001"
-			&& fields.GetValueOrDefault('M', "").StartsWith("could not serialize access due to concurrent", StringComparison.Ordinal);
+		return fields.GetValueOrDefault(ErrorFieldCode.SqlState) == "40001"
+			&& fields.GetValueOrDefault(ErrorFieldCode.Message, "").StartsWith("could not serialize access due to concurrent", StringComparison.Ordinal);
 	}
 
 	/// <summary>
@@ -1507,7 +1488,7 @@ sealed class ClientSession : IDisposable
 		_pendingReplay = null;
 
 		// Only a statement that failed inside a block (the proxy's prediction of the block may be ahead of the backend).
-		if (readyForQuery.Slice(5, 1).FirstSpan[0] == 'E' && Monitor.TryEnter(_gate, GateWait))
+		if ((TransactionStatus)readyForQuery.Slice(5, 1).FirstSpan[0] == TransactionStatus.InFailedTransactionBlock && Monitor.TryEnter(_gate, GateWait))
 		{
 			try
 			{
@@ -1522,7 +1503,7 @@ sealed class ClientSession : IDisposable
 						_tracker.Enqueue(new Expectation(ExpectationKind.Query) { Plans = original.Plans, IsReplay = true });
 					else
 					{
-						if (original.Replay![0] == (byte)'P')
+						if ((FrontendMessageCode)original.Replay![0] == FrontendMessageCode.Parse)
 							_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed) { IsReplay = true }); // ParseComplete: the client has it
 						_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed) { IsReplay = true }); // BindComplete: the client has it
 						_tracker.Enqueue(new Expectation(ExpectationKind.Execute) { Plan = original.Plan, IsReplay = true });
@@ -1531,13 +1512,18 @@ sealed class ClientSession : IDisposable
 
 					_backendOut.Write(original.Replay);
 					if (original.Kind == ExpectationKind.Execute)
-						_backendOut.Write(SyncMessage);
+					{
+						_frontBuilder.Clear();
+						_frontBuilder.Sync();
+						_backendOut.Write(_frontBuilder.WrittenSpan);
+					}
+
 					FlushBackend();
 
 					var conflict = _services.RowConflict;
 					_transactions.Current.LostConflict = conflict;
 					var fields = PgMessageReader.ReadErrorFields(replay.Error.AsSpan(5).ToArray());
-					_services.Log($"session {ProcessId}: {fields.GetValueOrDefault('C')} {fields.GetValueOrDefault('M')}: the statement runs again on a fresh snapshot, the transaction fails at COMMIT with {conflict.SqlState} {conflict.Message}");
+					_services.Log($"session {ProcessId}: {fields.GetValueOrDefault(ErrorFieldCode.SqlState)} {fields.GetValueOrDefault(ErrorFieldCode.Message)}: the statement runs again on a fresh snapshot, the transaction fails at COMMIT with {conflict.SqlState} {conflict.Message}");
 					return false;
 				}
 			}
@@ -1551,8 +1537,6 @@ sealed class ClientSession : IDisposable
 		CopyError(error, replay.Expectation.Kind == ExpectationKind.Query ? replay.Expectation.Plans?[0] : replay.Expectation.Plan);
 		return OnReadyForQuery(readyForQuery);
 	}
-
-	static readonly byte[] SyncMessage = [(byte)'S', 0, 0, 0, 4];
 
 	/// <summary>
 	/// Under <see cref="_gate"/>: the client has sent nothing that is not answered yet (no half-sent pipeline, nothing held
@@ -1572,7 +1556,7 @@ sealed class ClientSession : IDisposable
 	/// </summary>
 	void AfterReplay(in ReadOnlySequence<byte> readyForQuery)
 	{
-		if (readyForQuery.Slice(5, 1).FirstSpan[0] != 'T' || !Monitor.TryEnter(_gate, GateWait))
+		if ((TransactionStatus)readyForQuery.Slice(5, 1).FirstSpan[0] != TransactionStatus.InTransactionBlock || !Monitor.TryEnter(_gate, GateWait))
 			return;
 
 		try
@@ -1598,20 +1582,20 @@ sealed class ClientSession : IDisposable
 	/// <summary>Updates the transaction state; true when the ReadyForQuery must wait for submitted jobs.</summary>
 	bool OnReadyForQuery(in ReadOnlySequence<byte> message)
 	{
-		var status = message.Slice(5, 1).FirstSpan[0];
+		var status = (TransactionStatus)message.Slice(5, 1).FirstSpan[0];
 		_transactions.OnReadyForQuery(status, _tracker.IsEmpty);
 		_tracker.OnClientReady(); // after the transaction state: the session looks idle only once that is current
 
 		// A transaction with DDL committed: transactions that began before it fail at COMMIT with OC001. (Bumped before
 		// the client hears of the commit, so its own next transaction starts at the new version.)
-		if (status != 'T')
+		if (status != TransactionStatus.InTransactionBlock)
 		{
-			if (status == 'I' && _ddlPending)
+			if (status == TransactionStatus.Idle && _ddlPending)
 				_services.Schema.Bump();
 			_ddlPending = false;
 		}
 
-		if (status == 'I')
+		if (status == TransactionStatus.Idle)
 		{
 			lock (_submittedJobs)
 			{
@@ -1624,12 +1608,12 @@ sealed class ClientSession : IDisposable
 		return false;
 	}
 
-	void HandleInjectedResponse(byte type, in ReadOnlySequence<byte> message)
+	void HandleInjectedResponse(BackendMessageCode type, in ReadOnlySequence<byte> message)
 	{
 		var injected = _current.Injected!;
-		switch ((char)type)
+		switch (type)
 		{
-			case 'C':
+			case BackendMessageCode.CommandComplete:
 			{
 				var body = message.Slice(5).ToArray();
 				var tag = Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1));
@@ -1638,18 +1622,18 @@ sealed class ClientSession : IDisposable
 					_ddlPending = false; // no DDL of the rolled-back transaction commits
 				break;
 			}
-			case 'E':
+			case BackendMessageCode.ErrorResponse:
 			{
 				var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
-				injected.Error ??= (fields.GetValueOrDefault('C', "XX000"), fields.GetValueOrDefault('M', ""));
+				injected.Error ??= (fields.GetValueOrDefault(ErrorFieldCode.SqlState, "XX000"), fields.GetValueOrDefault(ErrorFieldCode.Message, ""));
 				break;
 			}
-			case 'Z':
+			case BackendMessageCode.ReadyForQuery:
 			{
 				_hasCurrent = false;
-				var status = message.Slice(5, 1).FirstSpan[0];
+				var status = (TransactionStatus)message.Slice(5, 1).FirstSpan[0];
 				_transactions.OnReadyForQuery(status, drained: false);
-				injected.Completion.TrySetResult((char)status);
+				injected.Completion.TrySetResult(status);
 				break;
 			}
 		}
@@ -1713,24 +1697,18 @@ sealed class ClientSession : IDisposable
 		_ddlPending = false;
 
 		var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
-		var code = fields.GetValueOrDefault('C');
+		var code = fields.GetValueOrDefault(ErrorFieldCode.SqlState);
 		var conflict = lostConflict || code is "40P01" or "55P03"
-			|| (code == "40001" && fields.GetValueOrDefault('M', "").StartsWith("could not serialize access", StringComparison.Ordinal));
+			|| (code == "40001" && fields.GetValueOrDefault(ErrorFieldCode.Message, "").StartsWith("could not serialize access", StringComparison.Ordinal));
 		if (!conflict)
 		{
-			if (fields.TryGetValue('W', out var where) && where.Contains(" sys.", StringComparison.Ordinal))
+			if (fields.TryGetValue(ErrorFieldCode.Where, out var where) && where.Contains(" sys.", StringComparison.Ordinal))
 			{
 				// Raised inside the endpoint's own routines (refusals, limits, checks, wrapped statements): DSQL has no such
 				// context, and its source location would point into the endpoint, so the client gets the error without them.
 				_backBuilder.Clear();
-				_backBuilder.Begin((byte)'E');
-				foreach (var (field, value) in fields)
-				{
-					if (field is not ('W' or 'F' or 'L' or 'R' or 'q' or 'p'))
-						_backBuilder.Byte((byte)field).CString(value);
-				}
-
-				_backBuilder.Byte(0).End();
+				_backBuilder.Error(fields.Where(field => field.Key is not (ErrorFieldCode.Where or ErrorFieldCode.File or ErrorFieldCode.Line
+					or ErrorFieldCode.Routine or ErrorFieldCode.InternalQuery or ErrorFieldCode.InternalPosition)));
 				_clientOut.Write(_backBuilder.WrittenSpan);
 			}
 			else
@@ -1739,9 +1717,9 @@ sealed class ClientSession : IDisposable
 		}
 
 		var rule = _services.Rules.Rule(code == "55P03" && plan?.IsDdl == true ? "oc001" : "oc000");
-		_services.Log($"session {ProcessId}: {code} {fields.GetValueOrDefault('M')} reported as {rule.SqlState} {rule.Message}");
+		_services.Log($"session {ProcessId}: {code} {fields.GetValueOrDefault(ErrorFieldCode.Message)} reported as {rule.SqlState} {rule.Message}");
 		_backBuilder.Clear();
-		_backBuilder.Error(fields.GetValueOrDefault('S', "ERROR"), rule.SqlState, rule.Message);
+		_backBuilder.Error(fields.GetValueOrDefault(ErrorFieldCode.Severity, "ERROR"), rule.SqlState, rule.Message);
 		_clientOut.Write(_backBuilder.WrittenSpan);
 	}
 

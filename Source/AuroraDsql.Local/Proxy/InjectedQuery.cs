@@ -1,3 +1,5 @@
+using AuroraDsql.Local.Protocol;
+
 namespace AuroraDsql.Local.Proxy;
 
 /// <summary>A simple query the proxy sends on a client's backend connection; its responses never reach the client.</summary>
@@ -14,5 +16,5 @@ sealed class InjectedQuery
 	public (string SqlState, string Message)? Error { get; set; }
 
 	/// <summary>Completes with the ReadyForQuery status after the query.</summary>
-	public TaskCompletionSource<char> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+	public TaskCompletionSource<TransactionStatus> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

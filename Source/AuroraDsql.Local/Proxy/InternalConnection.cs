@@ -37,14 +37,14 @@ sealed class InternalConnection : IAsyncDisposable
 			while (true)
 			{
 				var (type, body) = await connection.ReadMessageAsync(cancellationToken).ConfigureAwait(false);
-				if (type == 'K')
+				if (type == BackendMessageCode.BackendKeyData)
 				{
 					var offset = 0;
 					processId = PgMessageReader.ReadInt32(body, ref offset);
 				}
-				else if (type == 'E')
+				else if (type == BackendMessageCode.ErrorResponse)
 					throw new PgServerException(PgMessageReader.ReadErrorFields(body));
-				else if (type == 'Z')
+				else if (type == BackendMessageCode.ReadyForQuery)
 					break;
 			}
 
@@ -75,23 +75,23 @@ sealed class InternalConnection : IAsyncDisposable
 		{
 			var (type, body) = await _connection.ReadMessageAsync(cancellationToken).ConfigureAwait(false);
 
-			switch ((char)type)
+			switch (type)
 			{
-				case 'T':
+				case BackendMessageCode.RowDescription:
 					rows = [];
 					break;
-				case 'D':
+				case BackendMessageCode.DataRow:
 					rows.Add(ReadDataRow(body));
 					break;
-				case 'E':
+				case BackendMessageCode.ErrorResponse:
 					error ??= new PgServerException(PgMessageReader.ReadErrorFields(body));
 					break;
-				case 'G': // COPY FROM STDIN is not used internally; refuse it cleanly
+				case BackendMessageCode.CopyInResponse: // COPY FROM STDIN is not used internally; refuse it cleanly
 					_builder.Clear();
-					_builder.Begin((byte)'f').CString("not supported on internal connections").End();
+					_builder.CopyFail("not supported on internal connections");
 					await _connection.WriteAsync(_builder.WrittenMemory, cancellationToken).ConfigureAwait(false);
 					break;
-				case 'Z':
+				case BackendMessageCode.ReadyForQuery:
 					if (error != null)
 						throw error;
 					return rows;

@@ -20,10 +20,6 @@ namespace AuroraDsql.Local.Proxy;
 /// </summary>
 sealed class ProxyServer : IAsyncDisposable
 {
-	const int SslRequestCode    = 80877103;
-	const int GssEncRequestCode = 80877104;
-	const int CancelRequestCode = 80877102;
-
 	static readonly SslApplicationProtocol PostgresAlpn = new("postgresql");
 
 	readonly EndpointServices _services;
@@ -156,15 +152,15 @@ sealed class ProxyServer : IAsyncDisposable
 				var length = BinaryPrimitives.ReadInt32BigEndian(header);
 				var code   = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
 
-				if (length == 8 && code == SslRequestCode)
+				if (length == 8 && code == RequestCode.SslRequest)
 				{
-					stream.Write("S"u8);
+					stream.Write(RequestCode.SslAccepted);
 					ssl = new SslStream(stream, leaveInnerStreamOpen: false);
 					Authenticate(ssl);
 				}
-				else if (length == 8 && code == GssEncRequestCode)
-					stream.Write("N"u8);
-				else if (length == 16 && code == CancelRequestCode)
+				else if (length == 8 && code == RequestCode.GssEncRequest)
+					stream.Write(RequestCode.Declined);
+				else if (length == 16 && code == RequestCode.CancelRequest)
 				{
 					var key = new byte[8];
 					stream.ReadExactly(key);
@@ -193,10 +189,10 @@ sealed class ProxyServer : IAsyncDisposable
 				return;
 			}
 
-			if (protocol >> 16 != 3)
+			if (RequestCode.MajorVersion(protocol) != RequestCode.MajorVersion(RequestCode.ProtocolVersion3))
 			{
 				var builder = new PgMessageBuilder();
-				builder.Error("FATAL", "0A000", $"unsupported frontend protocol {protocol >> 16}.{protocol & 0xFFFF}: server supports 3.0 to 3.0");
+				builder.Error("FATAL", "0A000", $"unsupported frontend protocol {RequestCode.MajorVersion(protocol)}.{RequestCode.MinorVersion(protocol)}: server supports 3.0 to 3.0");
 				ssl.Write(builder.WrittenSpan);
 				return;
 			}
@@ -250,7 +246,7 @@ sealed class ProxyServer : IAsyncDisposable
 			{
 				var packet = message.ToArray();
 				var code = BinaryPrimitives.ReadInt32BigEndian(packet.AsSpan(4));
-				if (code == CancelRequestCode && packet.Length == 16)
+				if (code == RequestCode.CancelRequest && packet.Length == 16)
 					return (code, [], packet[8..16]);
 
 				var parameters = new List<KeyValuePair<string, string>>();
