@@ -78,7 +78,7 @@ public sealed class ConnectionTests
 	public async Task Gssenc_request_is_declined_then_tls_works()
 	{
 		await using var client = await RawPgClient.OpenSocketAsync(Endpoint.Port);
-		await client.SendAsync([0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x30]);
+		await client.SendAsync(RawPgClient.GssEncRequest());
 		(await client.ReadByteAsync()).Should().Be('N');
 		await client.StartTlsAsync(Endpoint, direct: false);
 		var messages = await client.LoginAsync("admin", Endpoint.GenerateToken());

@@ -114,7 +114,7 @@ public sealed class DedicatedEndpointTests
 					await raw.SendAsync(RawPgClient.Build('Q', RawPgClient.CString($"CALL sys.wait_for_job('{jobId}')")));
 					await Task.Delay(200);
 					await using (var cancel = await RawPgClient.OpenSocketAsync(endpoint.Port))
-						await cancel.SendAsync([.. RawPgClient.BigEndian(16), .. RawPgClient.BigEndian(80877102), .. RawPgClient.BigEndian(raw.ProcessId), .. RawPgClient.BigEndian(raw.SecretKey)]);
+						await cancel.SendAsync(RawPgClient.CancelRequest(raw.ProcessId, raw.SecretKey));
 					(await raw.ReadUntilReadyAsync()).Select(m => m.ToString()).Should().Equal("E(57014: canceling statement due to user request)", "Z(I)");
 				}
 			}

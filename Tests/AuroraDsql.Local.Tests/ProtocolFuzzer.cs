@@ -105,7 +105,7 @@ static class ProtocolFuzzer
 	public static byte[] StartupPacket(Random random)
 	{
 		var startup = new List<byte>();
-		startup.AddRange(RawPgClient.BigEndian(random.Next(4) == 0 ? random.Next(0x30000) : 196608));
+		startup.AddRange(RawPgClient.BigEndian(random.Next(4) == 0 ? random.Next(0x30000) : RawPgClient.ProtocolVersion3));
 		for (var k = random.Next(0, 4); k > 0; k--)
 		{
 			var name = random.Next(3) switch { 0 => "user", 1 => "database", _ => Encoding.ASCII.GetString(RandomBytes(random, 8)).Replace('\0', 'x') };

@@ -203,7 +203,7 @@ public sealed class ProtocolTests
 
 		await using (var cancel = await RawPgClient.OpenSocketAsync(Endpoint.Port))
 		{
-			await cancel.SendAsync([.. RawPgClient.BigEndian(16), .. RawPgClient.BigEndian(80877102), .. RawPgClient.BigEndian(client.ProcessId), .. RawPgClient.BigEndian(client.SecretKey + 1)]);
+			await cancel.SendAsync(RawPgClient.CancelRequest(client.ProcessId, client.SecretKey + 1));
 			(await cancel.IsClosedAsync(TimeSpan.FromSeconds(5))).Should().BeTrue();
 		}
 
@@ -254,7 +254,7 @@ public sealed class ProtocolTests
 	public async Task Client_disconnect_during_startup_and_tls_is_harmless()
 	{
 		await using (var client = await RawPgClient.OpenSocketAsync(Endpoint.Port))
-			await client.SendAsync([0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F]);
+			await client.SendAsync(RawPgClient.SslRequest());
 
 		await using (var client = await RawPgClient.OpenSocketAsync(Endpoint.Port))
 		{

@@ -6,9 +6,18 @@ using System.Text;
 
 namespace AuroraDsql.Local.Tests;
 
-/// <summary>A minimal PostgreSQL protocol client for checking exact wire behaviour (tags, error fields, negotiation).</summary>
+/// <summary>
+/// A minimal PostgreSQL protocol client for checking exact wire behaviour (tags, error fields, negotiation). Its codes
+/// are written out from the protocol documentation, not taken from the endpoint, so that a wrong code there fails here.
+/// </summary>
 sealed class RawPgClient : IAsyncDisposable
 {
+	/// <summary>The code of a StartupMessage for protocol 3.0.</summary>
+	public const int ProtocolVersion3 = 196608;
+
+	/// <summary>The codes of the untyped requests (PostgreSQL's <c>pqcomm.h</c>: 1234.5678, 1234.5679, 1234.5680).</summary>
+	public const int CancelRequestCode = 80877102, SslRequestCode = 80877103, GssEncRequestCode = 80877104;
+
 	readonly Socket _socket;
 	Stream _stream;
 
@@ -47,7 +56,7 @@ sealed class RawPgClient : IAsyncDisposable
 	{
 		if (!direct)
 		{
-			await _stream.WriteAsync(new byte[] { 0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F });
+			await _stream.WriteAsync(SslRequest());
 			var answer = new byte[1];
 			await _stream.ReadExactlyAsync(answer);
 			if (answer[0] != 'S')
@@ -70,7 +79,7 @@ sealed class RawPgClient : IAsyncDisposable
 		_stream = ssl;
 	}
 
-	public async Task<List<Message>> LoginAsync(string user, string password, int protocol = 196608, params (string Name, string Value)[] extra)
+	public async Task<List<Message>> LoginAsync(string user, string password, int protocol = ProtocolVersion3, params (string Name, string Value)[] extra)
 	{
 		await SendStartupAsync(user, protocol, extra);
 		var messages = new List<Message>();
@@ -96,7 +105,7 @@ sealed class RawPgClient : IAsyncDisposable
 		}
 	}
 
-	public async Task SendStartupAsync(string user, int protocol = 196608, params (string Name, string Value)[] extra)
+	public async Task SendStartupAsync(string user, int protocol = ProtocolVersion3, params (string Name, string Value)[] extra)
 	{
 		var body = new List<byte>();
 		body.AddRange(BigEndian(protocol));
@@ -210,6 +219,13 @@ sealed class RawPgClient : IAsyncDisposable
 		BinaryPrimitives.WriteInt16BigEndian(bytes, value);
 		return bytes;
 	}
+
+	// Untyped requests
+	public static byte[] SslRequest() => [.. BigEndian(8), .. BigEndian(SslRequestCode)];
+
+	public static byte[] GssEncRequest() => [.. BigEndian(8), .. BigEndian(GssEncRequestCode)];
+
+	public static byte[] CancelRequest(int processId, int secretKey) => [.. BigEndian(16), .. BigEndian(CancelRequestCode), .. BigEndian(processId), .. BigEndian(secretKey)];
 
 	// Extended protocol builders
 	public static byte[] Parse(string sql, string name = "") => Build('P', CString(name), CString(sql), BigEndian16(0));

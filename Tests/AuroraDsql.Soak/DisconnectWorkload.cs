@@ -46,7 +46,7 @@ sealed class DisconnectWorkload(SoakContext context)
 						await Task.Delay(random.Next(50, 300), CancellationToken.None);
 						break;
 					default:
-						await client.SendAsync([0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F]);
+						await client.SendAsync(RawPgClient.SslRequest());
 						break;
 				}
 			}
