@@ -1,0 +1,264 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
+using AuroraDsql.Local.Classification;
+using AuroraDsql.Local.Protocol;
+using AuroraDsql.Sql;
+
+namespace AuroraDsql.Local.Proxy;
+
+// The frontend loop (client → backend), on the connection's own thread: reads whole client messages, classifies the
+// statements of each Query, injects the proxy's own queries at boundaries, and records what the backend owes for each
+// forwarded message. The extended protocol (Parse/Bind/Execute/Close) is in ClientSession.ExtendedQuery.cs.
+
+sealed partial class ClientSession
+{
+	void FrontendLoop()
+	{
+		try
+		{
+			var terminate = false;
+			while (!_stopping && !terminate)
+			{
+				lock (_gate)
+				{
+					while (!_stopping && _clientIn.TryReadMessage(out var type, out var message))
+					{
+						if ((FrontendMessageCode)type == FrontendMessageCode.Terminate)
+						{
+							terminate = true;
+							break;
+						}
+
+						var pending = HandleFrontendMessageAsync((FrontendMessageCode)type, new ReadOnlySequence<byte>(message));
+						if (!pending.IsCompletedSuccessfully)
+							pending.AsTask().GetAwaiter().GetResult();
+					}
+
+					// No whole message left: send what was gathered, then wait for more.
+					FlushBackend();
+				}
+
+				if (!terminate && !_clientIn.Fill(_clientStream))
+					break;
+			}
+		}
+		catch (PgProtocolException ex)
+		{
+			// Malformed client input (a length the message type may not have, a string without its end…): as PostgreSQL,
+			// FATAL 08P01 and the connection closes.
+			_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
+			RequestTermination("08P01", ex.Message);
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+		{
+		}
+		catch (Exception ex) when (IsUnexpected(ex))
+		{
+			// A bug must end this session, not the process hosting the endpoint.
+			_services.Log($"session {ProcessId}: internal error in the frontend loop: {ex}");
+			RequestTermination("XX000", "internal error in the local DSQL endpoint");
+		}
+	}
+
+	void FlushBackend()
+	{
+		if (_backendOut.WrittenCount == 0)
+			return;
+
+		_backend!.Stream.Write(_backendOut.WrittenSpan);
+		_backendOut.ResetWrittenCount();
+		if (_backendOut.Capacity > 1 << 20)
+			_backendOut = new ArrayBufferWriter<byte>(16 * 1024);
+	}
+
+	ValueTask HandleFrontendMessageAsync(FrontendMessageCode type, ReadOnlySequence<byte> message)
+	{
+		if (_deferredExecute != null)
+			ReleaseDeferredExecute(followedBySync: type == FrontendMessageCode.Sync);
+
+		if (_discardUntilSync)
+		{
+			// A COMMIT failed (as the client will see): like the server after an error, ignore everything up to Sync. A Flush
+			// still goes through: the client waits for the COMMIT's answer (the error) before it sends Sync.
+			if (type == FrontendMessageCode.Flush)
+				Copy(_backendOut, message);
+			if (type != FrontendMessageCode.Sync)
+				return ValueTask.CompletedTask;
+			_discardUntilSync = false;
+		}
+
+		if (_deferredParse != null && type != FrontendMessageCode.Bind)
+			ReleaseDeferredParse();
+
+		switch (type)
+		{
+			case FrontendMessageCode.Query:
+				return HandleQueryAsync(message);
+			case FrontendMessageCode.Parse:
+				HandleParse(message);
+				return ValueTask.CompletedTask;
+			case FrontendMessageCode.Bind:
+				return HandleBindAsync(message);
+			case FrontendMessageCode.Execute:
+				HandleExecute(message);
+				return ValueTask.CompletedTask;
+			case FrontendMessageCode.Describe:
+				if (_transactions.LostConflict != null && message.Length > 5 && (StatementOrPortal)message.Slice(5, 1).FirstSpan[0] == StatementOrPortal.Portal)
+				{
+					var offset = 6;
+					RebindLostPortal(PgMessageReader.ReadCString(message.ToArray(), ref offset));
+				}
+
+				Forward(message, new Expectation(ExpectationKind.Describe), boundary: false);
+				return ValueTask.CompletedTask;
+			case FrontendMessageCode.Close:
+				if (_statements.Count > 0 || _portals.Count > 0)
+					ForgetClosed(message);
+				Forward(message, new Expectation(ExpectationKind.Close), boundary: false);
+				return ValueTask.CompletedTask;
+			case FrontendMessageCode.Sync:
+				// What was bound and not executed by now never runs.
+				_transactions.Current.PendingDdl = 0;
+				_transactions.Current.PendingDml = 0;
+				Forward(message, new Expectation(ExpectationKind.Sync), boundary: true);
+				_transactions.OnBoundary();
+				return ValueTask.CompletedTask;
+			case FrontendMessageCode.FunctionCall:
+				Forward(message, new Expectation(ExpectationKind.FunctionCall), boundary: true);
+				_transactions.OnBoundary();
+				return ValueTask.CompletedTask;
+			default:
+				// CopyData/CopyDone/CopyFail, Flush, and anything else: the backend answers (or complains) in line.
+				Copy(_backendOut, message);
+				return ValueTask.CompletedTask;
+		}
+	}
+
+	void Forward(in ReadOnlySequence<byte> message, in Expectation expectation, bool boundary)
+	{
+		_tracker.Enqueue(expectation);
+		Copy(_backendOut, message);
+		_atBoundary = boundary;
+	}
+
+	async ValueTask HandleQueryAsync(ReadOnlySequence<byte> message)
+	{
+		var body = message.Slice(5);
+		var sql  = Encoding.UTF8.GetString(body.Slice(0, Math.Max(0, body.Length - 1)));
+
+		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+		StatementPlan?[]? plans = null;
+		List<(int Index, string JobId)>? waits = null;
+		var forwarded = statements.Count; // statements after a refusal never run: they are not sent
+		var inBlockBefore = _transactions.InBlock;
+
+		for (var k = 0; k < statements.Count; k++)
+		{
+			var statement = statements[k];
+			var inBlock   = _transactions.InBlock;
+			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
+			var control   = TransactionControlDetector.Detect(statement);
+			var plan      = LostConflictVerdict(control) is { } lost
+				? (lost.FailsCommit ? StatementPlan.FailCommit(lost) : StatementPlan.Refuse(statement, lost.SqlState, lost.Message))
+				: _services.Classifiers.Classify(context);
+
+			if (plan?.CheckExecute?.Invoke(context.Transaction, _info) is { } verdict)
+				plan = verdict.FailsCommit ? StatementPlan.FailCommit(verdict) : StatementPlan.Refuse(statement, verdict.SqlState, verdict.Message, hint: verdict.Hint);
+
+			var ends = plan is { IsRefusal: true } or { CompletionError: not null };
+			if (plan is not { IsRefusal: true })
+				plan?.OnExecute?.Invoke(context.Transaction);
+			_transactions.OnStatement(plan is { IsRefusal: true } ? TransactionControl.None : control);
+
+			if (plan != null)
+			{
+				plans ??= new StatementPlan?[statements.Count];
+				plans[k] = plan;
+
+				if (plan.WaitForJob?.LiteralId is { } jobId && !inBlock)
+					(waits ??= []).Add((k, jobId));
+			}
+
+			if (ends)
+			{
+				forwarded = k + 1;
+				break;
+			}
+		}
+
+		if (plans != null && _atBoundary)
+			Inject(plans);
+
+		if (waits != null)
+		{
+			foreach (var (index, jobId) in waits)
+			{
+				if (!await WaitForJobAsync(jobId).ConfigureAwait(false))
+					plans![index] = StatementPlan.Refuse(statements[index], "57014", "canceling statement due to user request");
+			}
+		}
+
+		var expectation = new Expectation(ExpectationKind.Query) { Plans = plans };
+		var replayable = inBlockBefore && statements.Count == 1 && plans is [{ } single] && IsReplayableWrite(single);
+
+		if (forwarded == statements.Count && (plans is null || Array.TrueForAll(plans, p => p?.Sql is null)))
+		{
+			if (replayable)
+				expectation.Replay = message.ToArray();
+			Forward(message, expectation, boundary: true);
+		}
+		else
+		{
+			var rewritten = new StringBuilder(sql.Length + 64);
+			var copied = 0;
+			for (var k = 0; k < forwarded; k++)
+			{
+				if (plans![k]?.Sql is not { } replacement)
+					continue;
+				rewritten.Append(sql, copied, statements[k].Start - copied).Append(replacement);
+				copied = statements[k].End;
+			}
+
+			var end = forwarded == statements.Count ? sql.Length : statements[forwarded - 1].End;
+			rewritten.Append(sql, copied, end - copied);
+
+			_frontBuilder.Clear();
+			_frontBuilder.Query(rewritten.ToString());
+			if (replayable)
+				expectation.Replay = _frontBuilder.WrittenSpan.ToArray();
+			_tracker.Enqueue(expectation);
+			_backendOut.Write(_frontBuilder.WrittenSpan);
+			_atBoundary = true;
+		}
+
+		_transactions.OnBoundary();
+	}
+
+	/// <summary>Sends the plans' injected queries ahead of the client's message (only at a Query/Sync boundary).</summary>
+	void Inject(StatementPlan?[] plans)
+	{
+		foreach (var plan in plans)
+		{
+			if (plan?.InjectBefore is null)
+				continue;
+
+			foreach (var sql in plan.InjectBefore)
+				InjectQuery(sql);
+		}
+	}
+
+	/// <summary>
+	/// Sends a simple query of the proxy's own on the backend connection; its responses are swallowed up to its
+	/// ReadyForQuery. Only valid at a Query/Sync boundary, from the frontend loop.
+	/// </summary>
+	public InjectedQuery InjectQuery(string sql)
+	{
+		var injected = new InjectedQuery(sql);
+		_frontBuilder.Clear();
+		_frontBuilder.Query(sql);
+		_tracker.Enqueue(new Expectation(ExpectationKind.Injected) { Injected = injected });
+		_backendOut.Write(_frontBuilder.WrittenSpan);
+		return injected;
+	}
+}
