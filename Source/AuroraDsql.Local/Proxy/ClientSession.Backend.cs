@@ -30,14 +30,14 @@ sealed partial class ClientSession
 						// the statement returns, so the client waits until the background build has created it.
 						FlushClient();
 						AwaitSubmittedJobsAsync().GetAwaiter().GetResult();
-						Copy(_clientOut, sequence);
+						Copy(_back.ClientOut, sequence);
 					}
 
 					continue;
 				}
 
 				FlushClient();
-				if (_stopping || !input.Fill(stream))
+				if (_termination.IsStopping || !input.Fill(stream))
 					break;
 			}
 		}
@@ -49,17 +49,16 @@ sealed partial class ClientSession
 		catch (Exception ex) when (IsUnexpected(ex))
 		{
 			_services.Log($"session {ProcessId}: internal error in the backend loop: {ex}");
-			_terminationState   ??= "XX000";
-			_terminationMessage ??= "internal error in the local DSQL endpoint";
+			_termination.OnInternalError("XX000", "internal error in the local DSQL endpoint");
 		}
 
 		try
 		{
-			if (_terminationMessage != null)
+			if (_termination.Message != null)
 			{
-				_backBuilder.Clear();
-				_backBuilder.Error("FATAL", _terminationState!, _terminationMessage);
-				_clientOut.Write(_backBuilder.WrittenSpan);
+				_back.Builder.Clear();
+				_back.Builder.Error("FATAL", _termination.SqlState!, _termination.Message);
+				_back.ClientOut.Write(_back.Builder.WrittenSpan);
 			}
 
 			FlushClient();
@@ -71,21 +70,21 @@ sealed partial class ClientSession
 
 		// Unblocks the frontend loop: its read of the client, and a write to the backend that the backend does not take (it
 		// waits for the proxy to read what it sent). Either side ending ends the session.
-		_stopping = true;
+		_termination.Stop();
 		ShutdownClient();
-		if (!_frontendDone)
+		if (!_termination.IsFrontendDone)
 			_backend.Abort();
 	}
 
 	void FlushClient()
 	{
-		if (_clientOut.WrittenCount == 0)
+		if (_back.ClientOut.WrittenCount == 0)
 			return;
 
-		_clientStream.Write(_clientOut.WrittenSpan);
-		_clientOut.ResetWrittenCount();
-		if (_clientOut.Capacity > 1 << 20)
-			_clientOut = new ArrayBufferWriter<byte>(16 * 1024);
+		_clientStream.Write(_back.ClientOut.WrittenSpan);
+		_back.ClientOut.ResetWrittenCount();
+		if (_back.ClientOut.Capacity > 1 << 20)
+			_back.ClientOut = new ArrayBufferWriter<byte>(16 * 1024);
 	}
 
 	/// <summary>
@@ -100,52 +99,53 @@ sealed partial class ClientSession
 				ForwardParameterStatus(message);
 				return false;
 			case BackendMessageCode.NotificationResponse:
-				Copy(_clientOut, message);
+				Copy(_back.ClientOut, message);
 				return false;
 			case BackendMessageCode.NoticeResponse:
-				if (!(_hasCurrent ? _current.Kind == ExpectationKind.Injected : _tracker.NextIs(ExpectationKind.Injected)))
-					Copy(_clientOut, message);
+				if (!(_back.HasCurrent ? _back.Current.Kind == ExpectationKind.Injected : _tracker.NextIs(ExpectationKind.Injected)))
+					Copy(_back.ClientOut, message);
 				return false;
 		}
 
-		if (!_hasCurrent)
+		if (!_back.HasCurrent)
 		{
-			if (!_tracker.TryDequeue(out _current))
+			if (!_tracker.TryDequeue(out var next))
 			{
 				// Nothing outstanding (e.g. a FATAL error when the server shuts down): pass it on.
-				Copy(_clientOut, message);
+				Copy(_back.ClientOut, message);
 				return false;
 			}
 
-			_hasCurrent     = true;
-			_statementIndex = 0;
-			_forwardedRows  = false;
+			_back.Current        = next;
+			_back.HasCurrent     = true;
+			_back.StatementIndex = 0;
+			_back.ForwardedRows  = false;
 		}
 
-		switch (_current.Kind)
+		switch (_back.Current.Kind)
 		{
 			case ExpectationKind.Query:
 				switch (type)
 				{
 					case BackendMessageCode.ErrorResponse:
-						if (_current.Replay != null && !_forwardedRows && IsSnapshotConflict(message))
+						if (_back.Current.Replay != null && !_back.ForwardedRows && IsSnapshotConflict(message))
 						{
-							_pendingReplay = new PendingReplay(message.ToArray(), _current);
+							_back.PendingReplay = new PendingReplay(message.ToArray(), _back.Current);
 							return false;
 						}
 
-						CopyError(message, CurrentQueryPlan(), _current.IsReplay);
+						CopyError(message, CurrentQueryPlan(), _back.Current.IsReplay);
 						return false;
 					case BackendMessageCode.RowDescription or BackendMessageCode.CopyInResponse or BackendMessageCode.CopyOutResponse or BackendMessageCode.CopyBothResponse:
-						_forwardedRows = true;
+						_back.ForwardedRows = true;
 						break;
 					case BackendMessageCode.DataRow:
-						_forwardedRows = true;
+						_back.ForwardedRows = true;
 						CaptureJobId(CurrentQueryPlan(), message);
 						break;
 					case BackendMessageCode.CommandComplete:
 						var plan = CurrentQueryPlan();
-						_statementIndex++;
+						_back.StatementIndex++;
 						if (plan != null)
 						{
 							ForwardCommandComplete(plan, message);
@@ -154,52 +154,52 @@ sealed partial class ClientSession
 
 						break;
 					case BackendMessageCode.EmptyQueryResponse:
-						_statementIndex++;
+						_back.StatementIndex++;
 						break;
 					case BackendMessageCode.ReadyForQuery:
-						_hasCurrent = false;
-						if (_current.IsReplay)
+						_back.HasCurrent = false;
+						if (_back.Current.IsReplay)
 							AfterReplay(message);
-						return _pendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
+						return _back.PendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
 				}
 
-				Copy(_clientOut, message);
+				Copy(_back.ClientOut, message);
 				return false;
 
 			case ExpectationKind.Execute:
 				switch (type)
 				{
 					case BackendMessageCode.DataRow:
-						_forwardedRows = true;
-						CaptureJobId(_current.Plan, message);
+						_back.ForwardedRows = true;
+						CaptureJobId(_back.Current.Plan, message);
 						break;
 					case BackendMessageCode.CommandComplete:
-						_hasCurrent = false;
-						if (_current.Plan != null)
+						_back.HasCurrent = false;
+						if (_back.Current.Plan != null)
 						{
-							ForwardCommandComplete(_current.Plan, message);
+							ForwardCommandComplete(_back.Current.Plan, message);
 							return false;
 						}
 
 						break;
 					case BackendMessageCode.EmptyQueryResponse or BackendMessageCode.PortalSuspended:
-						_hasCurrent = false;
+						_back.HasCurrent = false;
 						break;
 					case BackendMessageCode.ErrorResponse:
-						_hasCurrent = false;
-						var replayable = _current.Replay != null && !_forwardedRows && _tracker.NextIs(ExpectationKind.Sync) && IsSnapshotConflict(message);
+						_back.HasCurrent = false;
+						var replayable = _back.Current.Replay != null && !_back.ForwardedRows && _tracker.NextIs(ExpectationKind.Sync) && IsSnapshotConflict(message);
 						_tracker.SkipToSync();
 						if (replayable)
-							_pendingReplay = new PendingReplay(message.ToArray(), _current);
+							_back.PendingReplay = new PendingReplay(message.ToArray(), _back.Current);
 						else
-							CopyError(message, _current.Plan, _current.IsReplay);
+							CopyError(message, _back.Current.Plan, _back.Current.IsReplay);
 						return false;
 					case BackendMessageCode.CopyInResponse or BackendMessageCode.CopyOutResponse or BackendMessageCode.CopyBothResponse:
-						_forwardedRows = true; // COPY: never run again
+						_back.ForwardedRows = true; // COPY: never run again
 						break;
 				}
 
-				Copy(_clientOut, message);
+				Copy(_back.ClientOut, message);
 				return false;
 
 			case ExpectationKind.Parse or ExpectationKind.Bind or ExpectationKind.Close or ExpectationKind.Describe:
@@ -207,31 +207,31 @@ sealed partial class ClientSession
 				{
 					case BackendMessageCode.ParseComplete or BackendMessageCode.BindComplete or BackendMessageCode.CloseComplete
 						or BackendMessageCode.RowDescription or BackendMessageCode.NoData:
-						_hasCurrent = false;
+						_back.HasCurrent = false;
 						break;
 					case BackendMessageCode.ErrorResponse:
-						_hasCurrent = false;
+						_back.HasCurrent = false;
 						_tracker.SkipToSync();
 						CopyError(message, null);
 						return false;
 				}
 
-				Copy(_clientOut, message);
+				Copy(_back.ClientOut, message);
 				return false;
 
 			case ExpectationKind.Sync or ExpectationKind.FunctionCall:
 				if (type == BackendMessageCode.ReadyForQuery)
 				{
-					_hasCurrent = false;
-					if (_current.IsReplay)
+					_back.HasCurrent = false;
+					if (_back.Current.IsReplay)
 						AfterReplay(message);
-					return _pendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
+					return _back.PendingReplay != null ? TryReplay(message) : OnReadyForQuery(message);
 				}
 
 				if (type == BackendMessageCode.ErrorResponse)
 					CopyError(message, null);
 				else
-					Copy(_clientOut, message);
+					Copy(_back.ClientOut, message);
 				return false;
 
 			case ExpectationKind.Injected:
@@ -239,25 +239,25 @@ sealed partial class ClientSession
 				return false;
 
 			case ExpectationKind.Swallowed:
-				_hasCurrent = false;
+				_back.HasCurrent = false;
 				if (type == BackendMessageCode.ErrorResponse)
 				{
 					_tracker.SkipToSync();
-					CopyError(message, null, _current.IsReplay);
+					CopyError(message, null, _back.Current.IsReplay);
 				}
 
 				return false;
 
 			default:
-				Copy(_clientOut, message);
+				Copy(_back.ClientOut, message);
 				return false;
 		}
 	}
 
 	StatementPlan? CurrentQueryPlan()
 	{
-		var plans = _current.Plans;
-		return plans != null && _statementIndex < plans.Length ? plans[_statementIndex] : null;
+		var plans = _back.Current.Plans;
+		return plans != null && _back.StatementIndex < plans.Length ? plans[_back.StatementIndex] : null;
 	}
 
 	/// <summary>Updates the transaction state; true when the ReadyForQuery must wait for submitted jobs.</summary>
@@ -271,27 +271,21 @@ sealed partial class ClientSession
 		// the client hears of the commit, so its own next transaction starts at the new version.)
 		if (status != TransactionStatus.InTransactionBlock)
 		{
-			if (status == TransactionStatus.Idle && _ddlPending)
+			if (status == TransactionStatus.Idle && _back.DdlPending)
 				_services.Schema.Bump();
-			_ddlPending = false;
+			_back.DdlPending = false;
 		}
 
-		if (status == TransactionStatus.Idle)
-		{
-			lock (_submittedJobs)
-			{
-				if (_submittedJobs.Count > 0)
-					return true;
-			}
-		}
+		if (status == TransactionStatus.Idle && _back.SubmittedJobs.Count > 0)
+			return true;
 
-		Copy(_clientOut, message);
+		Copy(_back.ClientOut, message);
 		return false;
 	}
 
 	void HandleInjectedResponse(BackendMessageCode type, in ReadOnlySequence<byte> message)
 	{
-		var injected = _current.Injected!;
+		var injected = _back.Current.Injected!;
 		switch (type)
 		{
 			case BackendMessageCode.CommandComplete:
@@ -300,7 +294,7 @@ sealed partial class ClientSession
 				var tag = Encoding.UTF8.GetString(body, 0, Math.Max(0, body.Length - 1));
 				injected.Tags.Add(tag);
 				if (tag == "ROLLBACK")
-					_ddlPending = false; // no DDL of the rolled-back transaction commits
+					_back.DdlPending = false; // no DDL of the rolled-back transaction commits
 				break;
 			}
 			case BackendMessageCode.ErrorResponse:
@@ -311,7 +305,7 @@ sealed partial class ClientSession
 			}
 			case BackendMessageCode.ReadyForQuery:
 			{
-				_hasCurrent = false;
+				_back.HasCurrent = false;
 				var status = (TransactionStatus)message.Slice(5, 1).FirstSpan[0];
 				_transactions.OnReadyForQuery(status, drained: false);
 				injected.Completion.TrySetResult(status);
@@ -325,17 +319,17 @@ sealed partial class ClientSession
 		if (plan.CompletionError is { } error)
 		{
 			// A COMMIT turned into ROLLBACK: the client gets the COMMIT's failure.
-			_ddlPending = false;
-			_backBuilder.Clear();
-			_backBuilder.Error("ERROR", error.SqlState, error.Message, hint: error.Hint);
-			_clientOut.Write(_backBuilder.WrittenSpan);
+			_back.DdlPending = false;
+			_back.Builder.Clear();
+			_back.Builder.Error("ERROR", error.SqlState, error.Message, hint: error.Hint);
+			_back.ClientOut.Write(_back.Builder.WrittenSpan);
 			return;
 		}
 
 		if (plan.IsDdl)
-			_ddlPending = true;
-		else if (_ddlPending && IsTag(message, "ROLLBACK"))
-			_ddlPending = false;
+			_back.DdlPending = true;
+		else if (_back.DdlPending && IsTag(message, "ROLLBACK"))
+			_back.DdlPending = false;
 
 		if (plan.OnCommandComplete != null)
 		{
@@ -345,13 +339,13 @@ sealed partial class ClientSession
 
 		if (plan.CommandTag is null)
 		{
-			Copy(_clientOut, message);
+			Copy(_back.ClientOut, message);
 			return;
 		}
 
-		_backBuilder.Clear();
-		_backBuilder.CommandComplete(plan.CommandTag);
-		_clientOut.Write(_backBuilder.WrittenSpan);
+		_back.Builder.Clear();
+		_back.Builder.CommandComplete(plan.CommandTag);
+		_back.ClientOut.Write(_back.Builder.WrittenSpan);
 	}
 
 	static bool IsTag(in ReadOnlySequence<byte> message, string tag)
@@ -375,7 +369,7 @@ sealed partial class ClientSession
 	/// </summary>
 	void CopyError(in ReadOnlySequence<byte> message, StatementPlan? plan, bool lostConflict = false)
 	{
-		_ddlPending = false;
+		_back.DdlPending = false;
 
 		var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
 		var code = fields.GetValueOrDefault(ErrorFieldCode.SqlState);
@@ -387,21 +381,21 @@ sealed partial class ClientSession
 			{
 				// Raised inside the endpoint's own routines (refusals, limits, checks, wrapped statements): DSQL has no such
 				// context, and its source location would point into the endpoint, so the client gets the error without them.
-				_backBuilder.Clear();
-				_backBuilder.Error(fields.Where(field => field.Key is not (ErrorFieldCode.Where or ErrorFieldCode.File or ErrorFieldCode.Line
+				_back.Builder.Clear();
+				_back.Builder.Error(fields.Where(field => field.Key is not (ErrorFieldCode.Where or ErrorFieldCode.File or ErrorFieldCode.Line
 					or ErrorFieldCode.Routine or ErrorFieldCode.InternalQuery or ErrorFieldCode.InternalPosition)));
-				_clientOut.Write(_backBuilder.WrittenSpan);
+				_back.ClientOut.Write(_back.Builder.WrittenSpan);
 			}
 			else
-				Copy(_clientOut, message);
+				Copy(_back.ClientOut, message);
 			return;
 		}
 
 		var rule = _services.Rules.Rule(code == "55P03" && plan?.IsDdl == true ? "oc001" : "oc000");
 		_services.Log($"session {ProcessId}: {code} {fields.GetValueOrDefault(ErrorFieldCode.Message)} reported as {rule.SqlState} {rule.Message}");
-		_backBuilder.Clear();
-		_backBuilder.Error(fields.GetValueOrDefault(ErrorFieldCode.Severity, "ERROR"), rule.SqlState, rule.Message);
-		_clientOut.Write(_backBuilder.WrittenSpan);
+		_back.Builder.Clear();
+		_back.Builder.Error(fields.GetValueOrDefault(ErrorFieldCode.Severity, "ERROR"), rule.SqlState, rule.Message);
+		_back.ClientOut.Write(_back.Builder.WrittenSpan);
 	}
 
 	void ForwardParameterStatus(in ReadOnlySequence<byte> message)
@@ -413,12 +407,12 @@ sealed partial class ClientSession
 		var shown  = OnParameterStatus(name, value);
 
 		if (shown == value)
-			Copy(_clientOut, message);
+			Copy(_back.ClientOut, message);
 		else
 		{
-			_backBuilder.Clear();
-			_backBuilder.ParameterStatus(name, shown);
-			_clientOut.Write(_backBuilder.WrittenSpan);
+			_back.Builder.Clear();
+			_back.Builder.ParameterStatus(name, shown);
+			_back.ClientOut.Write(_back.Builder.WrittenSpan);
 		}
 	}
 }

@@ -79,7 +79,7 @@ sealed partial class ClientSession
 	/// </summary>
 	bool RebindLostPortal(string portal)
 	{
-		if (!_portals.TryGetValue(portal, out var info) || ReferenceEquals(info.Plan, RefusedPortal) || info.Plan?.CompletionError != null)
+		if (!_front.Portals.TryGetValue(portal, out var info) || ReferenceEquals(info.Plan, RefusedPortal) || info.Plan?.CompletionError != null)
 			return false;
 
 		if (LostConflictVerdict(info.Control) is not { } lost)
@@ -111,8 +111,8 @@ sealed partial class ClientSession
 	/// </summary>
 	bool TryReplay(in ReadOnlySequence<byte> readyForQuery)
 	{
-		var replay = _pendingReplay!;
-		_pendingReplay = null;
+		var replay = _back.PendingReplay!;
+		_back.PendingReplay = null;
 
 		// Only a statement that failed inside a block (the proxy's prediction of the block may be ahead of the backend).
 		if ((TransactionStatus)readyForQuery.Slice(5, 1).FirstSpan[0] == TransactionStatus.InFailedTransactionBlock && Monitor.TryEnter(_gate, GateWait))
@@ -137,12 +137,12 @@ sealed partial class ClientSession
 						_tracker.Enqueue(new Expectation(ExpectationKind.Sync) { IsReplay = true });
 					}
 
-					_backendOut.Write(original.Replay);
+					_front.BackendOut.Write(original.Replay);
 					if (original.Kind == ExpectationKind.Execute)
 					{
-						_frontBuilder.Clear();
-						_frontBuilder.Sync();
-						_backendOut.Write(_frontBuilder.WrittenSpan);
+						_front.Builder.Clear();
+						_front.Builder.Sync();
+						_front.BackendOut.Write(_front.Builder.WrittenSpan);
 					}
 
 					FlushBackend();
@@ -170,7 +170,7 @@ sealed partial class ClientSession
 	/// back, nothing outstanding), so the proxy may use the backend in between.
 	/// </summary>
 	bool ClientAwaitsNothingElse() =>
-		!_stopping && _atBoundary && _deferredParse == null && _deferredExecute == null && _tracker.IsEmpty;
+		!_termination.IsStopping && _front.AtBoundary && _front.DeferredParse == null && _front.DeferredExecute == null && _tracker.IsEmpty;
 
 	// How long the backend loop waits for the frontend loop to finish what it is doing (usually: returning from the write
 	// that sent the statement now answered) before it gives up running a lost write again.

@@ -32,41 +32,41 @@ sealed partial class ClientSession
 		}
 
 		if (plan != null || control != TransactionControl.None)
-			_statements[name] = new PreparedStatementInfo(plan, control);
+			_front.Statements[name] = new PreparedStatementInfo(plan, control);
 		// (a plan's OnExecute runs at each Execute, not here)
-		else if (_statements.Count > 0)
-			_statements.Remove(name);
+		else if (_front.Statements.Count > 0)
+			_front.Statements.Remove(name);
 
-		if (plan?.InjectBefore != null && _atBoundary)
+		if (plan?.InjectBefore != null && _front.AtBoundary)
 			Inject([plan]);
 
 		if (plan?.WaitForJob != null)
 		{
 			// Forwarding the Parse would open the backend's implicit transaction (and a snapshot) that a concurrent index
 			// build waits for, while the proxy waits for the build: hold the Parse back until the Bind says which job.
-			_deferredParse = plan.Sql is null ? message.ToArray() : BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
+			_front.DeferredParse = plan.Sql is null ? message.ToArray() : BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
 			return;
 		}
 
 		// A write's unnamed statement must be prepared again to run it again: the proxy's own queries drop it.
 		var replayable = name.Length == 0 && plan != null && IsReplayableWrite(plan) && _transactions.InBlock;
 		if (name.Length == 0)
-			_replayParse = null;
+			_front.ReplayParse = null;
 
 		if (plan?.Sql is null)
 		{
 			if (replayable)
-				_replayParse = message.ToArray();
+				_front.ReplayParse = message.ToArray();
 			Forward(message, new Expectation(ExpectationKind.Parse), boundary: false);
 			return;
 		}
 
 		var replacement = BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
 		if (replayable)
-			_replayParse = replacement;
+			_front.ReplayParse = replacement;
 		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
-		_backendOut.Write(replacement);
-		_atBoundary = false;
+		_front.BackendOut.Write(replacement);
+		_front.AtBoundary = false;
 	}
 
 	static byte[] BuildParse(string name, string sql, ReadOnlySpan<byte> parameterTypes)
@@ -78,11 +78,11 @@ sealed partial class ClientSession
 
 	void ReleaseDeferredParse()
 	{
-		var parse = _deferredParse!;
-		_deferredParse = null;
+		var parse = _front.DeferredParse!;
+		_front.DeferredParse = null;
 		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
-		_backendOut.Write(parse);
-		_atBoundary = false;
+		_front.BackendOut.Write(parse);
+		_front.AtBoundary = false;
 	}
 
 	async ValueTask HandleBindAsync(ReadOnlySequence<byte> message)
@@ -93,9 +93,9 @@ sealed partial class ClientSession
 		var statementName = "";
 		var lostConflict = _transactions.LostConflict != null;
 
-		_replayBind = null;
+		_front.ReplayBind = null;
 
-		if (_statements.Count > 0 || _portals.Count > 0 || lostConflict)
+		if (_front.Statements.Count > 0 || _front.Portals.Count > 0 || lostConflict)
 		{
 			var body   = message.Slice(5).ToArray();
 			var offset = 0;
@@ -104,14 +104,14 @@ sealed partial class ClientSession
 			portalName = portal;
 			statementName = name;
 
-			if (_statements.TryGetValue(name, out var info))
+			if (_front.Statements.TryGetValue(name, out var info))
 			{
 				if (info.Plan?.WaitForJob is { ParameterNumber: > 0 } reference)
 					info = info with { BoundJobId = ReadTextParameter(body, offset, reference.ParameterNumber) };
 				else if (info.Plan?.WaitForJob is { LiteralId: { } literal })
 					info = info with { BoundJobId = literal };
 
-				_portals[portal] = info;
+				_front.Portals[portal] = info;
 				waitFor = info.BoundJobId;
 
 				// Per-transaction rules, at every execution (prepared statements run again without a new Parse). A statement
@@ -120,7 +120,7 @@ sealed partial class ClientSession
 				verdict = info.Plan?.Refusal ?? info.Plan?.CheckExecute?.Invoke(_transactions.Current, _info!);
 			}
 			else
-				_portals.Remove(portal);
+				_front.Portals.Remove(portal);
 
 			if (lostConflict && LostConflictVerdict(info?.Control ?? TransactionControl.None) is { } lost)
 				verdict = lost;
@@ -128,18 +128,18 @@ sealed partial class ClientSession
 
 		// The backend takes the transaction snapshot at Bind when there are parameters: wait for the job before it,
 		// so that the procedure sees the job's final state.
-		if (verdict is null && waitFor != null && !_transactions.InBlock && !await WaitForJobAsync(waitFor).ConfigureAwait(false) && _deferredParse != null)
+		if (verdict is null && waitFor != null && !_transactions.InBlock && !await WaitForJobAsync(waitFor).ConfigureAwait(false) && _front.DeferredParse != null)
 		{
 			// Cancelled while waiting: the held-back statement becomes the cancellation error (same name and parameters).
-			var parse  = _deferredParse;
+			var parse  = _front.DeferredParse;
 			var offset = 5;
 			var name   = PgMessageReader.ReadCString(parse, ref offset);
 			var sql    = PgMessageReader.ReadCString(parse, ref offset);
 			var parameterCount = StatementSplitter.Split(sql) is [var statement] ? statement.MaxParameterNumber() : 0;
-			_deferredParse = BuildParse(name, StatementPlan.RefusalSql("57014", "canceling statement due to user request", null, null, parameterCount), parse.AsSpan(offset));
+			_front.DeferredParse = BuildParse(name, StatementPlan.RefusalSql("57014", "canceling statement due to user request", null, null, parameterCount), parse.AsSpan(offset));
 		}
 
-		if (_deferredParse != null)
+		if (_front.DeferredParse != null)
 			ReleaseDeferredParse();
 
 		if (verdict != null)
@@ -149,7 +149,7 @@ sealed partial class ClientSession
 		else
 		{
 			// Checked statements count for the ones bound after them, before they are executed.
-			if (_portals.TryGetValue(portalName, out var bound) && bound.Plan?.OnExecute != null)
+			if (_front.Portals.TryGetValue(portalName, out var bound) && bound.Plan?.OnExecute != null)
 			{
 				if (bound.Plan.IsDdl)
 					_transactions.Current.PendingDdl++;
@@ -157,9 +157,9 @@ sealed partial class ClientSession
 					_transactions.Current.PendingDml++;
 			}
 
-			_replayBind = bound?.Plan is { } boundPlan && IsReplayableWrite(boundPlan) && _transactions.InBlock
-				&& (statementName.Length > 0 || _replayParse != null)
-				? (portalName, statementName.Length == 0 ? _replayParse : null, message.ToArray())
+			_front.ReplayBind = bound?.Plan is { } boundPlan && IsReplayableWrite(boundPlan) && _transactions.InBlock
+				&& (statementName.Length > 0 || _front.ReplayParse != null)
+				? (portalName, statementName.Length == 0 ? _front.ReplayParse : null, message.ToArray())
 				: null;
 
 			Forward(message, new Expectation(ExpectationKind.Bind), boundary: false);
@@ -181,26 +181,26 @@ sealed partial class ClientSession
 	{
 		var name = verdict.FailsCommit ? HiddenRollback : HiddenRefusal;
 
-		_frontBuilder.Clear();
-		_frontBuilder.Close(StatementOrPortal.Statement, name);
+		_front.Builder.Clear();
+		_front.Builder.Close(StatementOrPortal.Statement, name);
 		if (verdict.FailsCommit)
 		{
-			_frontBuilder.Parse(name, "ROLLBACK");
-			_frontBuilder.Bind(portal, name, []);
+			_front.Builder.Parse(name, "ROLLBACK");
+			_front.Builder.Bind(portal, name, []);
 		}
 		else
 		{
-			_frontBuilder.Parse(name, "CALL sys.raise_error($1, $2, $3, $4)", TextOid, TextOid, TextOid, TextOid);
-			_frontBuilder.Bind(portal, name, [verdict.SqlState, verdict.Message, verdict.Detail, verdict.Hint]);
+			_front.Builder.Parse(name, "CALL sys.raise_error($1, $2, $3, $4)", TextOid, TextOid, TextOid, TextOid);
+			_front.Builder.Bind(portal, name, [verdict.SqlState, verdict.Message, verdict.Detail, verdict.Hint]);
 		}
 
 		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
 		_tracker.Enqueue(new Expectation(ExpectationKind.Swallowed));
 		_tracker.Enqueue(new Expectation(clientSentBind ? ExpectationKind.Bind : ExpectationKind.Swallowed));
-		_backendOut.Write(_frontBuilder.WrittenSpan);
-		_atBoundary = false;
+		_front.BackendOut.Write(_front.Builder.WrittenSpan);
+		_front.AtBoundary = false;
 
-		_portals[portal] = verdict.FailsCommit
+		_front.Portals[portal] = verdict.FailsCommit
 			? new PreparedStatementInfo(StatementPlan.FailCommit(verdict), TransactionControl.Commit)
 			: new PreparedStatementInfo(RefusedPortal, TransactionControl.None);
 	}
@@ -240,30 +240,30 @@ sealed partial class ClientSession
 		var offset = 1;
 		var name   = PgMessageReader.ReadCString(body, ref offset);
 		if ((StatementOrPortal)body[0] == StatementOrPortal.Statement)
-			_statements.Remove(name);
+			_front.Statements.Remove(name);
 		else
-			_portals.Remove(name);
+			_front.Portals.Remove(name);
 	}
 
 	void HandleExecute(ReadOnlySequence<byte> message)
 	{
 		PreparedStatementInfo? info = null;
 		string? portal = null;
-		if (_portals.Count > 0)
+		if (_front.Portals.Count > 0)
 		{
 			var body   = message.Slice(5).ToArray();
 			var offset = 0;
 			portal = PgMessageReader.ReadCString(body, ref offset);
-			_portals.TryGetValue(portal, out info);
+			_front.Portals.TryGetValue(portal, out info);
 		}
 
 		if (portal != null && _transactions.LostConflict != null && RebindLostPortal(portal))
-			info = _portals[portal];
+			info = _front.Portals[portal];
 
 		byte[]? replay = null;
-		if (_replayBind is { } bind && bind.Portal == portal)
+		if (_front.ReplayBind is { } bind && bind.Portal == portal)
 			replay = [.. bind.Parse ?? [], .. bind.Bind, .. message.ToArray()];
-		_replayBind = null;
+		_front.ReplayBind = null;
 
 		if (info?.Plan?.OnExecute is { } onExecute)
 		{
@@ -283,25 +283,25 @@ sealed partial class ClientSession
 			// Held back until the next message: only an Execute that Sync follows directly can be run again (the client
 			// would otherwise expect answers to what comes between). A client waits for an Execute's answer only after a
 			// Flush or Sync, so nothing waits on this.
-			_deferredExecute = (message.ToArray(), new Expectation(ExpectationKind.Execute) { Plan = info?.Plan, Replay = replay });
-			_atBoundary = false;
+			_front.DeferredExecute = (message.ToArray(), new Expectation(ExpectationKind.Execute) { Plan = info?.Plan, Replay = replay });
+			_front.AtBoundary = false;
 			return;
 		}
 
 		Forward(message, new Expectation(ExpectationKind.Execute) { Plan = info?.Plan }, boundary: false);
 
 		if (info?.Plan?.CompletionError != null)
-			_discardUntilSync = true;
+			_front.DiscardUntilSync = true;
 	}
 
 	void ReleaseDeferredExecute(bool followedBySync)
 	{
-		var (message, expectation) = _deferredExecute!.Value;
-		_deferredExecute = null;
+		var (message, expectation) = _front.DeferredExecute!.Value;
+		_front.DeferredExecute = null;
 		if (!followedBySync)
 			expectation.Replay = null;
 		_tracker.Enqueue(expectation);
-		_backendOut.Write(message);
-		_atBoundary = false;
+		_front.BackendOut.Write(message);
+		_front.AtBoundary = false;
 	}
 }

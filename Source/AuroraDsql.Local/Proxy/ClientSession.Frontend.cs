@@ -18,11 +18,11 @@ sealed partial class ClientSession
 		try
 		{
 			var terminate = false;
-			while (!_stopping && !terminate)
+			while (!_termination.IsStopping && !terminate)
 			{
 				lock (_gate)
 				{
-					while (!_stopping && _clientIn.TryReadMessage(out var type, out var message))
+					while (!_termination.IsStopping && _front.ClientIn.TryReadMessage(out var type, out var message))
 					{
 						if ((FrontendMessageCode)type == FrontendMessageCode.Terminate)
 						{
@@ -39,7 +39,7 @@ sealed partial class ClientSession
 					FlushBackend();
 				}
 
-				if (!terminate && !_clientIn.Fill(_clientStream))
+				if (!terminate && !_front.ClientIn.Fill(_clientStream))
 					break;
 			}
 		}
@@ -63,32 +63,32 @@ sealed partial class ClientSession
 
 	void FlushBackend()
 	{
-		if (_backendOut.WrittenCount == 0)
+		if (_front.BackendOut.WrittenCount == 0)
 			return;
 
-		_backend!.Stream.Write(_backendOut.WrittenSpan);
-		_backendOut.ResetWrittenCount();
-		if (_backendOut.Capacity > 1 << 20)
-			_backendOut = new ArrayBufferWriter<byte>(16 * 1024);
+		_backend!.Stream.Write(_front.BackendOut.WrittenSpan);
+		_front.BackendOut.ResetWrittenCount();
+		if (_front.BackendOut.Capacity > 1 << 20)
+			_front.BackendOut = new ArrayBufferWriter<byte>(16 * 1024);
 	}
 
 	ValueTask HandleFrontendMessageAsync(FrontendMessageCode type, ReadOnlySequence<byte> message)
 	{
-		if (_deferredExecute != null)
+		if (_front.DeferredExecute != null)
 			ReleaseDeferredExecute(followedBySync: type == FrontendMessageCode.Sync);
 
-		if (_discardUntilSync)
+		if (_front.DiscardUntilSync)
 		{
 			// A COMMIT failed (as the client will see): like the server after an error, ignore everything up to Sync. A Flush
 			// still goes through: the client waits for the COMMIT's answer (the error) before it sends Sync.
 			if (type == FrontendMessageCode.Flush)
-				Copy(_backendOut, message);
+				Copy(_front.BackendOut, message);
 			if (type != FrontendMessageCode.Sync)
 				return ValueTask.CompletedTask;
-			_discardUntilSync = false;
+			_front.DiscardUntilSync = false;
 		}
 
-		if (_deferredParse != null && type != FrontendMessageCode.Bind)
+		if (_front.DeferredParse != null && type != FrontendMessageCode.Bind)
 			ReleaseDeferredParse();
 
 		switch (type)
@@ -113,7 +113,7 @@ sealed partial class ClientSession
 				Forward(message, new Expectation(ExpectationKind.Describe), boundary: false);
 				return ValueTask.CompletedTask;
 			case FrontendMessageCode.Close:
-				if (_statements.Count > 0 || _portals.Count > 0)
+				if (_front.Statements.Count > 0 || _front.Portals.Count > 0)
 					ForgetClosed(message);
 				Forward(message, new Expectation(ExpectationKind.Close), boundary: false);
 				return ValueTask.CompletedTask;
@@ -130,7 +130,7 @@ sealed partial class ClientSession
 				return ValueTask.CompletedTask;
 			default:
 				// CopyData/CopyDone/CopyFail, Flush, and anything else: the backend answers (or complains) in line.
-				Copy(_backendOut, message);
+				Copy(_front.BackendOut, message);
 				return ValueTask.CompletedTask;
 		}
 	}
@@ -138,8 +138,8 @@ sealed partial class ClientSession
 	void Forward(in ReadOnlySequence<byte> message, in Expectation expectation, bool boundary)
 	{
 		_tracker.Enqueue(expectation);
-		Copy(_backendOut, message);
-		_atBoundary = boundary;
+		Copy(_front.BackendOut, message);
+		_front.AtBoundary = boundary;
 	}
 
 	async ValueTask HandleQueryAsync(ReadOnlySequence<byte> message)
@@ -187,7 +187,7 @@ sealed partial class ClientSession
 			}
 		}
 
-		if (plans != null && _atBoundary)
+		if (plans != null && _front.AtBoundary)
 			Inject(plans);
 
 		if (waits != null)
@@ -223,13 +223,13 @@ sealed partial class ClientSession
 			var end = forwarded == statements.Count ? sql.Length : statements[forwarded - 1].End;
 			rewritten.Append(sql, copied, end - copied);
 
-			_frontBuilder.Clear();
-			_frontBuilder.Query(rewritten.ToString());
+			_front.Builder.Clear();
+			_front.Builder.Query(rewritten.ToString());
 			if (replayable)
-				expectation.Replay = _frontBuilder.WrittenSpan.ToArray();
+				expectation.Replay = _front.Builder.WrittenSpan.ToArray();
 			_tracker.Enqueue(expectation);
-			_backendOut.Write(_frontBuilder.WrittenSpan);
-			_atBoundary = true;
+			_front.BackendOut.Write(_front.Builder.WrittenSpan);
+			_front.AtBoundary = true;
 		}
 
 		_transactions.OnBoundary();
@@ -255,10 +255,10 @@ sealed partial class ClientSession
 	public InjectedQuery InjectQuery(string sql)
 	{
 		var injected = new InjectedQuery(sql);
-		_frontBuilder.Clear();
-		_frontBuilder.Query(sql);
+		_front.Builder.Clear();
+		_front.Builder.Query(sql);
 		_tracker.Enqueue(new Expectation(ExpectationKind.Injected) { Injected = injected });
-		_backendOut.Write(_frontBuilder.WrittenSpan);
+		_front.BackendOut.Write(_front.Builder.WrittenSpan);
 		return injected;
 	}
 }

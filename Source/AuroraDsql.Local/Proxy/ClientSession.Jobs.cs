@@ -37,12 +37,8 @@ sealed partial class ClientSession
 
 	async Task AwaitSubmittedJobsAsync()
 	{
-		string[] jobs;
-		lock (_submittedJobs)
-		{
-			jobs = [.. _submittedJobs];
-			_submittedJobs.Clear();
-		}
+		string[] jobs = [.. _back.SubmittedJobs];
+		_back.SubmittedJobs.Clear();
 
 		await _services.Jobs.WaitUntilVisibleAsync(jobs, TimeSpan.FromSeconds(5), _lifetime.Token).ConfigureAwait(false);
 	}
@@ -62,7 +58,6 @@ sealed partial class ClientSession
 			return;
 
 		var jobId = Encoding.UTF8.GetString(body, offset, length);
-		lock (_submittedJobs)
-			_submittedJobs.Add(jobId);
+		_back.SubmittedJobs.Add(jobId);
 	}
 }

@@ -67,15 +67,15 @@ sealed partial class ClientSession
 		// Protocol 3.x with x > 0, or protocol options: answer that only 3.0 without options is spoken.
 		if (RequestCode.MinorVersion(protocolVersion) != 0 || unsupportedOptions.Count > 0)
 		{
-			_frontBuilder.Clear();
-			_frontBuilder.NegotiateProtocolVersion(newestMinorVersion: 0, unsupportedOptions);
-			WriteClient(_frontBuilder.WrittenSpan);
+			_front.Builder.Clear();
+			_front.Builder.NegotiateProtocolVersion(newestMinorVersion: 0, unsupportedOptions);
+			WriteClient(_front.Builder.WrittenSpan);
 		}
 
 		// IAM authentication: the password is the token.
-		_frontBuilder.Clear();
-		_frontBuilder.AuthenticationRequest(AuthenticationRequestCode.CleartextPassword);
-		WriteClient(_frontBuilder.WrittenSpan);
+		_front.Builder.Clear();
+		_front.Builder.AuthenticationRequest(AuthenticationRequestCode.CleartextPassword);
+		WriteClient(_front.Builder.WrittenSpan);
 
 		var (type, body) = ReadClientMessage();
 		if (type != FrontendMessageCode.Password)
@@ -189,8 +189,8 @@ sealed partial class ClientSession
 					// From here on a termination is reported by the relay (FATAL 57P01…), also if it is requested before the
 					// relay threads run: the client may already hold this ReadyForQuery. The client's messages may now be as
 					// long as PostgreSQL allows.
-					_clientIn.Limits = MessageLimits.Client;
-					_relaying = true;
+					_front.ClientIn.Limits = MessageLimits.Client;
+					_termination.MarkRelaying();
 					WriteClient(startupMessages.WrittenSpan);
 					_services.Log($"session {ProcessId}: role \"{LogText.Escape(user)}\" connected");
 					return true;
@@ -205,9 +205,9 @@ sealed partial class ClientSession
 			" AND rolcanlogin AND NOT rolsuper) THEN RAISE EXCEPTION USING ERRCODE = '28000', MESSAGE = pg_catalog.format('role \"%s\" does not exist', " +
 			SqlText.QuoteLiteral(role) + "); END IF; END$$; SET SESSION AUTHORIZATION " + SqlText.QuoteIdentifier(role);
 
-		_backBuilder.Clear();
-		_backBuilder.Query(check);
-		_backend!.Write(_backBuilder.WrittenSpan);
+		_front.Builder.Clear();
+		_front.Builder.Query(check);
+		_backend!.Write(_front.Builder.WrittenSpan);
 
 		Dictionary<char, string>? error = null;
 		while (true)
@@ -262,10 +262,10 @@ sealed partial class ClientSession
 	{
 		while (true)
 		{
-			if (_clientIn.TryReadMessage(out var type, out var message))
+			if (_front.ClientIn.TryReadMessage(out var type, out var message))
 				return ((FrontendMessageCode)type, message[5..].ToArray());
 
-			if (!_clientIn.Fill(_clientStream))
+			if (!_front.ClientIn.Fill(_clientStream))
 				throw new IOException("the client closed the connection");
 		}
 	}

@@ -22,66 +22,47 @@ namespace AuroraDsql.Local.Proxy;
 /// </remarks>
 sealed partial class ClientSession : IDisposable
 {
+	// Set at construction or during start-up (before the relay threads exist), then only read.
 	readonly EndpointServices _services;
 	readonly Socket _clientSocket;
 	readonly Stream _clientStream;
-	readonly MessageBuffer _clientIn;
 	readonly string _sniHost;
-	readonly PgMessageBuilder _frontBuilder = new();
-	readonly PgMessageBuilder _backBuilder = new();
-	readonly ResponseTracker _tracker = new();
-	readonly SessionTransactionTracker _transactions;
-	readonly Dictionary<string, PreparedStatementInfo> _statements = new(StringComparer.Ordinal);
-	readonly Dictionary<string, PreparedStatementInfo> _portals = new(StringComparer.Ordinal);
-	readonly List<string> _submittedJobs = [];
-	readonly CancellationTokenSource _lifetime = new();
-	readonly object _cancelLock = new();
-
-	// Held by the frontend loop while it handles client messages; a conflict resolution from another thread takes it to
-	// act on the session only while the frontend waits for the client (see TryAbortIdleTransaction).
-	readonly object _gate = new();
-
-	// Output of each loop, written to the peer when no more input is buffered (pipelined messages go out together).
-	ArrayBufferWriter<byte> _backendOut = new(16 * 1024);
-	ArrayBufferWriter<byte> _clientOut = new(16 * 1024);
-
 	BackendConnection? _backend;
 	SessionInfo? _info;
 	int _backendProcessId;
 	int _backendSecretKey;
-	bool _atBoundary = true;
-	bool _discardUntilSync;
+
+	// Each loop's own state: see the types for who may use it when.
+	readonly FrontendLoopState _front;
+	readonly BackendLoopState _back = new();
+
+	// Shared by the session's threads, each synchronized:
+	// the gate is held by the frontend loop while it handles client messages; a conflict resolution from another thread
+	// takes it to act on the session only while the frontend waits for the client (see ClientAwaitsNothingElse).
+	readonly object _gate = new();
+
+	// what the backend owes (the frontend loop enqueues, the backend loop dequeues, the conflict monitor reads; locks inside)
+	readonly ResponseTracker _tracker = new();
+
+	// the transaction state (the frontend loop predicts, the backend loop confirms, the conflict monitor reads; locks inside)
+	readonly SessionTransactionTracker _transactions;
+
+	// how the session ends (volatile flags, error set once)
+	readonly SessionTermination _termination = new();
+
+	// cancelled when the session ends
+	readonly CancellationTokenSource _lifetime = new();
+
+	// a job wait of the frontend loop, which a CancelRequest (on the canceller's thread) cancels; under _cancelLock
+	readonly object _cancelLock = new();
 	CancellationTokenSource? _waitCancel;
-	byte[]? _deferredParse;
-
-	// The last Parse of the unnamed statement, and the last Bind with the Parse it needs, when they are of a write in a
-	// block (Expectation.Replay).
-	byte[]? _replayParse;
-	(string Portal, byte[]? Parse, byte[] Bind)? _replayBind;
-	(byte[] Message, Expectation Expectation)? _deferredExecute; // a write's Execute, until the next message says whether Sync follows
-
-	// backend-loop state
-	bool _ddlPending; // a DDL statement completed in the current transaction: its commit bumps the schema version
-	Expectation _current;
-	bool _hasCurrent;
-	int _statementIndex;
-	bool _forwardedRows; // a RowDescription or DataRow of the current expectation went to the client
-	PendingReplay? _pendingReplay;
-
-	// termination
-	volatile bool _stopping;
-	volatile bool _relaying;
-	volatile bool _frontendDone;
-	string? _terminationState;
-	string? _terminationMessage;
-	int _terminating;
 
 	public ClientSession(EndpointServices services, Socket clientSocket, Stream clientStream, MessageBuffer clientIn, string sniHost, int processId, int secretKey)
 	{
 		_services     = services;
 		_clientSocket = clientSocket;
 		_clientStream = clientStream;
-		_clientIn     = clientIn;
+		_front        = new FrontendLoopState(clientIn);
 		_sniHost      = sniHost;
 		ProcessId     = processId;
 		SecretKey     = secretKey;
@@ -133,7 +114,7 @@ sealed partial class ClientSession : IDisposable
 			if (ex is PgProtocolException)
 			{
 				_services.Log($"session {ProcessId}: protocol error: {ex.Message}");
-				if (!_relaying)
+				if (!_termination.IsRelaying)
 					SendFatal("08P01", ex.Message);
 			}
 		}
@@ -149,7 +130,7 @@ sealed partial class ClientSession : IDisposable
 	{
 		// One blocking thread per direction (this one reads the client): the kernel wakes the reader directly when bytes
 		// arrive, without a trip through the socket engine and the thread pool.
-		_relaying = true;
+		_termination.MarkRelaying();
 
 		// Every blocking write has a time limit: a client that stops reading (or vanishes without closing) blocks the backend
 		// loop's writes to it, the backend's writes to the proxy, and then the frontend loop's writes to the backend.
@@ -162,9 +143,9 @@ sealed partial class ClientSession : IDisposable
 		var supervisor = SuperviseAsync();
 
 		FrontendLoop();
-		_frontendDone = true;
+		_termination.MarkFrontendDone();
 
-		if (!_stopping)
+		if (!_termination.IsStopping)
 		{
 			// The client is gone (or sent Terminate): end the backend session, cancelling a query still running.
 			if (!_tracker.IsEmpty)
@@ -204,21 +185,19 @@ sealed partial class ClientSession : IDisposable
 	/// <summary>Ends the session: the client gets a FATAL error with this SQLSTATE and message, then both sides close.</summary>
 	public void RequestTermination(string sqlState, string message)
 	{
-		if (Interlocked.Exchange(ref _terminating, 1) != 0)
+		if (!_termination.TryRequest(sqlState, message))
 			return;
 
-		_terminationState   = sqlState;
-		_terminationMessage = message;
 		StopLoops();
 
 		// Still logging in: there is no relay to deliver the error, just close.
-		if (!_relaying)
+		if (!_termination.IsRelaying)
 			ShutdownClient();
 	}
 
 	void StopLoops()
 	{
-		_stopping = true;
+		_termination.Stop();
 
 		try
 		{
