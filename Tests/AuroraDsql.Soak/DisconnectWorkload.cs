@@ -1,4 +1,5 @@
-using AuroraDsql.Local.Tests;
+using AuroraDsql.Local.Tests.Infrastructure;
+using AuroraDsql.Local.Tests.Protocol;
 
 namespace AuroraDsql.Soak;
 

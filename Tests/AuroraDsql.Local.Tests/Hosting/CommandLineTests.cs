@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Hosting;
 
 /// <summary>The command-line program: help, ready line, a working endpoint, clean stop on SIGTERM; kept data.</summary>
 public sealed partial class CommandLineTests

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Hosting;
 
 /// <summary>Behaviour that needs an endpoint with other options: short maximum connection duration, no token clock
 /// skew, delayed jobs, an external backend, shutdown.</summary>

@@ -1,6 +1,6 @@
 using AuroraDsql.Local.Backend;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Hosting;
 
 /// <summary>The throwaway PostgreSQL cluster: a server that does not come up in time does not outlive the failure.</summary>
 public sealed class PostgresClusterTests

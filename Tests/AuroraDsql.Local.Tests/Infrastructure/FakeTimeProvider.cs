@@ -1,4 +1,4 @@
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Infrastructure;
 
 sealed class FakeTimeProvider : TimeProvider
 {

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Infrastructure;
 
 /// <summary>
 /// A minimal PostgreSQL protocol client for checking exact wire behaviour (tags, error fields, negotiation). Its codes

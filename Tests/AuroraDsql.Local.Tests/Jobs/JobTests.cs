@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Jobs;
 
 /// <summary>CREATE INDEX ASYNC, ALTER TABLE ASYNC, sys.jobs and sys.wait_for_job.</summary>
 public sealed partial class JobTests

@@ -1,7 +1,7 @@
 using System.Text;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Protocol;
 
 /// <summary>
 /// DSQL speaks UTF-8, and the endpoint reads statements as UTF-8: every way to another client encoding is closed, so the

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using AuroraDsql.Local.Proxy;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Protocol;
 
 /// <summary>The client connection's stream: a zero-byte read returns at once instead of waiting for data.</summary>
 public sealed class ClientSocketStreamTests

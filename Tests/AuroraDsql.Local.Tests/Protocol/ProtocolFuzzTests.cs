@@ -1,4 +1,4 @@
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Protocol;
 
 /// <summary>
 /// Fuzzing of the wire protocol with a fixed seed (so a failure can be replayed): malformed startup packets and password

@@ -1,6 +1,8 @@
 using System.Text;
 
-namespace AuroraDsql.Local.Tests;
+using AuroraDsql.Local.Tests.Infrastructure;
+
+namespace AuroraDsql.Local.Tests.Protocol;
 
 /// <summary>
 /// Random protocol traffic for fuzzing the endpoint (the fuzz tests and the soak run): batches of random, mutated and

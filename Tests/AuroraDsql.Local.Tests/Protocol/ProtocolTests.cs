@@ -2,7 +2,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Protocol;
 
 /// <summary>Relaying: simple and extended protocol, pipelining, COPY, cancel, notices, disconnects.</summary>
 public sealed class ProtocolTests

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Protocol;
 
 /// <summary>The psql program against the endpoint (verify-full with the written CA, token as PGPASSWORD).</summary>
 public sealed class PsqlTests

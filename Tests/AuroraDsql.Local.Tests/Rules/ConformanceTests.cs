@@ -2,7 +2,7 @@ using System.Data;
 using System.Text;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Rules;
 
 /// <summary>
 /// DSQL conformance: statement → expected outcome (accepted, or SQLSTATE and exact message), each run through the

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Rules;
 
 /// <summary>
 /// The per-transaction row limit cannot be switched off by a client: its settings are not client-settable (startup

@@ -4,7 +4,7 @@ using NpgsqlTypes;
 
 using static AuroraDsql.Local.Tests.EndpointFixture;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Rules;
 
 /// <summary>
 /// DSQL's per-transaction limits through an endpoint configured with small ones (10 rows, 4,096 bytes, a fake clock for the

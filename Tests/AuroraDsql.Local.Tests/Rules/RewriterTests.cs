@@ -1,7 +1,7 @@
 using AuroraDsql.Local.Classification;
 using AuroraDsql.Sql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Rules;
 
 public sealed class RewriterTests
 {

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Rules;
 
 /// <summary>An endpoint enforcing an earlier DSQL release (2026-06-01: json columns, no jsonb, no foreign keys yet…).</summary>
 public sealed class RuleVersionTests

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using AuroraDsql.Local.Classification;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Rules;
 
 /// <summary>
 /// The hooks the DSQL rule engine builds on: a classifier refusing statements (through the backend, so transaction

@@ -1,7 +1,7 @@
 using System.Data;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Rules;
 
 /// <summary>
 /// DSQL's per-transaction rules through the endpoint: one DDL statement per transaction, DDL never with DML (explicit

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Security;
 
 /// <summary>
 /// The roles clients log in as get no path to the host: no membership in the predefined roles that run programs or read and

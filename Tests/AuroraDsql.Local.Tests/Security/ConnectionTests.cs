@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using AuroraDsql.Signing;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Security;
 
 /// <summary>TLS, startup answers and IAM authentication, with Npgsql and the raw protocol.</summary>
 public sealed class ConnectionTests

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Security;
 
 /// <summary>
 /// What keeps a client inside DSQL's rules and its own rights: no login as the backend's superuser, no set_config on
@@ -75,7 +75,7 @@ public sealed class IsolationTests
 	[TestCase("VALIDATE_CONSTRAINT", "ALTER TABLE t VALIDATE CONSTRAINT fk, DROP COLUMN a", false)]
 	[TestCase("VALIDATE_CONSTRAINT", "ALTER TABLE t OWNER TO admin", false)]
 	public void Only_job_statements_run_as_jobs(string jobType, string sql, bool runs) =>
-		Jobs.JobManager.IsJobStatement(jobType, sql).Should().Be(runs);
+		Local.Jobs.JobManager.IsJobStatement(jobType, sql).Should().Be(runs);
 
 	[Test]
 	public async Task Statements_bound_before_any_executes_are_checked_against_each_other()
@@ -104,7 +104,7 @@ public sealed class IsolationTests
 	[Test]
 	public void A_message_header_alone_does_not_allocate_its_claimed_length()
 	{
-		using var buffer = new Protocol.MessageBuffer();
+		using var buffer = new Local.Protocol.MessageBuffer();
 		var header = new byte[] { (byte)'p', 0x20, 0, 0, 0 };
 		using var stream = new MemoryStream(header);
 

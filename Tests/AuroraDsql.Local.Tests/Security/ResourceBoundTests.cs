@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Security;
 
 /// <summary>
 /// What a client can make the endpoint hold: messages before login no longer than a token needs, messages after it no
@@ -294,7 +294,7 @@ public sealed class ResourceBoundTests
 	public void LargeBuffersAreNotKeptInTheSharedPool()
 	{
 		const int Large = 8 * 1024 * 1024;
-		using (var buffer = new Protocol.MessageBuffer())
+		using (var buffer = new Local.Protocol.MessageBuffer())
 		{
 			var message = new byte[Large];
 			message[0] = (byte)'d';
@@ -321,7 +321,7 @@ public sealed class ResourceBoundTests
 	[TestCase(16 * 1024, long.MaxValue)]
 	public void TheGrowthOfABufferNeverOverflows(int current, long limit)
 	{
-		var next = Protocol.MessageBuffer.NextCapacity(current, limit);
+		var next = Local.Protocol.MessageBuffer.NextCapacity(current, limit);
 		next.Should().BeGreaterThan(0);
 		next.Should().BeLessThanOrEqualTo(Array.MaxLength);
 		next.Should().BeGreaterThanOrEqualTo((int)Math.Min(limit, Math.Min(2L * current, Array.MaxLength)));

@@ -1,7 +1,7 @@
 using AuroraDsql.Local.Security;
 using AuroraDsql.Signing;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Security;
 
 /// <summary>The verifier against the official SDK vectors (botocore unit tests, fixed clock) and against refusals.</summary>
 public sealed class TokenVerifierTests

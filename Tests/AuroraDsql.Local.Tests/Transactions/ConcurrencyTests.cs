@@ -3,7 +3,7 @@ using Npgsql;
 
 using static AuroraDsql.Local.Tests.EndpointFixture;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Transactions;
 
 /// <summary>
 /// Optimistic concurrency as the endpoint emulates it, with real Npgsql connections: a transaction idle with a row another

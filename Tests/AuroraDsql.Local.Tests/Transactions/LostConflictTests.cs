@@ -3,7 +3,7 @@ using Npgsql;
 
 using static AuroraDsql.Local.Tests.EndpointFixture;
 
-namespace AuroraDsql.Local.Tests;
+namespace AuroraDsql.Local.Tests.Transactions;
 
 /// <summary>
 /// The protocol around a transaction that lost a conflict (its rows rolled back while it was idle, or a write run again
