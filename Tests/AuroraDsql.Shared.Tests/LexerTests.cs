@@ -12,7 +12,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Identifiers_keywords_and_punctuation()
+	public void IdentifiersKeywordsAndPunctuation()
 	{
 		Lex("SELECT a.b, \"C\"\"d\" FROM t1;").Should().Equal(
 			(TokenKind.Identifier, "SELECT"), (TokenKind.Identifier, "a"), (TokenKind.Punctuation, "."), (TokenKind.Identifier, "b"),
@@ -21,7 +21,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Identifier_names_fold_unquoted_and_keep_quoted()
+	public void IdentifierNamesFoldUnquotedAndKeepQuoted()
 	{
 		const string sql = "MyTable \"MyTable\" \"a\"\"b\" U&\"d\\0061t\\+000061\" U&\"d!0061t\" UESCAPE '!' été";
 		var tokens = new List<Token>();
@@ -30,7 +30,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void String_constants_in_every_form()
+	public void StringConstantsInEveryForm()
 	{
 		const string sql = "'it''s' E'a\\nb\\'c\\x41\\101\\u00e9' N'n' U&'\\0041\\+01F600' $$dollar 'quoted'$$ $tag$with $$ inside$tag$ B'1010' X'FF'";
 		var tokens = new List<Token>();
@@ -40,7 +40,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Backslashes_escape_in_plain_strings_only_without_standard_conforming_strings()
+	public void BackslashesEscapeInPlainStringsOnlyWithoutStandardConformingStrings()
 	{
 		const string sql = "'a\\' ; select 1";
 		Lex(sql).Select(t => t.Kind).Should().Equal(TokenKind.String, TokenKind.Punctuation, TokenKind.Identifier, TokenKind.Number);
@@ -49,14 +49,14 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Comments_are_skipped_and_nest()
+	public void CommentsAreSkippedAndNest()
 	{
 		Lex("a -- x; b\n/* c /* nested; */ still comment */ d").Select(t => t.Text).Should().Equal("a", "d");
 		Lex("a /* unterminated").Select(t => t.Kind).Should().Equal(TokenKind.Identifier, TokenKind.Error);
 	}
 
 	[Test]
-	public void Numbers_parameters_and_operators()
+	public void NumbersParametersAndOperators()
 	{
 		Lex("1 1.5 .5 1e10 1.5E-3 0x1F 1_000 $1 $23 a<=b a<>b x::int c->>'k' 1..2 a:=b f(x=>1) -1 a+-b a@-b").Should().Equal(
 			(TokenKind.Number, "1"), (TokenKind.Number, "1.5"), (TokenKind.Number, ".5"), (TokenKind.Number, "1e10"), (TokenKind.Number, "1.5E-3"),
@@ -74,14 +74,14 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Operator_stops_before_a_comment()
+	public void OperatorStopsBeforeAComment()
 	{
 		Lex("a +-- comment\n b").Select(t => t.Text).Should().Equal("a", "+", "b");
 		Lex("a */* c */ b").Select(t => t.Text).Should().Equal("a", "*", "b");
 	}
 
 	[Test]
-	public void Dollar_quote_tags_must_match()
+	public void DollarQuoteTagsMustMatch()
 	{
 		Lex("$a$ x $b$ y $a$ z").Select(t => t.Text).Should().Equal("$a$ x $b$ y $a$", "z");
 		Lex("$a$ never closed").Should().ContainSingle().Which.Kind.Should().Be(TokenKind.Error);
@@ -89,7 +89,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Unterminated_quotes_end_in_an_error_token()
+	public void UnterminatedQuotesEndInAnErrorToken()
 	{
 		Lex("select 'abc").Select(t => t.Kind).Should().Equal(TokenKind.Identifier, TokenKind.Error);
 		Lex("select \"abc").Select(t => t.Kind).Should().Equal(TokenKind.Identifier, TokenKind.Error);
@@ -97,7 +97,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Prefix_letters_are_identifiers_unless_a_quote_follows()
+	public void PrefixLettersAreIdentifiersUnlessAQuoteFollows()
 	{
 		Lex("e x b n u U&x").Select(t => t.Kind).Should().OnlyContain(k => k == TokenKind.Identifier || k == TokenKind.Operator);
 		Lex("name'x'").Select(t => t.Kind).Should().Equal(TokenKind.Identifier, TokenKind.String);
@@ -116,13 +116,13 @@ public sealed class LexerTests
 	[TestCase("E''''", "String")]
 	[TestCase("~~*", "Operator")]
 	[TestCase("!=", "Operator")]
-	public void Single_tokens(string sql, string kind)
+	public void SingleTokens(string sql, string kind)
 	{
 		Lex(sql).Should().ContainSingle().Which.Should().Be((Enum.Parse<TokenKind>(kind), sql));
 	}
 
 	[Test]
-	public void Number_then_identifier_and_exponent_without_digits()
+	public void NumberThenIdentifierAndExponentWithoutDigits()
 	{
 		Lex("1e").Select(t => t.Text).Should().Equal("1", "e");
 		Lex("1.x").Select(t => t.Text).Should().Equal("1.", "x");
@@ -130,7 +130,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Operators_ending_in_plus_or_minus_are_split_unless_special()
+	public void OperatorsEndingInPlusOrMinusAreSplitUnlessSpecial()
 	{
 		Lex("a*-b").Select(t => t.Text).Should().Equal("a", "*", "-", "b");
 		Lex("a<-b").Select(t => t.Text).Should().Equal("a", "<", "-", "b");
@@ -139,7 +139,7 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Unicode_escapes_with_uescape_and_big_escapes()
+	public void UnicodeEscapesWithUescapeAndBigEscapes()
 	{
 		const string sql = @"U&'\\x' U&'#0041#+01F600' UESCAPE '#' E'\U0001F600' E'\101\x42'";
 		var tokens = new List<Token>();
@@ -148,14 +148,14 @@ public sealed class LexerTests
 	}
 
 	[Test]
-	public void Comment_markers_inside_literals_are_text()
+	public void CommentMarkersInsideLiteralsAreText()
 	{
 		Lex("select '--not a comment', \"/*also not*/\", $$-- nor /* this$$ -- but this is").Select(t => t.Kind).Should().Equal(
 			TokenKind.Identifier, TokenKind.String, TokenKind.Punctuation, TokenKind.QuotedIdentifier, TokenKind.Punctuation, TokenKind.String);
 	}
 
 	[Test]
-	public void Lexing_never_throws_on_garbage()
+	public void LexingNeverThrowsOnGarbage()
 	{
 		var random = new Random(42);
 		const string alphabet = "ab$1'\"\\-/*;:.()[]E&U+~!@#%^|`?=<> \n0x";

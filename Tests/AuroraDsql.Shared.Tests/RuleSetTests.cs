@@ -115,7 +115,7 @@ public sealed class RuleSetTests
 	[TestCase("CREATE INDEX ASYNC i ON t (a, (lower(b)) ASC NULLS LAST)", "index-sort-order", "specifying sort order not supported for index keys")]
 	[TestCase("CREATE INDEX ASYNC i ON t (a) INCLUDE (lower(b))", "index-include-expression", "expressions are not supported in included columns")]
 	[TestCase("CREATE INDEX ASYNC i ON t (a, b, c, d, e, f, g, h, i)", "index-key-count", "more than 8 column keys in an index are not supported")]
-	public void Refused_statements(string sql, string ruleId, string message)
+	public void RefusedStatements(string sql, string ruleId, string message)
 	{
 		var violation = Check(sql);
 		violation.Should().NotBeNull();
@@ -193,17 +193,17 @@ public sealed class RuleSetTests
 	[TestCase("EXPLAIN SELECT * FROM t")]
 	[TestCase("ANALYZE t")]
 	[TestCase("CALL sys.wait_for_job('abc')")]
-	public void Accepted_statements(string sql) => Check(sql).Should().BeNull();
+	public void AcceptedStatements(string sql) => Check(sql).Should().BeNull();
 
 	[Test]
-	public void Rules_see_through_explain_and_prepare()
+	public void RulesSeeThroughExplainAndPrepare()
 	{
 		Check("EXPLAIN ANALYZE MERGE INTO t USING s ON t.a = s.a WHEN MATCHED THEN DELETE")!.Value.RuleId.Should().Be("merge");
 		Check("PREPARE p AS SELECT * FROM t FOR SHARE")!.Value.RuleId.Should().Be("locking-clause");
 	}
 
 	[Test]
-	public void Unterminated_text_is_left_to_the_server() => Check("TRUNCATE 't").Should().BeNull();
+	public void UnterminatedTextIsLeftToTheServer() => Check("TRUNCATE 't").Should().BeNull();
 
 	[TestCase("SELECT 1", StatementCategory.Read)]
 	[TestCase("select * from t for update", StatementCategory.Dml)]
@@ -239,7 +239,7 @@ public sealed class RuleSetTests
 	public void Categories(string sql, object category) => Categorize(sql).Should().Be((StatementCategory)category);
 
 	[Test]
-	public void Rule_sets_follow_dsql_releases()
+	public void RuleSetsFollowDsqlReleases()
 	{
 		DsqlRuleSet.Versions.Should().BeInAscendingOrder().And.Contain(new DateOnly(2026, 8, 26));
 		DsqlRuleSet.Latest.Date.Should().Be(DsqlRuleSet.Versions[^1]);
@@ -268,7 +268,7 @@ public sealed class RuleSetTests
 	}
 
 	[Test]
-	public void Reads_count_as_dml_only_when_switched_on()
+	public void ReadsCountAsDmlOnlyWhenSwitchedOn()
 	{
 		DsqlRuleSet.Latest.ReadsCountAsDml.Should().BeFalse();
 		DsqlRuleSet.Latest.CountsAsDml(StatementCategory.Read).Should().BeFalse();
@@ -281,7 +281,7 @@ public sealed class RuleSetTests
 	}
 
 	[Test]
-	public void Every_rule_is_data_with_dsql_texts()
+	public void EveryRuleIsDataWithDsqlTexts()
 	{
 		DsqlRuleCatalog.All.Select(r => r.Id).Should().OnlyHaveUniqueItems();
 		foreach (var rule in DsqlRuleCatalog.All)
@@ -293,7 +293,7 @@ public sealed class RuleSetTests
 	}
 
 	[Test]
-	public void The_documentation_lists_every_rule_with_its_sqlstate_and_message()
+	public void TheDocumentationListsEveryRuleWithItsSqlstateAndMessage()
 	{
 		var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
 		while (directory != null && !File.Exists(Path.Combine(directory.FullName, "docs", "local-endpoint.md")))

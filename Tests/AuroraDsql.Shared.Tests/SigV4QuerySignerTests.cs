@@ -18,7 +18,7 @@ public sealed class SigV4QuerySignerTests
 	static readonly DateTimeOffset VectorSigningTime = new(2024, 11, 7, 17, 39, 33, TimeSpan.Zero);
 
 	[Test]
-	public void The_signer_reproduces_the_vectors()
+	public void TheSignerReproducesTheVectors()
 	{
 		var token = SigV4QuerySigner.CreateToken(VectorHost, "us-east-1", "DbConnectAdmin", VectorAccessKeyId, VectorSecretKey, VectorSessionToken, VectorSigningTime, 900);
 		token.Should().EndWith("X-Amz-Signature=5ac084bc7cabccc19a52a5d1b5c24b50d3ce143f43b659bd484c91aaf555e190");

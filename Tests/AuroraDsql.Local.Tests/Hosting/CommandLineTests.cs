@@ -22,7 +22,7 @@ public sealed partial class CommandLineTests
 	}
 
 	[Test]
-	public async Task Help_lists_every_option()
+	public async Task HelpListsEveryOption()
 	{
 		using var process = Start("--help");
 		var output = await process.StandardOutput.ReadToEndAsync();
@@ -34,7 +34,7 @@ public sealed partial class CommandLineTests
 	}
 
 	[Test]
-	public async Task A_malformed_rule_set_date_is_refused()
+	public async Task AMalformedRuleSetDateIsRefused()
 	{
 		using var process = Start("--rules-as-of", "26-08-2026");
 		var error = await process.StandardError.ReadToEndAsync();
@@ -44,7 +44,7 @@ public sealed partial class CommandLineTests
 	}
 
 	[Test]
-	public async Task Program_prints_the_ready_line_serves_and_stops_cleanly()
+	public async Task ProgramPrintsTheReadyLineServesAndStopsCleanly()
 	{
 		using var process = Start("--port", "0", "--region", "eu-central-1", "--max-connection-duration", "120");
 		try
@@ -95,7 +95,7 @@ public sealed partial class CommandLineTests
 	}
 
 	[Test]
-	public async Task Data_directory_and_certificate_directory_are_kept_between_runs()
+	public async Task DataDirectoryAndCertificateDirectoryAreKeptBetweenRuns()
 	{
 		var root = Path.Combine(Path.GetTempPath(), EndpointFixture.UniqueName("kept"));
 		var options = new LocalDsqlEndpointOptions { DataDirectory = Path.Combine(root, "data"), CertificateDirectory = Path.Combine(root, "certs") };

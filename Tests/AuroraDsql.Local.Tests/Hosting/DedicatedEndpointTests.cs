@@ -8,7 +8,7 @@ namespace AuroraDsql.Local.Tests.Hosting;
 public sealed class DedicatedEndpointTests
 {
 	[Test]
-	public async Task Session_outlives_its_token_and_is_ended_at_the_maximum_duration()
+	public async Task SessionOutlivesItsTokenAndIsEndedAtTheMaximumDuration()
 	{
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{
@@ -51,7 +51,7 @@ public sealed class DedicatedEndpointTests
 	}
 
 	[Test]
-	public async Task Delayed_jobs_show_submitted_and_processing_and_end_the_endpoint_cleanly()
+	public async Task DelayedJobsShowSubmittedAndProcessingAndEndTheEndpointCleanly()
 	{
 		var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(6) });
 		var caDirectory = Path.GetDirectoryName(endpoint.CaCertificatePath)!;
@@ -146,7 +146,7 @@ public sealed class DedicatedEndpointTests
 	}
 
 	[Test]
-	public async Task External_backend_with_scram_authentication()
+	public async Task ExternalBackendWithScramAuthentication()
 	{
 		// An "existing server" reached over TCP with a password (SCRAM-SHA-256); a second endpoint shares it over its Unix
 		// socket. (The endpoint's own clusters listen on their Unix socket only.)
@@ -216,7 +216,7 @@ public sealed class DedicatedEndpointTests
 	}
 
 	[Test]
-	public async Task Configured_credentials_and_host_name_are_used()
+	public async Task ConfiguredCredentialsAndHostNameAreUsed()
 	{
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{

@@ -6,7 +6,7 @@ namespace AuroraDsql.Local.Tests.Hosting;
 public sealed class PostgresClusterTests
 {
 	[Test]
-	public async Task A_server_that_is_not_ready_in_time_is_stopped()
+	public async Task AServerThatIsNotReadyInTimeIsStopped()
 	{
 		if (!OperatingSystem.IsLinux())
 			Assert.Ignore("looks for the server's processes in /proc");

@@ -28,7 +28,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Create_index_async_answers_tag_create_index_and_a_job_id_row()
+	public async Task CreateIndexAsyncAnswersTagCreateIndexAndAJobIdRow()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
 		await using var __ = client;
@@ -52,7 +52,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Index_is_in_the_catalog_when_the_statement_returns_and_completes()
+	public async Task IndexIsInTheCatalogWhenTheStatementReturnsAndCompletes()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -85,7 +85,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Unnamed_index_gets_postgresql_default_name()
+	public async Task UnnamedIndexGetsPostgreSqlDefaultName()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -95,7 +95,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Failed_unique_build_records_a_failed_job_and_leaves_an_invalid_index()
+	public async Task FailedUniqueBuildRecordsAFailedJobAndLeavesAnInvalidIndex()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -118,7 +118,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Errors_of_the_statement_are_reported_at_once()
+	public async Task ErrorsOfTheStatementAreReportedAtOnce()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -141,7 +141,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Rolled_back_submission_leaves_no_job()
+	public async Task RolledBackSubmissionLeavesNoJob()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -158,7 +158,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Wait_for_job_is_a_procedure()
+	public async Task WaitForJobIsAProcedure()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var select = () => ScalarAsync(connection, "SELECT sys.wait_for_job('abc')");
@@ -171,7 +171,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Validate_constraint_runs_as_a_job()
+	public async Task ValidateConstraintRunsAsAJob()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -202,7 +202,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Jobs_of_other_roles_run_with_their_rights()
+	public async Task JobsOfOtherRolesRunWithTheirRights()
 	{
 		var role = EndpointFixture.UniqueName("owner");
 		await using (var admin = await EndpointFixture.OpenAsync())
@@ -233,7 +233,7 @@ public sealed partial class JobTests
 	}
 
 	[Test]
-	public async Task Internal_job_tables_are_not_writable_by_users()
+	public async Task InternalJobTablesAreNotWritableByUsers()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var insert = () => ScalarAsync(connection, "INSERT INTO sys.jobs VALUES ('x', 'completed', NULL, 'INDEX_BUILD', 1259, 0, 'a.b', now(), now())");

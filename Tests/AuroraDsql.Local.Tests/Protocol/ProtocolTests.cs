@@ -10,7 +10,7 @@ public sealed class ProtocolTests
 	static LocalDsqlEndpoint Endpoint => EndpointFixture.Endpoint;
 
 	[Test]
-	public async Task Simple_multi_statement_query_keeps_every_response_in_order()
+	public async Task SimpleMultiStatementQueryKeepsEveryResponseInOrder()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
 		await using var __ = client;
@@ -26,7 +26,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Extended_protocol_with_parameters_and_pipelined_syncs()
+	public async Task ExtendedProtocolWithParametersAndPipelinedSyncs()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
 		await using var __ = client;
@@ -49,7 +49,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Npgsql_pipelines_begin_with_the_next_command_and_batches()
+	public async Task NpgsqlPipelinesBeginWithTheNextCommandAndBatches()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = EndpointFixture.UniqueName("pipe");
@@ -85,7 +85,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Errors_inside_a_block_abort_it()
+	public async Task ErrorsInsideABlockAbortIt()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
@@ -100,7 +100,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Copy_from_stdin_text_and_binary_and_copy_to_stdout()
+	public async Task CopyFromStdinTextAndBinaryAndCopyToStdout()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = EndpointFixture.UniqueName("copy");
@@ -148,7 +148,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Copy_failure_from_the_client_is_relayed()
+	public async Task CopyFailureFromTheClientIsRelayed()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
 		await using var __ = client;
@@ -164,7 +164,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Cancel_reaches_the_right_backend_session()
+	public async Task CancelReachesTheRightBackendSession()
 	{
 		await using var busy = await EndpointFixture.OpenAsync();
 		await using var other = await EndpointFixture.OpenAsync();
@@ -195,7 +195,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Cancel_request_without_tls_with_a_wrong_key_is_ignored()
+	public async Task CancelRequestWithoutTlsWithAWrongKeyIsIgnored()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
 		await using var __ = client;
@@ -212,7 +212,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Notices_and_parameter_status_are_relayed()
+	public async Task NoticesAndParameterStatusAreRelayed()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var notices = new List<string>();
@@ -228,7 +228,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Client_disconnect_mid_query_frees_the_backend_session()
+	public async Task ClientDisconnectMidQueryFreesTheBackendSession()
 	{
 		var marker = EndpointFixture.UniqueName("gone");
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
@@ -251,7 +251,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Client_disconnect_during_startup_and_tls_is_harmless()
+	public async Task ClientDisconnectDuringStartupAndTlsIsHarmless()
 	{
 		await using (var client = await RawPgClient.OpenSocketAsync(Endpoint.Port))
 			await client.SendAsync(RawPgClient.SslRequest());
@@ -268,7 +268,7 @@ public sealed class ProtocolTests
 	}
 
 	[Test]
-	public async Task Large_rows_pass_in_both_directions()
+	public async Task LargeRowsPassInBothDirections()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var payload = new string('x', 3_000_000);

@@ -53,7 +53,7 @@ public sealed class PsqlTests
 	}
 
 	[Test]
-	public async Task Psql_runs_queries_with_verify_full()
+	public async Task PsqlRunsQueriesWithVerifyFull()
 	{
 		var (exitCode, output, error) = await RunPsqlAsync("verify-full", null, null, "-At", "-c", "SELECT version()", "-c", "SHOW server_version", "-c", "SELECT current_user");
 		error.Should().BeEmpty();
@@ -62,7 +62,7 @@ public sealed class PsqlTests
 	}
 
 	[Test]
-	public async Task Psql_copies_both_ways_and_builds_indexes()
+	public async Task PsqlCopiesBothWaysAndBuildsIndexes()
 	{
 		var table = EndpointFixture.UniqueName("psql");
 		var script =
@@ -78,7 +78,7 @@ public sealed class PsqlTests
 	}
 
 	[Test]
-	public async Task Psql_without_tls_is_refused()
+	public async Task PsqlWithoutTlsIsRefused()
 	{
 		var (exitCode, _, error) = await RunPsqlAsync("disable", null, null, "-c", "SELECT 1");
 		exitCode.Should().NotBe(0);
@@ -86,7 +86,7 @@ public sealed class PsqlTests
 	}
 
 	[Test]
-	public async Task Psql_with_a_wrong_token_is_refused()
+	public async Task PsqlWithAWrongTokenIsRefused()
 	{
 		var (exitCode, _, error) = await RunPsqlAsync("verify-full", "localhost/?Action=DbConnectAdmin", null, "-c", "SELECT 1");
 		exitCode.Should().NotBe(0);

@@ -258,7 +258,7 @@ public sealed class ConformanceTests
 	}
 
 	[TestCaseSource(nameof(Runs))]
-	public async Task Statement_outcome(Expectation c, Protocol protocol)
+	public async Task StatementOutcome(Expectation c, Protocol protocol)
 	{
 		var (sqlState, message) = protocol == Protocol.Simple ? await RunSimpleAsync(c) : await RunExtendedAsync(c);
 		(sqlState, message).Should().Be((c.SqlState, c.Message));
@@ -305,7 +305,7 @@ public sealed class ConformanceTests
 	}
 
 	[Test]
-	public async Task Copy_from_stdin_is_accepted_and_copy_to_a_file_is_not()
+	public async Task CopyFromStdinIsAcceptedAndCopyToAFileIsNot()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		await using (var writer = await connection.BeginTextImportAsync("COPY conf_p (id) FROM STDIN"))
@@ -323,7 +323,7 @@ public sealed class ConformanceTests
 	}
 
 	[Test]
-	public async Task A_bare_numeric_column_becomes_numeric_18_6_as_on_dsql()
+	public async Task ABareNumericColumnBecomesNumericWithPrecision18AndScale6AsOnDsql()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = EndpointFixture.UniqueName("num");
@@ -342,7 +342,7 @@ public sealed class ConformanceTests
 	}
 
 	[Test]
-	public async Task A_refused_prepared_statement_never_decodes_the_clients_binary_parameters()
+	public async Task ARefusedPreparedStatementNeverDecodesTheClientsBinaryParameters()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
 		await using var __ = client;
@@ -361,7 +361,7 @@ public sealed class ConformanceTests
 	}
 
 	[Test]
-	public void Every_statement_rule_of_current_dsql_has_a_case()
+	public void EveryStatementRuleOfCurrentDsqlHasACase()
 	{
 		var covered = Cases.Where(c => c.SqlState != null)
 			.Select(c => global::AuroraDsql.Rules.DsqlRuleSet.Latest.Check(global::AuroraDsql.Sql.StatementSplitter.Split(c.Sql).Single())?.RuleId)

@@ -52,7 +52,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task The_statement_crossing_the_row_limit_fails_and_the_transaction_rolls_back()
+	public async Task TheStatementCrossingTheRowLimitFailsAndTheTransactionRollsBack()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -71,7 +71,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Exactly_the_limit_passes_and_rows_not_changed_do_not_count()
+	public async Task ExactlyTheLimitPassesAndRowsNotChangedDoNotCount()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -88,7 +88,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task An_autocommit_statement_over_the_limit_changes_nothing()
+	public async Task AnAutocommitStatementOverTheLimitChangesNothing()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -102,7 +102,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Cascaded_deletes_count()
+	public async Task CascadedDeletesCount()
 	{
 		await using var connection = await OpenAsync();
 		var parent = await CreateTableAsync(connection, "id int PRIMARY KEY");
@@ -116,7 +116,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Copy_counts()
+	public async Task CopyCounts()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -133,7 +133,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Each_copy_in_a_transaction_counts_its_own_rows()
+	public async Task EachCopyInATransactionCountsItsOwnRows()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -158,7 +158,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Copied_bytes_count_toward_the_size_limit()
+	public async Task CopiedBytesCountTowardTheSizeLimit()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -181,7 +181,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task A_copy_whose_bytes_sent_could_cross_the_size_limit_counts_its_stored_rows()
+	public async Task ACopyWhoseBytesSentCouldCrossTheSizeLimitCountsItsStoredRows()
 	{
 		// 10 rows of 120 null columns: about 4,900 bytes on the wire (4-byte lengths), a few hundred stored
 		await using var connection = await OpenAsync();
@@ -204,7 +204,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Modified_bytes_over_the_limit_fail_the_commit()
+	public async Task ModifiedBytesOverTheLimitFailTheCommit()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -224,7 +224,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Old_transactions_fail_and_end_rolled_back()
+	public async Task OldTransactionsFailAndEndRolledBack()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;
@@ -248,7 +248,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Internal_tables_and_direct_backend_sessions_are_not_limited()
+	public async Task InternalTablesAndDirectBackendSessionsAreNotLimited()
 	{
 		await using var connection = await OpenAsync();
 		var table = await CreateTableAsync(connection);
@@ -261,7 +261,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task The_real_limit_is_3000_rows_and_a_3000_row_binary_copy_passes()
+	public async Task TheRealLimitIs3000RowsAndA3000RowBinaryCopyPasses()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = EndpointFixture.UniqueName("lim3000");
@@ -288,7 +288,7 @@ public sealed class LimitTests
 	}
 
 	[Test]
-	public async Task Rows_over_2_mib_are_refused()
+	public async Task RowsOver2MibAreRefused()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var table = EndpointFixture.UniqueName("big");

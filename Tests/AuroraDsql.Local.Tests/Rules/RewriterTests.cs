@@ -17,7 +17,7 @@ public sealed class RewriterTests
 	[TestCase("create unique index async idx on public.t (a, (lower(b)) NULLS FIRST) include (c) nulls not distinct where a > 0", true, false, "idx", "public.t",
 		"(a, (lower(b)) NULLS FIRST) include (c) nulls not distinct where a > 0")]
 	[TestCase("CREATE INDEX ASYNC IF NOT EXISTS \"My Idx\" ON ONLY \"S\".\"T\" (a)", false, true, "My Idx", "\"S\".\"T\"", "(a)")]
-	public void Create_index_async_becomes_a_job_submission(string sql, bool unique, bool ifNotExists, string? name, string table, string rest)
+	public void CreateIndexAsyncBecomesAJobSubmission(string sql, bool unique, bool ifNotExists, string? name, string table, string rest)
 	{
 		var plan = Classify(sql);
 		plan.Should().NotBeNull();
@@ -31,11 +31,11 @@ public sealed class RewriterTests
 
 	[TestCase("CREATE INDEX ASYNC ON t (a)", "ARRAY[E'a']")]
 	[TestCase("CREATE INDEX ASYNC ON s.t (a NULLS FIRST, (lower(b)), pg_catalog.upper(c), (d), ((e + 1))) INCLUDE (f)", "ARRAY[E'a', E'lower', E'upper', E'd', E'expr', E'f']")]
-	public void Unnamed_indexes_carry_the_parts_postgresql_names_them_after(string sql, string parts) =>
+	public void UnnamedIndexesCarryThePartsPostgreSqlNamesThemAfter(string sql, string parts) =>
 		Classify(sql)!.Sql.Should().Contain(parts + "::text[]) AS job_id");
 
 	[Test]
-	public void Trial_build_indexes_no_row()
+	public void TrialBuildIndexesNoRow()
 	{
 		Classify("CREATE INDEX ASYNC i ON t (a)")!.Sql.Should().Contain("E'(a) WHERE false'");
 		Classify("CREATE INDEX ASYNC i ON t (a) WHERE (a > 0) OR b")!.Sql.Should().Contain("E'(a) WHERE ((a > 0) OR b) AND false'");
@@ -47,7 +47,7 @@ public sealed class RewriterTests
 	[TestCase("CREATE TABLE async (a int)")]
 	[TestCase("SELECT 'CREATE INDEX ASYNC ON t (a)'")]
 	[TestCase("/* CREATE INDEX ASYNC ON t (a) */ SELECT 1")]
-	public void Other_statements_are_not_index_jobs(string sql)
+	public void OtherStatementsAreNotIndexJobs(string sql)
 	{
 		Classify(sql)?.SubmitsJob.Should().NotBe(true);
 	}
@@ -58,18 +58,18 @@ public sealed class RewriterTests
 	[TestCase("SELECT * FROM a JOIN s.b ON a.id = b.id FOR UPDATE OF a, s.b NOWAIT FOR KEY SHARE OF \"C\" SKIP LOCKED",
 		"SELECT * FROM a JOIN s.b ON a.id = b.id FOR UPDATE OF a, s.b  FOR KEY SHARE OF \"C\" ")]
 	[TestCase("SELECT * FROM (SELECT * FROM t FOR UPDATE NOWAIT) x", "SELECT * FROM (SELECT * FROM t FOR UPDATE ) x")]
-	public void Lock_wait_policies_are_dropped_because_dsql_takes_no_locks(string sql, string rewritten) =>
+	public void LockWaitPoliciesAreDroppedBecauseDsqlTakesNoLocks(string sql, string rewritten) =>
 		Classify(sql)!.Sql.Should().Be(rewritten);
 
 	[TestCase("SELECT 'FOR UPDATE NOWAIT' FROM t")]
 	[TestCase("SELECT nowait, skip FROM t FOR UPDATE")]
 	[TestCase("SELECT * FROM t /* FOR UPDATE SKIP LOCKED */")]
 	[TestCase("SELECT * FROM t FOR UPDATE")]
-	public void Statements_without_a_lock_wait_policy_are_left_alone(string sql) =>
+	public void StatementsWithoutALockWaitPolicyAreLeftAlone(string sql) =>
 		Classify(sql)?.Sql.Should().BeNull();
 
 	[Test]
-	public void Alter_table_async_validate_constraint_becomes_a_job_submission()
+	public void AlterTableAsyncValidateConstraintBecomesAJobSubmission()
 	{
 		var plan = Classify("ALTER TABLE ASYNC public.orders VALIDATE CONSTRAINT orders_fk");
 		plan!.Sql.Should().Be("SELECT sys.submit_validate_constraint(E'public.orders', E'orders_fk') AS job_id");
@@ -80,7 +80,7 @@ public sealed class RewriterTests
 	[TestCase("call SYS.\"wait_for_job\"(E'a\\x62c')", "abc", 0)]
 	[TestCase("CALL sys.wait_for_job($1)", null, 1)]
 	[TestCase("CALL sys.wait_for_job($2::text)", null, 2)]
-	public void Wait_for_job_makes_the_proxy_wait(string sql, string? literal, int parameter)
+	public void WaitForJobMakesTheProxyWait(string sql, string? literal, int parameter)
 	{
 		Classify(sql)!.WaitForJob.Should().Be(new JobReference(literal, parameter));
 	}
@@ -91,7 +91,7 @@ public sealed class RewriterTests
 	[TestCase("SELECT current_setting('server_version_num')::int >= 160000", "SELECT '160013'::text::int >= 160000")]
 	[TestCase("select pg_catalog.current_setting('server_version', true), current_setting('work_mem')", "select '16.13'::text, current_setting('work_mem')")]
 	[TestCase("SELECT $$version()$$", null)]
-	public void Version_calls_answer_postgresql_16(string sql, string? expected)
+	public void VersionCallsAnswerPostgreSql16(string sql, string? expected)
 	{
 		Classify(sql)?.Sql.Should().Be(expected);
 		if (expected is null)
@@ -99,7 +99,7 @@ public sealed class RewriterTests
 	}
 
 	[Test]
-	public void Show_server_version_reports_16()
+	public void ShowServerVersionReports16()
 	{
 		var plan = Classify("SHOW server_version");
 		plan!.Sql.Should().Be("SELECT '16.13'::text AS server_version");
@@ -108,7 +108,7 @@ public sealed class RewriterTests
 	}
 
 	[Test]
-	public void Refusals_keep_parameters_referenced()
+	public void RefusalsKeepParametersReferenced()
 	{
 		var statement = StatementSplitter.Split("TRUNCATE t WHERE a = $2").Single();
 		StatementPlan.Refuse(statement, "0A000", "unsupported statement: Truncate").Sql
@@ -116,7 +116,7 @@ public sealed class RewriterTests
 	}
 
 	[Test]
-	public void Transaction_control_is_recognized()
+	public void TransactionControlIsRecognized()
 	{
 		TransactionControl Detect(string sql) => TransactionControlDetector.Detect(StatementSplitter.Split(sql).Single());
 

@@ -30,7 +30,7 @@ public sealed class RuleVersionTests
 	}
 
 	[Test]
-	public void The_endpoint_reports_its_rule_set_date() => _endpoint.RulesVersion.Should().Be(new DateOnly(2026, 6, 1));
+	public void TheEndpointReportsItsRuleSetDate() => _endpoint.RulesVersion.Should().Be(new DateOnly(2026, 6, 1));
 
 	[TestCase("CREATE TABLE child (id uuid PRIMARY KEY, p uuid REFERENCES parent (id))", "0A000", "FOREIGN KEY constraint not supported")]
 	[TestCase("ALTER TABLE parent ADD CONSTRAINT f FOREIGN KEY (id) REFERENCES parent (id) NOT VALID", "0A000", "unsupported ALTER TABLE ADD CONSTRAINT statement")]
@@ -43,7 +43,7 @@ public sealed class RuleVersionTests
 	[TestCase("SELECT * FROM parent FOR KEY SHARE", "0A000", "locking clauses other than FOR UPDATE are not supported")]
 	[TestCase("CREATE TABLE docs (id uuid PRIMARY KEY, body json)", null, null)]
 	[TestCase("CREATE TABLE ids (id bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY)", null, null)]
-	public async Task Earlier_dsql_behaviour(string sql, string? sqlState, string? message)
+	public async Task EarlierDsqlBehaviour(string sql, string? sqlState, string? message)
 	{
 		await using var transaction = await _connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
 		try

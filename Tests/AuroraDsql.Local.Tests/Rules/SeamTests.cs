@@ -54,7 +54,7 @@ public sealed class SeamTests
 	public async Task StopAsync() => await _endpoint.DisposeAsync();
 
 	[Test]
-	public async Task Refusal_outside_a_block_poisons_nothing()
+	public async Task RefusalOutsideABlockPoisonsNothing()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;
@@ -67,7 +67,7 @@ public sealed class SeamTests
 	}
 
 	[Test]
-	public async Task Refusal_inside_a_block_aborts_it()
+	public async Task RefusalInsideABlockAbortsIt()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;
@@ -79,7 +79,7 @@ public sealed class SeamTests
 	}
 
 	[Test]
-	public async Task Refusal_in_a_multi_statement_query_rolls_the_implicit_transaction_back()
+	public async Task RefusalInAMultiStatementQueryRollsTheImplicitTransactionBack()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;
@@ -93,7 +93,7 @@ public sealed class SeamTests
 	}
 
 	[Test]
-	public async Task Refusal_keeps_bind_parameters_valid()
+	public async Task RefusalKeepsBindParametersValid()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;
@@ -110,7 +110,7 @@ public sealed class SeamTests
 	}
 
 	[Test]
-	public async Task Injected_queries_run_first_and_their_answers_are_swallowed()
+	public async Task InjectedQueriesRunFirstAndTheirAnswersAreSwallowed()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;
@@ -126,7 +126,7 @@ public sealed class SeamTests
 	}
 
 	[Test]
-	public async Task Every_execution_of_a_prepared_statement_is_seen_in_its_transaction()
+	public async Task EveryExecutionOfAPreparedStatementIsSeenInItsTransaction()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;
@@ -146,7 +146,7 @@ public sealed class SeamTests
 	}
 
 	[Test]
-	public async Task Classifiers_see_the_transaction_each_statement_runs_in()
+	public async Task ClassifiersSeeTheTransactionEachStatementRunsIn()
 	{
 		var (client, _) = await RawPgClient.ConnectAsync(_endpoint);
 		await using var __ = client;

@@ -34,7 +34,7 @@ public sealed class TransactionRuleTests
 	static string Outcome(List<RawPgClient.Message> messages) => string.Join(" ", messages.Where(m => m.Type is 'C' or 'E' or 'Z').Select(m => m.ToString()));
 
 	[Test]
-	public async Task A_refusal_inside_a_block_aborts_it_and_commit_answers_rollback()
+	public async Task ARefusalInsideABlockAbortsItAndCommitAnswersRollback()
 	{
 		var table = await CreateTableAsync();
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
@@ -50,7 +50,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task A_refusal_outside_a_block_poisons_nothing()
+	public async Task ARefusalOutsideABlockPoisonsNothing()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		var refused = () => new NpgsqlCommand("SAVEPOINT s", connection).ExecuteNonQueryAsync();
@@ -62,7 +62,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task Npgsql_default_transactions_are_refused_like_on_dsql()
+	public async Task NpgsqlDefaultTransactionsAreRefusedLikeOnDsql()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		// BeginTransaction() without a level sends BEGIN TRANSACTION ISOLATION LEVEL READ COMMITTED
@@ -73,7 +73,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task One_ddl_statement_per_transaction()
+	public async Task OneDdlStatementPerTransaction()
 	{
 		var first = EndpointFixture.UniqueName("one");
 		var second = EndpointFixture.UniqueName("two");
@@ -105,7 +105,7 @@ public sealed class TransactionRuleTests
 	[TestCase("CREATE TABLE {1} (a int)", "UPDATE {0} SET v = 'b'")]
 	[TestCase("SELECT * FROM {0} FOR UPDATE", "ALTER TABLE {0} ADD COLUMN w text")]
 	[TestCase("DELETE FROM {0}", "DROP TABLE {0}")]
-	public async Task Ddl_and_dml_are_not_mixed_in_a_block(string first, string second)
+	public async Task DdlAndDmlAreNotMixedInABlock(string first, string second)
 	{
 		var table = await CreateTableAsync();
 		var other = EndpointFixture.UniqueName("other");
@@ -120,7 +120,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task A_multi_statement_query_is_one_transaction()
+	public async Task AMultiStatementQueryIsOneTransaction()
 	{
 		var table = EndpointFixture.UniqueName("multi");
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
@@ -140,7 +140,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task An_extended_batch_up_to_sync_is_one_transaction()
+	public async Task AnExtendedBatchUpToSyncIsOneTransaction()
 	{
 		var table = EndpointFixture.UniqueName("batch");
 		await using var connection = await EndpointFixture.OpenAsync();
@@ -158,7 +158,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task A_prepared_statement_executed_again_is_checked_in_its_new_transaction()
+	public async Task APreparedStatementExecutedAgainIsCheckedInItsNewTransaction()
 	{
 		var table = await CreateTableAsync();
 		var other = EndpointFixture.UniqueName("prep");
@@ -194,7 +194,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task A_named_statement_parsed_once_is_refused_at_bind_in_the_wrong_transaction()
+	public async Task ANamedStatementParsedOnceIsRefusedAtBindInTheWrongTransaction()
 	{
 		var table = await CreateTableAsync();
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);
@@ -224,7 +224,7 @@ public sealed class TransactionRuleTests
 	}
 
 	[Test]
-	public async Task Pipelined_begin_with_a_refused_level_leaves_the_next_commands_in_autocommit()
+	public async Task PipelinedBeginWithARefusedLevelLeavesTheNextCommandsInAutocommit()
 	{
 		var table = await CreateTableAsync();
 		var (client, _) = await RawPgClient.ConnectAsync(Endpoint);

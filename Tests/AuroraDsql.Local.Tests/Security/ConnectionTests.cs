@@ -11,7 +11,7 @@ public sealed class ConnectionTests
 
 	[TestCase(SslNegotiation.Postgres)]
 	[TestCase(SslNegotiation.Direct)]
-	public async Task Npgsql_connects_with_verify_full_in_both_negotiation_modes(SslNegotiation negotiation)
+	public async Task NpgsqlConnectsWithVerifyFullInBothNegotiationModes(SslNegotiation negotiation)
 	{
 		await using var connection = await EndpointFixture.OpenAsync(configure: b => b.SslNegotiation = negotiation);
 		await using var command = new NpgsqlCommand("SELECT current_user, version(), current_setting('TimeZone'), current_setting('transaction_isolation')", connection);
@@ -26,7 +26,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Server_version_parameter_and_show_report_16()
+	public async Task ServerVersionParameterAndShowReport16()
 	{
 		var (client, messages) = await RawPgClient.ConnectAsync(Endpoint);
 		await using var _ = client;
@@ -44,7 +44,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Direct_tls_negotiates_alpn_postgresql()
+	public async Task DirectTlsNegotiatesAlpnPostgreSql()
 	{
 		var (client, messages) = await RawPgClient.ConnectAsync(Endpoint, directTls: true);
 		await using var _ = client;
@@ -53,7 +53,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Plaintext_startup_is_refused()
+	public async Task PlaintextStartupIsRefused()
 	{
 		await using var client = await RawPgClient.OpenSocketAsync(Endpoint.Port);
 		await client.SendStartupAsync("admin");
@@ -66,7 +66,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Npgsql_without_tls_is_refused()
+	public async Task NpgsqlWithoutTlsIsRefused()
 	{
 		var builder = new NpgsqlConnectionStringBuilder(Endpoint.CreateConnectionString()) { SslMode = SslMode.Disable, Pooling = false };
 		await using var connection = new NpgsqlConnection(builder.ConnectionString);
@@ -75,7 +75,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Gssenc_request_is_declined_then_tls_works()
+	public async Task GssencRequestIsDeclinedThenTlsWorks()
 	{
 		await using var client = await RawPgClient.OpenSocketAsync(Endpoint.Port);
 		await client.SendAsync(RawPgClient.GssEncRequest());
@@ -86,7 +86,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Newer_protocol_minor_versions_are_negotiated_down()
+	public async Task NewerProtocolMinorVersionsAreNegotiatedDown()
 	{
 		await using var client = await RawPgClient.OpenSocketAsync(Endpoint.Port);
 		await client.StartTlsAsync(Endpoint, direct: false);
@@ -98,7 +98,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Wrong_token_is_refused_with_dsql_message()
+	public async Task WrongTokenIsRefusedWithDsqlMessage()
 	{
 		var (client, messages) = await RawPgClient.ConnectAsync(Endpoint, password: "not-a-token");
 		await using var _ = client;
@@ -110,14 +110,14 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Token_signed_with_another_secret_is_refused()
+	public async Task TokenSignedWithAnotherSecretIsRefused()
 	{
 		var token = SigV4QuerySigner.CreateToken("localhost", "us-east-1", "DbConnectAdmin", Endpoint.AccessKeyId, "wrong-secret", null, DateTimeOffset.UtcNow, 900);
 		await AssertRefusedAsync(token, "admin", "28P01", "IAM authentication failed for user \"admin\"");
 	}
 
 	[Test]
-	public async Task Expired_token_is_refused()
+	public async Task ExpiredTokenIsRefused()
 	{
 		var token = SigV4QuerySigner.CreateToken("localhost", "us-east-1", "DbConnectAdmin", Endpoint.AccessKeyId, Endpoint.SecretAccessKey, null,
 			DateTimeOffset.UtcNow.AddHours(-1), 900);
@@ -125,7 +125,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Token_for_another_region_or_host_is_refused()
+	public async Task TokenForAnotherRegionOrHostIsRefused()
 	{
 		var otherRegion = SigV4QuerySigner.CreateToken("localhost", "eu-west-1", "DbConnectAdmin", Endpoint.AccessKeyId, Endpoint.SecretAccessKey, null, DateTimeOffset.UtcNow, 900);
 		await AssertRefusedAsync(otherRegion, "admin", "28P01", "IAM authentication failed for user \"admin\"");
@@ -135,7 +135,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Tokens_for_loopback_names_are_accepted()
+	public async Task TokensForLoopbackNamesAreAccepted()
 	{
 		foreach (var host in new[] { "localhost", "127.0.0.1" })
 		{
@@ -147,7 +147,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Role_action_mismatch_is_refused()
+	public async Task RoleActionMismatchIsRefused()
 	{
 		var role = EndpointFixture.UniqueName("reader");
 		await using (var admin = await EndpointFixture.OpenAsync())
@@ -168,7 +168,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Unknown_role_with_valid_token_gets_the_backend_error()
+	public async Task UnknownRoleWithValidTokenGetsTheBackendError()
 	{
 		var (client, messages) = await RawPgClient.ConnectAsync(Endpoint, user: "nobody_here");
 		await using var _ = client;
@@ -177,7 +177,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Many_concurrent_connections()
+	public async Task ManyConcurrentConnections()
 	{
 		const int count = 200;
 		var connections = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
@@ -204,7 +204,7 @@ public sealed class ConnectionTests
 	}
 
 	[Test]
-	public async Task Endpoint_listens_on_loopback_only()
+	public async Task EndpointListensOnLoopbackOnly()
 	{
 		Endpoint.Host.Should().Be("127.0.0.1");
 		var addresses = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()

@@ -14,7 +14,7 @@ public sealed class IsolationTests
 	static string Outcome(List<RawPgClient.Message> messages) => string.Join(" ", messages.Where(m => m.Type is 'C' or 'E' or 'Z').Select(m => m.ToString()));
 
 	[Test]
-	public async Task The_backend_superuser_cannot_log_in_even_with_a_valid_token()
+	public async Task TheBackendSuperuserCannotLogInEvenWithAValidToken()
 	{
 		var (client, messages) = await RawPgClient.ConnectAsync(Endpoint, user: "postgres");
 		await using var _ = client;
@@ -27,7 +27,7 @@ public sealed class IsolationTests
 	[TestCase("session_authorization")]
 	[TestCase("aurora_dsql.max_rows")]
 	[TestCase("statement_timeout")]
-	public async Task Set_config_of_a_parameter_set_may_not_change_is_refused(string parameter)
+	public async Task SetConfigOfAParameterSetMayNotChangeIsRefused(string parameter)
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		await using var command = new NpgsqlCommand($"SELECT pg_catalog.set_config('{parameter}', 'off', false)", connection);
@@ -37,7 +37,7 @@ public sealed class IsolationTests
 	}
 
 	[Test]
-	public async Task Set_config_of_a_settable_parameter_works()
+	public async Task SetConfigOfASettableParameterWorks()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();
 		await using var command = new NpgsqlCommand("SELECT set_config('TimeZone', 'Europe/Berlin', false), current_setting('TimeZone')", connection);
@@ -47,7 +47,7 @@ public sealed class IsolationTests
 	}
 
 	[Test]
-	public async Task A_job_request_that_is_not_a_job_statement_fails_without_running()
+	public async Task AJobRequestThatIsNotAJobStatementFailsWithoutRunning()
 	{
 		var table = EndpointFixture.UniqueName("smuggled");
 		await using var connection = await EndpointFixture.OpenAsync();
@@ -74,11 +74,11 @@ public sealed class IsolationTests
 	[TestCase("VALIDATE_CONSTRAINT", "ALTER TABLE \"s\".\"t\" VALIDATE CONSTRAINT \"fk\"", true)]
 	[TestCase("VALIDATE_CONSTRAINT", "ALTER TABLE t VALIDATE CONSTRAINT fk, DROP COLUMN a", false)]
 	[TestCase("VALIDATE_CONSTRAINT", "ALTER TABLE t OWNER TO admin", false)]
-	public void Only_job_statements_run_as_jobs(string jobType, string sql, bool runs) =>
+	public void OnlyJobStatementsRunAsJobs(string jobType, string sql, bool runs) =>
 		Local.Jobs.JobManager.IsJobStatement(jobType, sql).Should().Be(runs);
 
 	[Test]
-	public async Task Statements_bound_before_any_executes_are_checked_against_each_other()
+	public async Task StatementsBoundBeforeAnyExecutesAreCheckedAgainstEachOther()
 	{
 		var table = EndpointFixture.UniqueName("pipelined");
 		var other = EndpointFixture.UniqueName("pipelined_other");
@@ -102,7 +102,7 @@ public sealed class IsolationTests
 	}
 
 	[Test]
-	public void A_message_header_alone_does_not_allocate_its_claimed_length()
+	public void AMessageHeaderAloneDoesNotAllocateItsClaimedLength()
 	{
 		using var buffer = new Local.Protocol.MessageBuffer();
 		var header = new byte[] { (byte)'p', 0x20, 0, 0, 0 };

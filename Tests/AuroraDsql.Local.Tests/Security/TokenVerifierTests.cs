@@ -29,7 +29,7 @@ public sealed class TokenVerifierTests
 		new([new LocalDsqlCredential(VectorAccessKeyId, VectorSecretKey, sessionToken)], region, TimeSpan.FromMinutes(5), new FakeTimeProvider(now));
 
 	[Test]
-	public void Official_vectors_verify()
+	public void OfficialVectorsVerify()
 	{
 		var verifier = Verifier(VectorSigningTime.AddMinutes(1));
 		verifier.Verify(ConnectVector, "app_user", VectorHosts).Succeeded.Should().BeTrue();
@@ -37,7 +37,7 @@ public sealed class TokenVerifierTests
 	}
 
 	[Test]
-	public void Parameter_order_does_not_matter()
+	public void ParameterOrderDoesNotMatter()
 	{
 		var query = ConnectAdminVector[(ConnectAdminVector.IndexOf('?') + 1)..].Split('&').Reverse();
 		var reordered = VectorHost + "/?" + string.Join('&', query);
@@ -45,7 +45,7 @@ public sealed class TokenVerifierTests
 	}
 
 	[Test]
-	public void Role_and_action_must_match()
+	public void RoleAndActionMustMatch()
 	{
 		var verifier = Verifier(VectorSigningTime);
 		var result = verifier.Verify(ConnectVector, "admin", VectorHosts);
@@ -58,7 +58,7 @@ public sealed class TokenVerifierTests
 
 	[TestCase(-6, "signed in the future")]
 	[TestCase(15 + 6, "expired")]
-	public void Signing_time_window_is_checked(int minutesAfterSigning, string reason)
+	public void SigningTimeWindowIsChecked(int minutesAfterSigning, string reason)
 	{
 		var result = Verifier(VectorSigningTime.AddMinutes(minutesAfterSigning)).Verify(ConnectAdminVector, "admin", VectorHosts);
 		result.Succeeded.Should().BeFalse();
@@ -68,14 +68,14 @@ public sealed class TokenVerifierTests
 	}
 
 	[Test]
-	public void Clock_skew_is_allowed()
+	public void ClockSkewIsAllowed()
 	{
 		Verifier(VectorSigningTime.AddMinutes(-4)).Verify(ConnectAdminVector, "admin", VectorHosts).Succeeded.Should().BeTrue();
 		Verifier(VectorSigningTime.AddMinutes(15 + 4)).Verify(ConnectAdminVector, "admin", VectorHosts).Succeeded.Should().BeTrue();
 	}
 
 	[Test]
-	public void Refusals_name_no_secret()
+	public void RefusalsNameNoSecret()
 	{
 		var verifier = new IamTokenVerifier([new LocalDsqlCredential("OTHER", "x")], "us-east-1", TimeSpan.FromMinutes(5), new FakeTimeProvider(VectorSigningTime));
 		var result = verifier.Verify(ConnectAdminVector, "admin", VectorHosts);
@@ -95,7 +95,7 @@ public sealed class TokenVerifierTests
 	[TestCase("test.dsql.us-east-1.on.aws/?", "https://test.dsql.us-east-1.on.aws/?", "not a presigned URL")]
 	[TestCase("&X-Amz-Date=20241107T173933Z", "", "missing parameter")]
 	[TestCase("Action=DbConnectAdmin", "Action=DbConnectAdmin&Action=DbConnectAdmin", "duplicate parameter")]
-	public void Tampered_tokens_are_refused(string find, string replace, string reason)
+	public void TamperedTokensAreRefused(string find, string replace, string reason)
 	{
 		var token = ConnectAdminVector.Replace(find, replace, StringComparison.Ordinal);
 		var result = Verifier(VectorSigningTime).Verify(token, "admin", VectorHosts.Append("other.dsql.us-east-1.on.aws").Where(h => reason == "host mismatch" ? h == VectorHost : true).ToList());
@@ -104,7 +104,7 @@ public sealed class TokenVerifierTests
 	}
 
 	[Test]
-	public void A_configured_session_token_must_be_carried()
+	public void AConfiguredSessionTokenMustBeCarried()
 	{
 		var unsigned = SigV4QuerySigner.CreateToken(VectorHost, "us-east-1", "DbConnectAdmin", VectorAccessKeyId, VectorSecretKey, null, VectorSigningTime, 900);
 		Verifier(VectorSigningTime).Verify(unsigned, "admin", VectorHosts).Reason.Should().Be("session token mismatch");

@@ -69,7 +69,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task The_idle_writer_of_a_row_another_transaction_writes_fails_at_commit_and_nothing_is_lost()
+	public async Task TheIdleWriterOfARowAnotherTransactionWritesFailsAtCommitAndNothingIsLost()
 	{
 		var table = await CounterTableAsync(_patient);
 		await using var first = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -103,7 +103,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task A_holder_that_commits_while_the_other_writer_waits_wins_and_the_other_fails_at_commit()
+	public async Task AHolderThatCommitsWhileTheOtherWriterWaitsWinsAndTheOtherFailsAtCommit()
 	{
 		// a long grace before an idle holder loses: the holder commits within it
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
@@ -130,7 +130,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task An_autocommit_write_goes_on_and_the_idle_holder_fails_at_commit_for_updates_deletes_inserts_and_for_update()
+	public async Task AnAutocommitWriteGoesOnAndTheIdleHolderFailsAtCommitForUpdatesDeletesInsertsAndForUpdate()
 	{
 		var table = await CounterTableAsync(_patient, rows: 3);
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -153,7 +153,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task After_losing_a_row_the_next_statement_fails_and_the_block_stays_aborted()
+	public async Task AfterLosingARowTheNextStatementFailsAndTheBlockStaysAborted()
 	{
 		var table = await CounterTableAsync(_patient);
 		var (client, _) = await RawPgClient.ConnectAsync(_patient);
@@ -196,7 +196,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Without_conflicts_at_commit_the_waiting_writer_fails_after_the_lock_timeout()
+	public async Task WithoutConflictsAtCommitTheWaitingWriterFailsAfterTheLockTimeout()
 	{
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{
@@ -215,7 +215,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Writing_a_row_another_transaction_changed_since_the_snapshot_succeeds_and_fails_at_commit()
+	public async Task WritingARowAnotherTransactionChangedSinceTheSnapshotSucceedsAndFailsAtCommit()
 	{
 		var table = await CounterTableAsync(rows: 2);
 		await using var first = await EndpointFixture.OpenAsync();
@@ -249,7 +249,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task A_writer_that_waited_for_a_running_transaction_which_committed_fails_at_commit_and_autocommit_at_once()
+	public async Task AWriterThatWaitedForARunningTransactionWhichCommittedFailsAtCommitAndAutocommitAtOnce()
 	{
 		var table = await CounterTableAsync(_patient);
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -290,7 +290,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task A_write_that_lost_its_row_holds_no_lock_afterwards()
+	public async Task AWriteThatLostItsRowHoldsNoLockAfterwards()
 	{
 		var table = await CounterTableAsync(_patient);
 		await using var first = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -313,7 +313,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task A_waiting_writer_conflicts_when_the_holder_commits_and_proceeds_when_it_rolls_back()
+	public async Task AWaitingWriterConflictsWhenTheHolderCommitsAndProceedsWhenItRollsBack()
 	{
 		var table = await CounterTableAsync(_slow, rows: 2);
 		await using var first = await EndpointFixture.OpenAsync(endpoint: _slow);
@@ -343,7 +343,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task A_deadlock_is_a_conflict_for_one_side_only()
+	public async Task ADeadlockIsAConflictForOneSideOnly()
 	{
 		var table = await CounterTableAsync(_slow, rows: 2);
 		await using var first = await EndpointFixture.OpenAsync(endpoint: _slow);
@@ -378,7 +378,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Sixteen_writers_incrementing_with_retries_lose_no_update()
+	public async Task SixteenWritersIncrementingWithRetriesLoseNoUpdate()
 	{
 		const int Writers = 16;
 		const int Increments = 50;
@@ -419,7 +419,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task For_key_share_does_not_conflict_with_non_key_updates_and_loses_to_a_delete()
+	public async Task ForKeyShareDoesNotConflictWithNonKeyUpdatesAndLosesToADelete()
 	{
 		var table = await CounterTableAsync(_patient);
 		await using var first = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -443,7 +443,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task A_transaction_begun_before_a_committed_ddl_fails_at_commit_and_readers_are_exempt()
+	public async Task ATransactionBegunBeforeACommittedDdlFailsAtCommitAndReadersAreExempt()
 	{
 		var table = await CounterTableAsync();
 		await using var first = await EndpointFixture.OpenAsync();
@@ -477,7 +477,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task An_async_index_build_finishing_fails_older_writing_transactions_with_oc001()
+	public async Task AnAsyncIndexBuildFinishingFailsOlderWritingTransactionsWithOc001()
 	{
 		var table = await CounterTableAsync(_slow);
 		var indexed = await CounterTableAsync(_slow);
@@ -500,7 +500,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Index_builds_submitted_while_another_runs_on_the_table_do_not_wait_for_it()
+	public async Task IndexBuildsSubmittedWhileAnotherRunsOnTheTableDoNotWaitForIt()
 	{
 		var table = await CounterTableAsync(_slow);
 		await using var connection = await EndpointFixture.OpenAsync(endpoint: _slow);
@@ -524,7 +524,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task Injected_commit_failures_fail_exactly_the_next_commits_and_roll_them_back()
+	public async Task InjectedCommitFailuresFailExactlyTheNextCommitsAndRollThemBack()
 	{
 		var table = await CounterTableAsync();
 		var application = EndpointFixture.UniqueName("inject");
@@ -585,7 +585,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public async Task An_injected_failure_of_an_extended_protocol_commit_skips_to_sync()
+	public async Task AnInjectedFailureOfAnExtendedProtocolCommitSkipsToSync()
 	{
 		var table = await CounterTableAsync();
 		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
@@ -604,7 +604,7 @@ public sealed class ConcurrencyTests
 	}
 
 	[Test]
-	public void Fault_injection_validates_its_arguments()
+	public void FaultInjectionValidatesItsArguments()
 	{
 		var endpoint = EndpointFixture.Endpoint;
 		var unknown = () => endpoint.FailNextCommits(1, "OC002");

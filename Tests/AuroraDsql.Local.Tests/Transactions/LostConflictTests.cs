@@ -60,7 +60,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_bind_without_execute_keeps_the_loss_and_commit_fails()
+	public async Task ABindWithoutExecuteKeepsTheLossAndCommitFails()
 	{
 		var table = await CounterTableAsync(_patient, 1);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -77,7 +77,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_portal_opened_before_the_loss_gets_the_conflict_when_fetched_again()
+	public async Task APortalOpenedBeforeTheLossGetsTheConflictWhenFetchedAgain()
 	{
 		var table = await CounterTableAsync(_patient, 3);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -96,7 +96,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_write_run_again_that_fails_is_the_conflict_and_the_block_stays_failed()
+	public async Task AWriteRunAgainThatFailsIsTheConflictAndTheBlockStaysFailed()
 	{
 		var table = await CounterTableAsync(EndpointFixture.Endpoint, 2);
 		await using var other = await EndpointFixture.OpenAsync();
@@ -115,7 +115,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_statement_the_endpoint_thought_in_a_block_but_that_ran_alone_is_not_run_again()
+	public async Task AStatementTheEndpointThoughtInABlockButThatRanAloneIsNotRunAgain()
 	{
 		var table = await CounterTableAsync(_patient, 1);
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -141,7 +141,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task Reparsing_the_unnamed_statement_between_bind_and_execute_runs_the_bound_write()
+	public async Task ReparsingTheUnnamedStatementBetweenBindAndExecuteRunsTheBoundWrite()
 	{
 		var table = await CounterTableAsync(EndpointFixture.Endpoint, 1);
 		var (client, _) = await RawPgClient.ConnectAsync(EndpointFixture.Endpoint);
@@ -154,7 +154,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_wait_that_begins_late_in_a_long_query_still_makes_the_idle_holder_lose()
+	public async Task AWaitThatBeginsLateInALongQueryStillMakesTheIdleHolderLose()
 	{
 		// the default lock timeout (100 ms): the wait begins half a second into the waiter's query
 		var table = await CounterTableAsync(EndpointFixture.Endpoint, 1);
@@ -172,7 +172,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task The_failing_commit_of_a_lost_transaction_is_answered_at_a_flush_before_sync()
+	public async Task TheFailingCommitOfALostTransactionIsAnsweredAtAFlushBeforeSync()
 	{
 		var table = await CounterTableAsync(_patient, 1);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -189,7 +189,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_writer_waiting_after_a_flush_makes_the_idle_holder_lose()
+	public async Task AWriterWaitingAfterAFlushMakesTheIdleHolderLose()
 	{
 		var table = await CounterTableAsync(_patient, 1);
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
@@ -207,7 +207,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_lost_write_is_run_again_however_the_client_splits_its_messages()
+	public async Task ALostWriteIsRunAgainHoweverTheClientSplitsItsMessages()
 	{
 		var table = await CounterTableAsync(EndpointFixture.Endpoint, 1);
 		await using var other = await EndpointFixture.OpenAsync();
@@ -230,7 +230,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_holder_gets_the_grace_from_when_it_became_idle()
+	public async Task AHolderGetsTheGraceFromWhenItBecameIdle()
 	{
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{
@@ -257,7 +257,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_run_again_that_cannot_be_prepared_is_the_conflict()
+	public async Task ARunAgainThatCannotBePreparedIsTheConflict()
 	{
 		var schema = EndpointFixture.UniqueName("s");
 		await using var other = await EndpointFixture.OpenAsync();
@@ -278,7 +278,7 @@ public sealed class LostConflictTests
 	}
 
 	[Test]
-	public async Task A_commit_portal_bound_before_the_loss_fails_with_the_conflict()
+	public async Task ACommitPortalBoundBeforeTheLossFailsWithTheConflict()
 	{
 		var table = await CounterTableAsync(_patient, 1);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
