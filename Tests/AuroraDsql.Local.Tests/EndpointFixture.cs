@@ -1,50 +1,34 @@
+using AuroraDsql.Testing;
+
 using Npgsql;
 
 namespace AuroraDsql.Local.Tests;
 
-/// <summary>One endpoint (default options) shared by the whole test run.</summary>
+/// <summary>
+/// Starts the run's endpoint (<see cref="TestEndpoint"/>, default options, log to the test output) for every test of this
+/// project, and the conveniences the endpoint's tests share.
+/// </summary>
 [SetUpFixture]
 public sealed class EndpointFixture
 {
-	static LocalDsqlEndpoint? _endpoint;
-
-	public static LocalDsqlEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("The endpoint is not running.");
+	/// <summary>The run's endpoint.</summary>
+	public static LocalDsqlEndpoint Endpoint => TestEndpoint.Local;
 
 	[OneTimeSetUp]
-	public async Task StartAsync()
-	{
-		_endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { Log = TestContext.Progress });
-	}
+	public Task StartAsync() => TestEndpoint.StartAsync(new LocalDsqlEndpointOptions { Log = TestContext.Progress });
 
 	[OneTimeTearDown]
-	public async Task StopAsync()
-	{
-		NpgsqlConnection.ClearAllPools();
-		if (_endpoint != null)
-			await _endpoint.DisposeAsync();
-	}
+	public Task StopAsync() => TestEndpoint.StopAsync();
 
-	/// <summary>An open connection through the endpoint (pooling off, so every test sees a fresh session).</summary>
-	public static async Task<NpgsqlConnection> OpenAsync(string role = "admin", LocalDsqlEndpoint? endpoint = null, Action<NpgsqlConnectionStringBuilder>? configure = null)
-	{
-		endpoint ??= Endpoint;
-		var builder = new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString(role)) { Pooling = false };
-		configure?.Invoke(builder);
-		var connection = new NpgsqlConnection(builder.ConnectionString);
-		await connection.OpenAsync();
-		return connection;
-	}
+	/// <inheritdoc cref="TestEndpoint.OpenAsync"/>
+	public static Task<NpgsqlConnection> OpenAsync(string role = "admin", LocalDsqlEndpoint? endpoint = null, Action<NpgsqlConnectionStringBuilder>? configure = null) =>
+		TestEndpoint.OpenAsync(role, endpoint, configure);
 
-	/// <summary>A direct superuser connection to the backend.</summary>
-	public static async Task<NpgsqlConnection> OpenBackendAsync(LocalDsqlEndpoint? endpoint = null)
-	{
-		var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder((endpoint ?? Endpoint).BackendConnectionString) { Pooling = false }.ConnectionString);
-		await connection.OpenAsync();
-		return connection;
-	}
+	/// <inheritdoc cref="TestEndpoint.OpenBackendAsync"/>
+	public static Task<NpgsqlConnection> OpenBackendAsync(LocalDsqlEndpoint? endpoint = null) => TestEndpoint.OpenBackendAsync(endpoint);
 
-	/// <summary>A unique lower-case name for test objects.</summary>
-	public static string UniqueName(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
+	/// <inheritdoc cref="TestEndpoint.UniqueName"/>
+	public static string UniqueName(string prefix) => TestEndpoint.UniqueName(prefix);
 
 	/// <summary>Runs <paramref name="sql"/> and returns the rows it affected.</summary>
 	public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)

@@ -1,7 +1,5 @@
 using System.Globalization;
 
-using AuroraDsql.Local;
-
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Interceptors;
@@ -11,9 +9,8 @@ using Npgsql;
 namespace LinqToDB.AuroraDsql.Scaffold.Tests;
 
 /// <summary>
-/// The database behind these tests, started once per run and removed at the end, with <see cref="TestSchema"/> created in it:
-/// a local DSQL endpoint (TLS, IAM tokens, DSQL's rules, async index jobs) in front of a throwaway PostgreSQL.
-/// This is the one place that decides what stands behind the tests.
+/// The database behind these tests: the run's endpoint (<see cref="TestEndpoint"/>, which decides what stands behind the
+/// tests), with a non-admin test role and <see cref="TestSchema"/> created in it.
 /// </summary>
 [SetUpFixture]
 public sealed class TestDatabase
@@ -21,15 +18,7 @@ public sealed class TestDatabase
 	/// <summary>The (non-admin) role the tests connect as.</summary>
 	public const string User = "scaffold_user";
 
-	static LocalDsqlEndpoint? _endpoint;
-	static string           _adminConnectionString = null!;
-
-	/// <summary>
-	/// Whether indexes are built with <c>CREATE INDEX ASYNC</c> plus <c>CALL sys.wait_for_job(…)</c>, as DSQL requires.
-	/// Plain PostgreSQL has neither; <see cref="TestSchema"/> then uses <c>CREATE INDEX</c> (and <c>CONCURRENTLY</c> to leave a failed
-	/// unique index invalid).
-	/// </summary>
-	public static bool AsyncIndexes => true;
+	static string _adminConnectionString = null!;
 
 	/// <summary>Provider options for the test role, through <c>UseAuroraDsqlConnectionString</c>.</summary>
 	public static DataOptions Options { get; private set; } = null!;
@@ -43,19 +32,20 @@ public sealed class TestDatabase
 	[OneTimeSetUp]
 	public async Task StartAsync()
 	{
-		_endpoint = await LocalDsqlEndpoint.StartAsync();
+		await TestEndpoint.StartAsync();
+		var endpoint = TestEndpoint.Local;
 
-		_adminConnectionString = new NpgsqlConnectionStringBuilder(_endpoint.CreateConnectionString())
+		_adminConnectionString = new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString())
 		{
-			Password = _endpoint.GenerateToken("admin", TimeSpan.FromHours(2)),
+			Password = endpoint.GenerateToken("admin", TimeSpan.FromHours(2)),
 		}.ConnectionString;
 
 		// As on DSQL: admin creates the role; it logs in with a DbConnect token.
 		await ExecuteAsAdminAsync($"CREATE ROLE {User} LOGIN");
 
-		Password = _endpoint.GenerateToken(User, TimeSpan.FromHours(2));
+		Password = endpoint.GenerateToken(User, TimeSpan.FromHours(2));
 
-		ConnectionString = new NpgsqlConnectionStringBuilder(_endpoint.CreateConnectionString(User))
+		ConnectionString = new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString(User))
 		{
 			Password = Password,
 			Pooling  = true,
@@ -67,13 +57,7 @@ public sealed class TestDatabase
 	}
 
 	[OneTimeTearDown]
-	public async Task StopAsync()
-	{
-		NpgsqlConnection.ClearAllPools();
-
-		if (_endpoint != null)
-			await _endpoint.DisposeAsync();
-	}
+	public Task StopAsync() => TestEndpoint.StopAsync();
 
 	/// <summary>A data connection as the test role, optionally with an interceptor.</summary>
 	public static DataConnection Connect(IInterceptor? interceptor = null) =>

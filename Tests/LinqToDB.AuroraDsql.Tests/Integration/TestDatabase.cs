@@ -10,19 +10,17 @@ using Npgsql;
 namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 
 /// <summary>
-/// The database every integration test runs against: a local DSQL endpoint (TLS, IAM tokens, DSQL's rules) in front of a
-/// throwaway PostgreSQL, started once per test run and removed at the end. The provider connects to it exactly as to a
-/// cluster: <c>UseAuroraDsql</c> with tokens signed by the provider's own generator. This is the one place that decides
-/// what stands behind the provider.
+/// The database every integration test runs against: the run's endpoint (<see cref="TestEndpoint"/>, which decides what
+/// stands behind the tests). The provider connects to it exactly as to a cluster: <c>UseAuroraDsql</c> with tokens signed
+/// by the provider's own generator.
 /// </summary>
 [SetUpFixture]
 public sealed class TestDatabase
 {
-	static LocalDsqlEndpoint? _endpoint;
 	static NpgsqlDataSource? _npgsql;
 
-	/// <summary>The running endpoint.</summary>
-	public static LocalDsqlEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("The test database is not running.");
+	/// <summary>The run's endpoint.</summary>
+	public static LocalDsqlEndpoint Endpoint => TestEndpoint.Local;
 
 	/// <summary>Provider options pointing at the endpoint, as role <c>admin</c>.</summary>
 	public static DataOptions Options { get; private set; } = null!;
@@ -30,10 +28,10 @@ public sealed class TestDatabase
 	[OneTimeSetUp]
 	public async Task StartAsync()
 	{
-		_endpoint = await LocalDsqlEndpoint.StartAsync();
+		await TestEndpoint.StartAsync();
 
-		Options = new DataOptions().UseAuroraDsql(_endpoint.HostName, Configure);
-		_npgsql = AuroraDsqlTools.CreateDataSource(_endpoint.HostName, Configure);
+		Options = new DataOptions().UseAuroraDsql(Endpoint.HostName, Configure);
+		_npgsql = AuroraDsqlTools.CreateDataSource(Endpoint.HostName, Configure);
 	}
 
 	[OneTimeTearDown]
@@ -42,10 +40,7 @@ public sealed class TestDatabase
 		if (_npgsql != null)
 			await _npgsql.DisposeAsync();
 
-		NpgsqlConnection.ClearAllPools();
-
-		if (_endpoint != null)
-			await _endpoint.DisposeAsync();
+		await TestEndpoint.StopAsync();
 	}
 
 	/// <summary>How the provider reaches the endpoint: its port, region, CA and test credentials.</summary>
