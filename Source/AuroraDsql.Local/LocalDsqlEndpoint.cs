@@ -144,14 +144,14 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 			var schema   = new SchemaVersion();
 			var failures = new CommitFailureInjector();
 
-			jobs = new JobManager(backend, options.JobCompletionDelay, log, schema.Bump);
+			jobs = new JobManager(backend, options.JobCompletionDelay, log, schema.Bump, options.TimeProvider);
 			await jobs.StartAsync(cancellationToken).ConfigureAwait(false);
 
 			var services = new EndpointServices
 			{
 				Options       = options,
 				Backend       = backend,
-				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew),
+				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew, options.TimeProvider),
 				Certificates  = certificates,
 				Classifiers   = new ClassifierChain([.. options.Classifiers,
 					new DsqlRuleClassifier(rules, options.MaxTransactionAge, options.TimeProvider, failures, schema, log)]),
@@ -213,6 +213,9 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	/// <summary>Client connections still logging in.</summary>
 	internal int PendingLogins => _server.PendingLogins;
 
+	/// <summary>Sessions waiting for an asynchronous job now (tests).</summary>
+	internal int JobWaiters => _jobs.Waiters;
+
 	/// <summary>The DSQL release date whose SQL rules the endpoint enforces (see <see cref="LocalDsqlEndpointOptions.RulesAsOf"/>).</summary>
 	public DateOnly RulesVersion => _services.Rules.Date;
 
@@ -264,7 +267,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 		var credential = _options.Credentials[0];
 		var seconds = (int)(expiresIn ?? TimeSpan.FromMinutes(15)).TotalSeconds;
 		return SigV4QuerySigner.CreateToken(HostName, Region, SigV4QuerySigner.ActionForRole(role), credential.AccessKeyId, credential.SecretAccessKey,
-			credential.SessionToken, DateTimeOffset.UtcNow, seconds);
+			credential.SessionToken, _options.TimeProvider.GetUtcNow(), seconds);
 	}
 
 	/// <summary>

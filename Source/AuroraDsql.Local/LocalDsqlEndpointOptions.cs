@@ -110,7 +110,7 @@ public sealed record LocalDsqlEndpointOptions
 	/// </summary>
 	internal int MaxPendingLogins { get; init; } = 256;
 
-	/// <summary>The clock transaction ages are measured with (tests).</summary>
+	/// <summary>The clock of transaction ages, token expiry, the maximum connection duration and delayed jobs (tests).</summary>
 	internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
 	/// <summary>Statement classifiers that run before the built-in DSQL rules and rewrites (tests).</summary>

@@ -26,9 +26,11 @@ sealed class JobManager : IAsyncDisposable
 
 	readonly BackendEndpoint _backend;
 	readonly TimeSpan _completionDelay;
+	readonly TimeProvider _time;
 	readonly Action<string> _log;
 	readonly Action _schemaChanged;
 	readonly ConcurrentDictionary<string, JobState> _jobs = new(StringComparer.Ordinal);
+	int _waiters;
 	readonly SemaphoreSlim _wake = new(0);
 	readonly CancellationTokenSource _stop = new();
 	readonly ConcurrentDictionary<Task, bool> _running = new();
@@ -37,11 +39,12 @@ sealed class JobManager : IAsyncDisposable
 	InternalConnection? _control;
 	Task? _loop;
 
-	public JobManager(BackendEndpoint backend, TimeSpan completionDelay, Action<string> log, Action? schemaChanged = null)
+	public JobManager(BackendEndpoint backend, TimeSpan completionDelay, Action<string> log, Action? schemaChanged = null, TimeProvider? time = null)
 	{
 		_schemaChanged   = schemaChanged ?? (static () => { });
 		_backend         = backend;
 		_completionDelay = completionDelay;
+		_time            = time ?? TimeProvider.System;
 		_log             = log;
 	}
 
@@ -103,10 +106,14 @@ sealed class JobManager : IAsyncDisposable
 		}
 	}
 
+	/// <summary>How many sessions are waiting for a job now (tests).</summary>
+	public int Waiters => Volatile.Read(ref _waiters);
+
 	/// <summary>Waits until the job has ended; returns at once for jobs this worker does not run (unknown, finished).</summary>
 	public async Task WaitForCompletionAsync(string jobId, CancellationToken cancellationToken)
 	{
 		using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+		Interlocked.Increment(ref _waiters);
 
 		try
 		{
@@ -119,6 +126,10 @@ sealed class JobManager : IAsyncDisposable
 		catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
 		{
 			// shutdown
+		}
+		finally
+		{
+			Interlocked.Decrement(ref _waiters);
 		}
 	}
 
@@ -299,9 +310,9 @@ sealed class JobManager : IAsyncDisposable
 
 			if (delayed)
 			{
-				await Task.Delay(_completionDelay / 2, token).ConfigureAwait(false);
+				await Task.Delay(_completionDelay / 2, _time, token).ConfigureAwait(false);
 				await SetStatusAsync(status, id, "processing", null, token).ConfigureAwait(false);
-				await Task.Delay(_completionDelay / 2, token).ConfigureAwait(false);
+				await Task.Delay(_completionDelay / 2, _time, token).ConfigureAwait(false);
 				if (staller != null)
 				{
 					await staller.ExecuteAsync("COMMIT", token).ConfigureAwait(false);

@@ -170,7 +170,7 @@ sealed partial class ClientSession : IDisposable
 	{
 		try
 		{
-			await Task.Delay(_services.Options.MaxConnectionDuration, _lifetime.Token).ConfigureAwait(false);
+			await Task.Delay(_services.Options.MaxConnectionDuration, _services.Options.TimeProvider, _lifetime.Token).ConfigureAwait(false);
 		}
 		catch (OperationCanceledException)
 		{

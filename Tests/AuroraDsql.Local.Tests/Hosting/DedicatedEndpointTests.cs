@@ -10,10 +10,13 @@ public sealed class DedicatedEndpointTests
 	[Test]
 	public async Task SessionOutlivesItsTokenAndIsEndedAtTheMaximumDuration()
 	{
+		// the endpoint's clock (token expiry, connection duration) moves only when the test advances it
+		var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{
 			MaxConnectionDuration = TimeSpan.FromSeconds(6),
 			TokenClockSkew = TimeSpan.Zero,
+			TimeProvider = clock,
 		});
 
 		var token = endpoint.GenerateToken(expiresIn: TimeSpan.FromSeconds(2));
@@ -21,7 +24,7 @@ public sealed class DedicatedEndpointTests
 		await using var __ = client;
 		messages.Last().Type.Should().Be('Z');
 
-		await Task.Delay(TimeSpan.FromSeconds(3));
+		clock.Advance(TimeSpan.FromSeconds(3));
 
 		// the open session goes on after its token expired …
 		(await client.QueryAsync("SELECT 1")).Select(m => m.ToString()).Should().Equal("T", "D(1)", "C(SELECT 1)", "Z(I)");
@@ -31,18 +34,29 @@ public sealed class DedicatedEndpointTests
 		await using (late)
 			refused.Last().Fields['M'].Should().Be("IAM authentication failed for user \"admin\"");
 
-		// at the limit the server sends a FATAL error and closes
-		var end = await client.ReadAsync().WaitAsync(TimeSpan.FromSeconds(10));
+		// at the limit the server sends a FATAL error and closes (the clock moves in small steps: the session's duration
+		// counts from when it began relaying, just after its login was answered)
+		var ending = client.ReadAsync();
+		await Eventually.UntilAsync(() =>
+		{
+			clock.Advance(TimeSpan.FromMilliseconds(100));
+			return ending.IsCompleted;
+		}, "the FATAL error at the maximum connection duration");
+		var end = await ending;
 		end.Type.Should().Be('E');
 		end.Fields['S'].Should().Be("FATAL");
 		end.Fields['C'].Should().Be("57P01");
 		end.Fields['M'].Should().Contain("maximum connection duration");
-		(await client.IsClosedAsync(TimeSpan.FromSeconds(5))).Should().BeTrue();
+		(await client.IsClosedAsync(Eventually.SafetyLimit)).Should().BeTrue();
 
 		// Npgsql sees the same error on its next command
 		await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(endpoint.CreateConnectionString()) { Pooling = false }.ConnectionString);
 		await connection.OpenAsync();
-		await Task.Delay(TimeSpan.FromSeconds(6.5));
+		await Eventually.UntilAsync(() =>
+		{
+			clock.Advance(TimeSpan.FromMilliseconds(100));
+			return endpoint.OpenConnections == 0;
+		}, "the endpoint to end the session at its maximum duration");
 		var act = () => new NpgsqlCommand("SELECT 1", connection).ExecuteScalarAsync();
 		var error = (await act.Should().ThrowAsync<NpgsqlException>()).Which;
 		if (error is PostgresException postgres)
@@ -53,7 +67,9 @@ public sealed class DedicatedEndpointTests
 	[Test]
 	public async Task DelayedJobsShowSubmittedAndProcessingAndEndTheEndpointCleanly()
 	{
-		var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(6) });
+		// the job's phases (3 s submitted, 3 s processing) pass only when the test advances the endpoint's clock
+		var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+		var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(6), TimeProvider = clock });
 		var caDirectory = Path.GetDirectoryName(endpoint.CaCertificatePath)!;
 		RawPgClient? idle = null;
 
@@ -82,13 +98,14 @@ public sealed class DedicatedEndpointTests
 
 			(await StateAsync()).Should().Be(("submitted", false));
 
-			var deadline = DateTime.UtcNow.AddSeconds(10);
+			// the clock moves in small steps (the worker may not have begun the job's first phase yet) until the status changes
 			var state = await StateAsync();
-			while (state.Status == "submitted" && DateTime.UtcNow < deadline)
+			await Eventually.UntilAsync(async () =>
 			{
-				await Task.Delay(100);
+				clock.Advance(TimeSpan.FromMilliseconds(100));
 				state = await StateAsync();
-			}
+				return state.Status != "submitted";
+			}, "the job to leave status submitted");
 
 			state.Should().Be(("processing", false));
 
@@ -103,7 +120,7 @@ public sealed class DedicatedEndpointTests
 				await using var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", other);
 				wait.Parameters.AddWithValue("id", jobId);
 				var waiting = wait.ExecuteScalarAsync();
-				await Task.Delay(200);
+				await Eventually.UntilAsync(() => endpoint.JobWaiters > 0, "the CALL to wait for the job");
 				wait.Cancel();
 				var cancelled = async () => await waiting;
 				(await cancelled.Should().ThrowAsync<OperationCanceledException>()).WithInnerException<PostgresException>().Which.SqlState.Should().Be("57014");
@@ -112,7 +129,7 @@ public sealed class DedicatedEndpointTests
 				await using (raw)
 				{
 					await raw.SendAsync(RawPgClient.Build('Q', RawPgClient.CString($"CALL sys.wait_for_job('{jobId}')")));
-					await Task.Delay(200);
+					await Eventually.UntilAsync(() => endpoint.JobWaiters > 0, "the CALL to wait for the job");
 					await using (var cancel = await RawPgClient.OpenSocketAsync(endpoint.Port))
 						await cancel.SendAsync(RawPgClient.CancelRequest(raw.ProcessId, raw.SecretKey));
 					(await raw.ReadUntilReadyAsync()).Select(m => m.ToString()).Should().Equal("E(57014: canceling statement due to user request)", "Z(I)");
@@ -122,7 +139,13 @@ public sealed class DedicatedEndpointTests
 			await using (var wait = new NpgsqlCommand("CALL sys.wait_for_job(@id)", connection))
 			{
 				wait.Parameters.AddWithValue("id", jobId);
-				(await wait.ExecuteScalarAsync()).Should().Be(true);
+				var completing = wait.ExecuteScalarAsync();
+				await Eventually.UntilAsync(() =>
+				{
+					clock.Advance(TimeSpan.FromMilliseconds(100));
+					return completing.IsCompleted;
+				}, "the job to complete");
+				(await completing).Should().Be(true);
 			}
 
 			(await StateAsync()).Should().Be(("completed", true));
@@ -135,7 +158,7 @@ public sealed class DedicatedEndpointTests
 		}
 
 		// shutdown: open sessions get 57P01, the port is closed, temporary files are gone
-		var goodbye = await idle!.ReadAsync().WaitAsync(TimeSpan.FromSeconds(10));
+		var goodbye = await idle!.ReadAsync().WithSafetyLimit("the goodbye at shutdown");
 		goodbye.Fields['C'].Should().Be("57P01");
 		await idle.DisposeAsync();
 

@@ -100,16 +100,13 @@ public sealed class ProtocolFuzzTests
 			(await EndpointFixture.ScalarAsync(connection, "SELECT 'still here'")).Should().Be("still here");
 
 		// Nothing left behind: no connection, no backend session of the fuzzing clients.
-		var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-		long backendSessions;
-		while (true)
+		long backendSessions = -1;
+		await Eventually.UntilAsync(async () =>
 		{
 			await using (var backend = await EndpointFixture.OpenBackendAsync(_endpoint))
 				backendSessions = (long)(await EndpointFixture.ScalarAsync(backend, $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{ApplicationName}'"))!;
-			if ((backendSessions == 0 && _endpoint.OpenConnections == 0) || DateTime.UtcNow > deadline)
-				break;
-			await Task.Delay(100);
-		}
+			return backendSessions == 0 && _endpoint.OpenConnections == 0;
+		}, "the fuzzing clients' connections and backend sessions to end");
 
 		backendSessions.Should().Be(0);
 		_endpoint.OpenConnections.Should().Be(0);

@@ -234,13 +234,13 @@ public sealed class LimitTests
 
 		await client.QueryAsync("BEGIN");
 		await client.QueryAsync($"INSERT INTO {table} VALUES (1, 'x')");
-		_clock.Now += TimeSpan.FromSeconds(31);
+		_clock.Advance(TimeSpan.FromSeconds(31));
 		(await client.QueryAsync("SELECT 1")).Select(m => m.ToString()).Should().Equal(Age, "Z(E)");
 		(await client.QueryAsync("COMMIT")).Select(m => m.ToString()).Should().Equal("C(ROLLBACK)", "Z(I)");
 
 		await client.QueryAsync("BEGIN");
 		await client.QueryAsync($"INSERT INTO {table} VALUES (2, 'x')");
-		_clock.Now += TimeSpan.FromSeconds(31);
+		_clock.Advance(TimeSpan.FromSeconds(31));
 		(await client.QueryAsync("COMMIT")).Select(m => m.ToString()).Should().Equal(Age, "Z(I)");
 
 		(await CountAsync(connection, table)).Should().Be(0);

@@ -39,17 +39,17 @@ public sealed class ResourceBoundTests
 		return (long)(await EndpointFixture.ScalarAsync(backend, $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{applicationName}'"))!;
 	}
 
-	/// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="limit"/> passes (then the test fails on it).</summary>
-	static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan limit)
+	/// <summary>Polls <paramref name="condition"/> until it holds (true) or the safety limit passes (false: the test fails on it).</summary>
+	static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
 	{
-		var deadline = DateTime.UtcNow + limit;
-		while (true)
+		try
 		{
-			if (await condition())
-				return true;
-			if (DateTime.UtcNow > deadline)
-				return false;
-			await Task.Delay(100);
+			await Eventually.UntilAsync(condition, "a condition");
+			return true;
+		}
+		catch (TimeoutException)
+		{
+			return false;
 		}
 	}
 
@@ -77,9 +77,9 @@ public sealed class ResourceBoundTests
 		// the answer, so the connection closes without a reset that could drop the answer).
 		await client.SendAsync([(byte)'p', 0x3F, 0xFF, 0xFF, 0xFE, .. new byte[1024]]);
 
-		var error = await client.ReadAsync().WaitAsync(TimeSpan.FromSeconds(30));
+		var error = await client.ReadAsync().WithSafetyLimit("an answer");
 		error.ToString().Should().Be("E(08P01: invalid message length 1073741822 for message type 'p')");
-		(await client.IsClosedAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+		(await client.IsClosedAsync(Eventually.SafetyLimit)).Should().BeTrue();
 	}
 
 	[Test]
@@ -89,7 +89,7 @@ public sealed class ResourceBoundTests
 		await using var __ = client;
 
 		await client.SendAsync([(byte)'Q', 0x40, 0x00, 0x00, 0x00], new byte[1024]);
-		var error = await client.ReadAsync().WaitAsync(TimeSpan.FromSeconds(30));
+		var error = await client.ReadAsync().WithSafetyLimit("an answer");
 		error.ToString().Should().Be("E(08P01: invalid message length 1073741824 for message type 'Q')");
 		error.Fields['S'].Should().Be("FATAL");
 	}
@@ -102,9 +102,9 @@ public sealed class ResourceBoundTests
 
 		// A Sync carries nothing: PostgreSQL allows such messages 10,000 bytes.
 		await client.SendAsync(RawPgClient.Build('S', new byte[20_000]));
-		var error = await client.ReadAsync().WaitAsync(TimeSpan.FromSeconds(30));
+		var error = await client.ReadAsync().WithSafetyLimit("an answer");
 		error.ToString().Should().Be("E(08P01: invalid message length 20004 for message type 'S')");
-		(await client.IsClosedAsync(TimeSpan.FromSeconds(30))).Should().BeTrue();
+		(await client.IsClosedAsync(Eventually.SafetyLimit)).Should().BeTrue();
 	}
 
 	[Test]
@@ -120,7 +120,7 @@ public sealed class ResourceBoundTests
 		var bind = RawPgClient.Build('B', RawPgClient.CString(""), RawPgClient.CString("wait"), RawPgClient.BigEndian16(0), RawPgClient.BigEndian16(1),
 			RawPgClient.BigEndian(1000), "abc"u8.ToArray(), RawPgClient.BigEndian16(0));
 		await client.SendAsync(bind, RawPgClient.Execute(), RawPgClient.Sync());
-		var messages = await client.ReadUntilReadyAsync().WaitAsync(TimeSpan.FromSeconds(30));
+		var messages = await client.ReadUntilReadyAsync().WithSafetyLimit("an answer");
 
 		messages.Should().ContainSingle(m => m.Type == 'E').Which.Fields['C'].Should().Be("08P01");
 		(await client.QueryAsync("SELECT 1")).Select(m => m.ToString()).Should().Equal("T", "D(1)", "C(SELECT 1)", "Z(I)");
@@ -144,7 +144,7 @@ public sealed class ResourceBoundTests
 		try
 		{
 			while (messages.Count == 0 || messages[^1].Type is not ('Z' or 'E'))
-				messages.Add(await client.ReadAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+				messages.Add(await client.ReadAsync().WithSafetyLimit("an answer"));
 		}
 		catch (EndOfStreamException)
 		{
@@ -183,11 +183,11 @@ public sealed class ResourceBoundTests
 			client.Abort();
 			await client.DisposeAsync();
 
-			(await EventuallyAsync(async () => await BackendSessionsAsync(name) == 0, TimeSpan.FromSeconds(30)))
+			(await EventuallyAsync(async () => await BackendSessionsAsync(name) == 0))
 				.Should().BeTrue("the backend session of a client that is gone ends");
 		}
 
-		(await EventuallyAsync(() => Task.FromResult(_endpoint.OpenConnections == 0), TimeSpan.FromSeconds(30))).Should().BeTrue();
+		(await EventuallyAsync(() => Task.FromResult(_endpoint.OpenConnections == 0))).Should().BeTrue();
 	}
 
 	[Test]
@@ -213,7 +213,7 @@ public sealed class ResourceBoundTests
 		}
 
 		// The client stays connected and reads nothing: the endpoint's writes make no progress, so it ends the session.
-		(await EventuallyAsync(async () => await BackendSessionsAsync(name) == 0, TimeSpan.FromSeconds(30))).Should().BeTrue();
+		(await EventuallyAsync(async () => await BackendSessionsAsync(name) == 0)).Should().BeTrue();
 	}
 
 	[Test]
@@ -245,23 +245,29 @@ public sealed class ResourceBoundTests
 	[Test]
 	public async Task ConnectionsLoggingInAreBounded()
 	{
+		// An endpoint of its own, whose logins wait long: the connections below stay pending until the test closes them.
+		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+		{
+			LoginTimeout     = Eventually.SafetyLimit,
+			MaxPendingLogins = 4,
+		});
 		var idle = new List<Socket>();
 		try
 		{
 			for (var k = 0; k < 4; k++)
 			{
 				var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-				await socket.ConnectAsync("127.0.0.1", _endpoint.Port);
+				await socket.ConnectAsync("127.0.0.1", endpoint.Port);
 				idle.Add(socket);
 			}
 
-			(await EventuallyAsync(() => Task.FromResult(_endpoint.PendingLogins == 4), TimeSpan.FromSeconds(10))).Should().BeTrue();
+			(await EventuallyAsync(() => Task.FromResult(endpoint.PendingLogins == 4))).Should().BeTrue();
 
 			// One more: refused at once (DSQL's answer to too many new connections), without waiting for its login.
-			var refused = await RawPgClient.OpenSocketAsync(_endpoint.Port);
+			var refused = await RawPgClient.OpenSocketAsync(endpoint.Port);
 			await using (refused)
 			{
-				var answer = await refused.ReadAsync().WaitAsync(TimeSpan.FromSeconds(10));
+				var answer = await refused.ReadAsync().WithSafetyLimit("an answer");
 				answer.ToString().Should().Be("E(53400: Unable to accept connection, rate exceeded.)");
 			}
 		}
@@ -271,8 +277,8 @@ public sealed class ResourceBoundTests
 				socket.Dispose();
 		}
 
-		(await EventuallyAsync(() => Task.FromResult(_endpoint.PendingLogins == 0), TimeSpan.FromSeconds(10))).Should().BeTrue();
-		await using var connection = await EndpointFixture.OpenAsync(endpoint: _endpoint);
+		(await EventuallyAsync(() => Task.FromResult(endpoint.PendingLogins == 0))).Should().BeTrue();
+		await using var connection = await EndpointFixture.OpenAsync(endpoint: endpoint);
 		(await EndpointFixture.ScalarAsync(connection, "SELECT 1")).Should().Be(1);
 	}
 

@@ -60,12 +60,9 @@ public sealed class ConcurrencyTests
 	static async Task WaitForLockWaitAsync(LocalDsqlEndpoint endpoint)
 	{
 		await using var backend = await EndpointFixture.OpenBackendAsync(endpoint);
-		var deadline = DateTime.UtcNow.AddSeconds(30);
-		while ((long)(await ScalarAsync(backend, "SELECT count(*) FROM pg_locks WHERE NOT granted"))! == 0)
-		{
-			DateTime.UtcNow.Should().BeBefore(deadline, "a session should be waiting for a lock");
-			await Task.Delay(20);
-		}
+		await Eventually.UntilAsync(
+			async () => (long)(await ScalarAsync(backend, "SELECT count(*) FROM pg_locks WHERE NOT granted"))! > 0,
+			"a session waiting for a lock");
 	}
 
 	[Test]
@@ -255,38 +252,35 @@ public sealed class ConcurrencyTests
 		await using var holder = await EndpointFixture.OpenAsync(endpoint: _patient);
 		await using var writer = await EndpointFixture.OpenAsync(endpoint: _patient);
 
-		// the holder's transaction is one running query, never idle: the writer waits for it to commit
-		Task<int> HolderAsync(int value) => ExecuteAsync(holder, $"BEGIN; UPDATE {table} SET v = {value} WHERE id = 1; SELECT pg_sleep(0.3); COMMIT");
+		// the holder's transaction is one running query, never idle: it writes the row, then waits at a gate the test
+		// opens once the writer waits for the row; the writer waits for it to commit
+		await using var gate = await BackendGate.CloseAsync(_patient);
+		Task<int> HolderAsync(int value) => ExecuteAsync(holder, $"BEGIN; UPDATE {table} SET v = {value} WHERE id = 1; {gate.WaitSql}; COMMIT");
 
 		await using (var a = await writer.BeginTransactionAsync(IsolationLevel.RepeatableRead))
 		{
 			(await ScalarAsync(writer, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(0);
 			var running = HolderAsync(10);
-			await WaitForRowLockAsync(_patient, table);
-			(await ExecuteAsync(writer, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a)).Should().Be(1);
+			await gate.WaitForWaitersAsync(1);
+			var writing = ExecuteAsync(writer, $"UPDATE {table} SET v = v + 1 WHERE id = 1", a);
+			await gate.WaitForWaitersAsync(2);
+			await gate.OpenAsync();
+			(await writing).Should().Be(1);
 			await running;
 			await ShouldConflictAsync(() => a.CommitAsync());
 		}
 
 		// a single statement commits with itself: it fails at once, as on DSQL
+		await gate.CloseAsync();
 		var again = HolderAsync(20);
-		await WaitForRowLockAsync(_patient, table);
-		await ShouldConflictAsync(() => ExecuteAsync(writer, $"UPDATE {table} SET v = v + 1 WHERE id = 1"));
+		await gate.WaitForWaitersAsync(1);
+		var autocommit = ExecuteAsync(writer, $"UPDATE {table} SET v = v + 1 WHERE id = 1");
+		await gate.WaitForWaitersAsync(2);
+		await gate.OpenAsync();
+		await ShouldConflictAsync(() => autocommit);
 		await again;
 
 		(await ScalarAsync(writer, $"SELECT v FROM {table} WHERE id = 1")).Should().Be(20);
-	}
-
-	/// <summary>Waits until some backend session has updated a row of <paramref name="table"/> without committing.</summary>
-	static async Task WaitForRowLockAsync(LocalDsqlEndpoint endpoint, string table)
-	{
-		await using var backend = await EndpointFixture.OpenBackendAsync(endpoint);
-		var deadline = DateTime.UtcNow.AddSeconds(30);
-		while ((long)(await ScalarAsync(backend, $"SELECT count(*) FROM pg_locks WHERE relation = '{table}'::regclass AND mode = 'RowExclusiveLock'"))! == 0)
-		{
-			DateTime.UtcNow.Should().BeBefore(deadline, "the holder should have written the row");
-			await Task.Delay(5);
-		}
 	}
 
 	[Test]

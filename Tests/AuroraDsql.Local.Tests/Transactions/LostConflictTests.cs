@@ -122,15 +122,18 @@ public sealed class LostConflictTests
 		var (client, _) = await RawPgClient.ConnectAsync(_patient);
 		await using var __ = client;
 
-		// the BEGIN is skipped after the error in its pipeline, so the UPDATE runs alone, waits for the running holder and
-		// meets its committed row
-		var running = ExecuteAsync(holder, $"BEGIN; UPDATE {table} SET v = 10 WHERE id = 1; SELECT pg_sleep(0.5); COMMIT");
-		await Task.Delay(100);
+		// the BEGIN is skipped after the error in its pipeline, so the UPDATE runs alone, waits for the running holder (kept
+		// running at a gate until the UPDATE waits) and meets its committed row
+		await using var gate = await BackendGate.CloseAsync(_patient);
+		var running = ExecuteAsync(holder, $"BEGIN; UPDATE {table} SET v = 10 WHERE id = 1; {gate.WaitSql}; COMMIT");
+		await gate.WaitForWaitersAsync(1);
 		await client.SendAsync(
 			RawPgClient.Parse("SELECT 1/0"), RawPgClient.Bind(), RawPgClient.Execute(),
 			RawPgClient.Parse("BEGIN"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync(),
 			RawPgClient.Parse($"UPDATE {table} SET v = v + 1 WHERE id = 1"), RawPgClient.Bind(), RawPgClient.Execute(), RawPgClient.Sync());
 		var first = Texts(await client.ReadUntilReadyAsync()).ToList();
+		await gate.WaitForWaitersAsync(2);
+		await gate.OpenAsync();
 		var second = Texts(await client.ReadUntilReadyAsync()).ToList();
 		await running;
 
@@ -232,28 +235,35 @@ public sealed class LostConflictTests
 	[Test]
 	public async Task AHolderGetsTheGraceFromWhenItBecameIdle()
 	{
+		var grace = TimeSpan.FromSeconds(2);
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{
-			LockTimeout     = TimeSpan.FromSeconds(5),
-			IdleHolderGrace = TimeSpan.FromSeconds(2),
+			LockTimeout     = TimeSpan.FromMinutes(1),
+			IdleHolderGrace = grace,
 		});
 		var table = await CounterTableAsync(endpoint, 1);
-		await using var holder = await EndpointFixture.OpenAsync(endpoint: endpoint);
+		var (holder, _) = await RawPgClient.ConnectAsync(endpoint);
+		await using var __ = holder;
 		await using var waiter = await EndpointFixture.OpenAsync(endpoint: endpoint);
+		await using var gate = await BackendGate.CloseAsync(endpoint);
 
-		// the writer waits while the holder runs a statement, then the holder commits soon after it became idle
-		await using var transaction = await holder.BeginTransactionAsync(IsolationLevel.RepeatableRead);
-		await ExecuteAsync(holder, $"UPDATE {table} SET note = 'holder' WHERE id = 1", transaction);
-		var busy = ExecuteAsync(holder, "SELECT pg_sleep(2.5)", transaction);
-		await Task.Delay(50);
+		// the writer waits, longer than the grace, while the holder runs a statement (kept running at a gate); then the
+		// holder commits as soon as it became idle (its COMMIT is sent along with the statement)
+		await holder.QueryAsync("BEGIN");
+		await holder.QueryAsync($"UPDATE {table} SET note = 'holder' WHERE id = 1");
+		await holder.SendAsync(RawPgClient.Build('Q', RawPgClient.CString(gate.WaitSql)), RawPgClient.Build('Q', RawPgClient.CString("COMMIT")));
+		await gate.WaitForWaitersAsync(1);
 		var waiting = ExecuteAsync(waiter, $"UPDATE {table} SET v = 7 WHERE id = 1");
-		await busy;
-		await transaction.CommitAsync();
+		await gate.WaitForWaitersAsync(2);
+		await Task.Delay(grace + grace); // time passing is the subject: the waiter has waited longer than the grace (a lower bound)
+		await gate.OpenAsync();
+		(await holder.ReadUntilReadyAsync()).Last().ToString().Should().Be("Z(T)");
+		(await holder.ReadUntilReadyAsync()).Select(m => m.ToString()).Should().Equal("C(COMMIT)", "Z(I)");
 
 		// the waiting statement commits by itself, after the holder: it conflicts at once, as on DSQL
 		var wait = () => waiting;
 		(await wait.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should().Be(Oc000);
-		(await ScalarAsync(holder, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("0holder");
+		(await ScalarAsync(waiter, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("0holder");
 	}
 
 	[Test]

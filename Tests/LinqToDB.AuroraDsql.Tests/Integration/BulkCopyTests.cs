@@ -292,27 +292,32 @@ public sealed class BulkCopyTests
 	[Test]
 	public async Task ReadingAheadNeverHoldsATransactionOpenWhileTheSourceIsRead()
 	{
+		// the source's slowness moves the endpoint's clock (transaction ages), not the wall clock
+		var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
 		await using var endpoint = await global::AuroraDsql.Local.LocalDsqlEndpoint.StartAsync(
-			new global::AuroraDsql.Local.LocalDsqlEndpointOptions { MaxTransactionAge = TimeSpan.FromSeconds(1) });
+			new global::AuroraDsql.Local.LocalDsqlEndpointOptions { MaxTransactionAge = TimeSpan.FromSeconds(1), TimeProvider = clock });
 		await using var db = new DataConnection(new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint)));
 		var table = await db.CreateTableAsync<Item>(tableName: "slow_source");
 
-		static IEnumerable<Item> Slowly(IEnumerable<Item> rows)
+		IEnumerable<Item> Slowly(IEnumerable<Item> rows)
 		{
 			foreach (var row in rows)
 			{
 				if (row.Id % 3_000 == 1_000)
-					Thread.Sleep(1_500);
+					clock.Advance(TimeSpan.FromMilliseconds(1_500));
 				yield return row;
 			}
 		}
 
-		static async IAsyncEnumerable<Item> SlowlyAsync(IEnumerable<Item> rows)
+		async IAsyncEnumerable<Item> SlowlyAsync(IEnumerable<Item> rows)
 		{
 			foreach (var row in rows)
 			{
 				if (row.Id % 3_000 == 1_000)
-					await Task.Delay(1_500);
+				{
+					await Task.Yield();
+					clock.Advance(TimeSpan.FromMilliseconds(1_500));
+				}
 				yield return row;
 			}
 		}

@@ -192,7 +192,9 @@ public sealed class IndexAndConstraintTests
 	[Test]
 	public async Task WaitingForAJobCanTimeOutWhileItRuns()
 	{
-		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(6) });
+		// the job runs until the test advances the endpoint's clock
+		var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions { JobCompletionDelay = TimeSpan.FromSeconds(6), TimeProvider = clock });
 		var options = new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o, endpoint));
 
 		await using var db = new DataConnection(options);
@@ -208,6 +210,12 @@ public sealed class IndexAndConstraintTests
 		await FluentActions.Awaiting(() => db.WaitForJobAsync(job.JobId, cancellationToken: cancel.Token))
 			.Should().ThrowAsync<OperationCanceledException>();
 
-		(await db.WaitForJobAsync(job.JobId, TimeSpan.FromMinutes(1))).IsCompleted.Should().BeTrue();
+		var waiting = db.WaitForJobAsync(job.JobId, TimeSpan.FromMinutes(1));
+		await Eventually.UntilAsync(() =>
+		{
+			clock.Advance(TimeSpan.FromMilliseconds(100));
+			return waiting.IsCompleted;
+		}, "the job to complete");
+		(await waiting).IsCompleted.Should().BeTrue();
 	}
 }

@@ -323,7 +323,7 @@ public sealed class OptimisticConcurrencyTests
 
 			await using var db = new DataConnection(options);
 			var pending = db.GetTable<Counter>().TableName(_counters.TableName).Set(c => c.Value, c => c.Value + 1).UpdateAsync();
-			await Task.Delay(300);
+			await Eventually.UntilAsync(() => !retried.IsEmpty, "the update to meet the open transaction's row and be retried");
 			await tx.CommitAsync();
 
 			(await pending).Should().Be(1);
@@ -343,7 +343,14 @@ public sealed class OptimisticConcurrencyTests
 			await using var db = new DataConnection(options);
 			await using var appTransaction = await db.BeginTransactionAsync();
 			var pending = db.GetTable<Counter>().TableName(_counters.TableName).Set(c => c.Value, c => c.Value + 1).UpdateAsync();
-			await Task.Delay(300);
+			await using (var backend = new NpgsqlConnection(endpoint.BackendConnectionString))
+			{
+				await backend.OpenAsync();
+				await using var waiters = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE NOT granted", backend);
+				await Eventually.UntilAsync(async () => pending.IsCompleted || (long)(await waiters.ExecuteScalarAsync())! > 0,
+					"the update to wait for the open transaction's row (or to have failed on it)");
+			}
+
 			await tx.CommitAsync();
 
 			await FluentActions.Awaiting(() => pending).Should().ThrowAsync<PostgresException>().Where(e => e.SqlState == "40001");
