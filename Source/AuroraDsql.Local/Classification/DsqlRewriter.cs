@@ -51,11 +51,8 @@ sealed class DsqlRewriter : IStatementClassifier
 	}
 
 	/// <summary>
-	/// <c>SELECT … FOR UPDATE [OF …] NOWAIT | SKIP LOCKED</c> without the <c>NOWAIT</c> / <c>SKIP LOCKED</c>. DSQL accepts
-	/// them but takes no row locks, so there is never a lock to fail on or a locked row to skip: every transaction reads
-	/// the rows, and the later committer of a conflicting pair fails at COMMIT. PostgreSQL's row locks would fail the
-	/// statement at once (NOWAIT) or leave out rows another transaction locked (SKIP LOCKED). Without them the statement
-	/// waits for the row like any <c>FOR UPDATE</c> here, and the endpoint's conflict handling decides who loses.
+	/// <c>FOR UPDATE … NOWAIT | SKIP LOCKED</c> without the policy: DSQL accepts it but takes no row locks, so nothing fails
+	/// at once or is skipped; here the statement waits like any <c>FOR UPDATE</c> and conflict handling decides who loses.
 	/// </summary>
 	static StatementPlan? LockWaitPolicies(SqlStatement s)
 	{

@@ -84,11 +84,8 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 	}
 
 	/// <summary>
-	/// <c>set_config(name, value, …)</c> is SET as a function: the same parameters only, and <c>client_encoding</c> only
-	/// UTF-8. The session's identity, the string syntax the endpoint lexes with and the endpoint's own settings (limits,
-	/// lock timeout) are not the client's to change. A name (or an encoding) that is not a string constant cannot be
-	/// checked and is refused too. The calls in a SQL routine's body count as well. (The backend enforces the same: clients
-	/// may not execute <c>pg_catalog.set_config</c>, the endpoint rewrites their calls to <c>sys.set_config</c>, which checks.)
+	/// <c>set_config(name, value, …)</c> follows SET's rules (<c>client_encoding</c> only UTF-8), also inside a SQL routine's
+	/// body; a name that is not a string constant is refused. The backend enforces the same through <c>sys.set_config</c>.
 	/// </summary>
 	RuleViolation? ForbiddenSetConfig(StatementShape shape)
 	{

@@ -101,13 +101,10 @@ sealed partial class ClientSession
 	}
 
 	/// <summary>
-	/// A write in a transaction block failed because a transaction that committed after its snapshot changed the row: on
-	/// DSQL the write succeeds on the snapshot and the COMMIT fails with OC000. PostgreSQL cannot write over the newer row
-	/// version, so the endpoint rolls the backend's transaction back and runs the statement again on a fresh snapshot (it
-	/// may not wait for locks there), gives the client that result, rolls back again (no row stays locked) and marks the
-	/// transaction as lost: its COMMIT fails with OC000 (see <see cref="LostConflictVerdict"/>). Done only while the client
-	/// waits for this answer (nothing else sent since); otherwise, or when the statement fails again, the client gets
-	/// OC000 from the statement. Called by the backend loop at the statement's ReadyForQuery, which it replaces.
+	/// A write in a block failed on a row committed after its snapshot, where DSQL would fail only the COMMIT (OC000): the
+	/// backend's transaction is rolled back, the statement replayed on a fresh snapshot and rolled back again, and the
+	/// transaction marked lost (<see cref="LostConflictVerdict"/>). Only while the client waits for this answer; otherwise
+	/// the statement fails with OC000. Runs on the backend loop at the statement's ReadyForQuery, which it replaces.
 	/// </summary>
 	bool TryReplay(in ReadOnlySequence<byte> readyForQuery)
 	{
