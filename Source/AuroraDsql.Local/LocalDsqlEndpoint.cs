@@ -123,9 +123,17 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 					$"Host={cluster.SocketDirectory};Port={cluster.Port};Username={PostgresCluster.SuperUser};Database=postgres");
 			}
 
+			BackendCompatibility compatibility;
 			var bootstrap = await InternalConnection.OpenAsync(backend, cancellationToken).ConfigureAwait(false);
 			await using (bootstrap.ConfigureAwait(false))
+			{
+				compatibility = await BackendCompatibility.ReadAsync(bootstrap, cancellationToken).ConfigureAwait(false);
 				await BackendBootstrap.RunAsync(bootstrap, backend.Database, cancellationToken).ConfigureAwait(false);
+			}
+
+			log($"backend: PostgreSQL {compatibility.Version}");
+			if (compatibility.Warning is { } warning)
+				log("warning: " + warning);
 
 			var certificateDirectory = options.CertificateDirectory;
 			if (certificateDirectory is null)
@@ -141,6 +149,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 			certificates = EndpointCertificates.Create(certificateDirectory, [options.HostName]);
 
 			var rules    = DsqlRuleSet.AsOf(options.RulesAsOf ?? DsqlRuleSet.Latest.Date);
+			var version  = options.ServerVersion is { } reported ? DsqlServerVersion.Parse(reported) : DsqlServerVersion.Latest;
 			var schema   = new SchemaVersion();
 			var failures = new CommitFailureInjector();
 
@@ -154,11 +163,13 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew, options.TimeProvider),
 				Certificates  = certificates,
 				Classifiers   = new ClassifierChain([.. options.Classifiers,
-					new DsqlRuleClassifier(rules, options.MaxTransactionAge, options.TimeProvider, failures, schema, log)]),
+					new DsqlRuleClassifier(rules, options.MaxTransactionAge, options.TimeProvider, failures, schema, log, version)]),
 				Jobs           = jobs,
 				Log            = log,
 				Rules          = rules,
 				CommitFailures = failures,
+				ServerVersion  = version,
+				Compatibility  = compatibility,
 				Schema         = schema,
 				AcceptedHosts = [.. new[] { options.HostName, "localhost", "127.0.0.1" }.Distinct(StringComparer.OrdinalIgnoreCase)],
 			};
@@ -205,6 +216,8 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 			throw new ArgumentOutOfRangeException(nameof(options), "MaxTransactionAge must be positive.");
 		if (options.LockTimeout <= TimeSpan.Zero)
 			throw new ArgumentOutOfRangeException(nameof(options), "LockTimeout must be positive.");
+		if (options.ServerVersion is { } version)
+			DsqlServerVersion.Parse(version);
 	}
 
 	/// <summary>Client connections open now (logging in or in a session): for tests and the soak run.</summary>
@@ -215,6 +228,15 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 
 	/// <summary>Sessions waiting for an asynchronous job now (tests).</summary>
 	internal int JobWaiters => _jobs.Waiters;
+
+	/// <summary>The backend's PostgreSQL version (<c>server_version</c>, e.g. <c>16.14</c>); clients see <see cref="LocalDsqlEndpointOptions.ServerVersion"/>.</summary>
+	public string BackendServerVersion => _services.Compatibility.Version;
+
+	/// <summary>
+	/// What differs from DSQL because the backend is not PostgreSQL 16 (DSQL is), and how to install PostgreSQL 16;
+	/// <see langword="null"/> on a PostgreSQL 16 backend. Also logged at start, and printed by the command-line tool.
+	/// </summary>
+	public string? BackendCompatibilityWarning => _services.Compatibility.Warning;
 
 	/// <summary>The DSQL release date whose SQL rules the endpoint enforces (see <see cref="LocalDsqlEndpointOptions.RulesAsOf"/>).</summary>
 	public DateOnly RulesVersion => _services.Rules.Date;

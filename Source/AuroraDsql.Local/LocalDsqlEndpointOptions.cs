@@ -38,8 +38,21 @@ public sealed record LocalDsqlEndpointOptions
 	/// </summary>
 	public string? BackendConnectionString { get; init; }
 
-	/// <summary>Directory of the PostgreSQL server programs (<c>initdb</c>, <c>postgres</c>); default: searched.</summary>
+	/// <summary>
+	/// Directory of the PostgreSQL server programs (<c>initdb</c>, <c>postgres</c>); default: the <c>AURORA_DSQL_PG_BIN</c>
+	/// environment variable, else searched, PostgreSQL 16 first (DSQL is PostgreSQL 16): the folder
+	/// <c>Build/install-postgres16.sh</c> installs into (<c>~/.cache/aurora-dsql-local/postgresql-16/bin</c>, as root
+	/// <c>/usr/local/lib/aurora-dsql-local/postgresql-16/bin</c>), <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>,
+	/// <c>pg_config --bindir</c>, <c>PATH</c>. Another major version runs with a warning
+	/// (<see cref="LocalDsqlEndpoint.BackendCompatibilityWarning"/>).
+	/// </summary>
 	public string? PostgresBinDirectory { get; init; }
+
+	/// <summary>
+	/// The PostgreSQL version the endpoint reports (<c>server_version</c>, <c>SHOW server_version[_num]</c>,
+	/// <c>current_setting(…)</c>), <c>16.&lt;minor&gt;</c>; default: what DSQL reports as of the endpoint's release (16.15, late 2026).
+	/// </summary>
+	public string? ServerVersion { get; init; }
 
 	/// <summary>
 	/// Where the CA certificate (<c>ca.pem</c>) and its key are written; default: a temporary directory deleted on

@@ -57,7 +57,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 	{
 		options ??= new PostgresClusterOptions();
 
-		var binDirectory = PostgresBinaries.Locate(options.BinDirectory);
+		var binDirectory = PostgresBinaries.Locate(options.BinDirectory).BinDirectory;
 		var serverUser   = ProcessIdentity.IsRoot ? options.ServerUser ?? ProcessIdentity.DefaultServerUser() : null;
 
 		string? temporaryRoot = null;

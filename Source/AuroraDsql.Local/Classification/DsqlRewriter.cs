@@ -5,23 +5,31 @@ using AuroraDsql.Sql;
 namespace AuroraDsql.Local.Classification;
 
 /// <summary>
-/// Rewrites what DSQL answers differently from PostgreSQL 15, at the token level:
+/// Rewrites what DSQL answers differently from the backend PostgreSQL, at the token level:
 /// <list type="bullet">
 /// <item><c>CREATE [UNIQUE] INDEX ASYNC …</c> → a job submission returning <c>job_id</c>, tag <c>CREATE INDEX</c>;</item>
 /// <item><c>ALTER TABLE ASYNC t VALIDATE CONSTRAINT c</c> → a VALIDATE_CONSTRAINT job, tag <c>ALTER TABLE</c>;</item>
 /// <item><c>CALL sys.wait_for_job(…)</c> → the proxy waits for the job first;</item>
-/// <item><c>version()</c> → <c>sys.version()</c> (<c>PostgreSQL 16</c>), <c>SHOW server_version[_num]</c> → the DSQL value;</item>
+/// <item><c>version()</c> → <c>sys.version()</c> (<c>PostgreSQL 16</c>), <c>SHOW server_version[_num]</c> and
+/// <c>current_setting('server_version[_num]')</c> → the DSQL value; <c>SHOW</c> of a setting PostgreSQL 16 removed
+/// (<c>lc_collate</c>, <c>lc_ctype</c>…) → 42704, as on PostgreSQL 16;</item>
 /// <item><c>NOWAIT</c> / <c>SKIP LOCKED</c> after a locking clause are dropped (DSQL takes no locks: they change nothing there).</item>
 /// <item><c>set_config(…)</c> → <c>sys.set_config(…)</c> (the backend lets clients set only what SET may).</item>
 /// </list>
 /// </summary>
 sealed class DsqlRewriter : IStatementClassifier
 {
-	/// <summary>The server version the endpoint reports.</summary>
-	public const string ServerVersion = "16.13";
+	/// <summary>
+	/// Settings PostgreSQL 16 removed (DSQL is PostgreSQL 16: <c>SHOW</c> of them fails there). A PostgreSQL 15 backend still
+	/// answers them; the endpoint answers as 16 does, whatever the backend.
+	/// </summary>
+	static readonly HashSet<string> RemovedSettings = new(StringComparer.Ordinal)
+		{ "lc_collate", "lc_ctype", "promote_trigger_file", "vacuum_defer_cleanup_age", "force_parallel_mode" };
 
-	/// <summary><c>server_version_num</c> for <see cref="ServerVersion"/>.</summary>
-	public const string ServerVersionNum = "160013";
+	readonly DsqlServerVersion _version;
+
+	/// <param name="version">The version to report; <see langword="null"/>: <see cref="DsqlServerVersion.Latest"/>.</param>
+	public DsqlRewriter(DsqlServerVersion? version = null) => _version = version ?? DsqlServerVersion.Latest;
 
 	public StatementPlan? Classify(StatementContext context)
 	{
@@ -42,9 +50,11 @@ sealed class DsqlRewriter : IStatementClassifier
 		{
 			var name = s.NameAt(1);
 			if (name == "server_version")
-				return new StatementPlan { Sql = $"SELECT '{ServerVersion}'::text AS server_version", CommandTag = "SHOW" };
+				return new StatementPlan { Sql = $"SELECT '{_version.Version}'::text AS server_version", CommandTag = "SHOW" };
 			if (name == "server_version_num")
-				return new StatementPlan { Sql = $"SELECT '{ServerVersionNum}'::text AS server_version_num", CommandTag = "SHOW" };
+				return new StatementPlan { Sql = $"SELECT '{_version.VersionNum}'::text AS server_version_num", CommandTag = "SHOW" };
+			if (name is not null && RemovedSettings.Contains(name))
+				return StatementPlan.Refuse(s, "42704", $"unrecognized configuration parameter \"{name}\"");
 		}
 
 		return LockWaitPolicies(s) ?? VersionCalls(s);
@@ -260,7 +270,7 @@ sealed class DsqlRewriter : IStatementClassifier
 	/// <c>version()</c> → <c>sys.version()</c>; <c>current_setting('server_version[_num]' [, missing_ok])</c> → the DSQL
 	/// value; <c>set_config(</c> → <c>sys.set_config(</c> (also with the <c>pg_catalog.</c> prefix).
 	/// </summary>
-	static StatementPlan? VersionCalls(SqlStatement s)
+	StatementPlan? VersionCalls(SqlStatement s)
 	{
 		StringBuilder? sql = null;
 		var copied = s.Start;
@@ -289,7 +299,9 @@ sealed class DsqlRewriter : IStatementClassifier
 					last += 2;
 				if (!s.IsSymbol(last, ")"))
 					continue;
-				replacement = SqlText.StringValue(s.Text, s.Tokens[k + 2]) == "server_version" ? $"'{ServerVersion}'::text" : $"'{ServerVersionNum}'::text";
+				// A scalar subquery takes its column name from its select list: the result column stays "current_setting".
+				var value = SqlText.StringValue(s.Text, s.Tokens[k + 2]) == "server_version" ? _version.Version : _version.VersionNum;
+				replacement = $"(SELECT '{value}'::text AS current_setting)";
 			}
 			else
 				continue;

@@ -21,7 +21,7 @@ static class CommandLineHost
 		var maxDuration = new Option<double>("--max-connection-duration") { Description = "Connections are ended after this many seconds, as on DSQL.", DefaultValueFactory = _ => 3600, HelpName = "SECONDS" };
 		var clockSkew = new Option<double>("--token-clock-skew") { Description = "Allowed clock skew around a token's signing time and expiry, in seconds.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
 		var backend = new Option<string?>("--backend-connection-string") { Description = "Use this PostgreSQL server (superuser; Host, Port, Username, Password, Database) instead of starting one.", HelpName = "CS" };
-		var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of the PostgreSQL server programs (initdb, postgres); default: searched.", HelpName = "DIR" };
+		var pgBin = new Option<string?>("--pg-bin") { Description = "Directory of the PostgreSQL server programs (initdb, postgres); default: AURORA_DSQL_PG_BIN, else searched, PostgreSQL 16 first.", HelpName = "DIR" };
 		var certDir = new Option<string?>("--cert-dir") { Description = "Where the CA certificate (ca.pem) and key are written; an existing CA there is reused (default: a temporary directory).", HelpName = "DIR" };
 		var jobDelay = new Option<double>("--job-completion-delay") { Description = "Hold async jobs this many seconds before they complete (submitted, then processing).", DefaultValueFactory = _ => 0, HelpName = "SECONDS" };
 		var rulesAsOf = new Option<string?>("--rules-as-of") { Description = "Enforce DSQL's SQL rules as of this release date (YYYY-MM-DD), e.g. 2026-08-25 for before foreign keys (default: the newest).", HelpName = "DATE" };
@@ -30,12 +30,13 @@ static class CommandLineHost
 		var maxAge = new Option<double>("--max-transaction-age") { Description = "Seconds a transaction may last.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
 		var lockTimeout = new Option<double>("--lock-timeout") { Description = "Milliseconds a statement waits for another transaction's row lock before failing with 40001 (OC000).", DefaultValueFactory = _ => 100, HelpName = "MS" };
 		var conflictsAtStatement = new Option<bool>("--conflicts-at-statement") { Description = "Conflicting statements fail with 40001 (OC000) themselves, instead of the later committer failing at its COMMIT." };
+		var serverVersion = new Option<string?>("--server-version") { Description = "The PostgreSQL 16 version to report (server_version), as your DSQL cluster does (default: 16.15, DSQL in late 2026).", HelpName = "16.N" };
 		var verbose = new Option<bool>("--verbose", "-v") { Description = "Log connections, refusals and jobs to standard error." };
 
 		var root = new RootCommand("A local Amazon Aurora DSQL endpoint: a PostgreSQL wire-protocol proxy with TLS, IAM token authentication and async index jobs.")
 		{
 			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay,
-			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, conflictsAtStatement, verbose,
+			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, conflictsAtStatement, serverVersion, verbose,
 		};
 
 		root.SetAction(async (parse, cancellationToken) =>
@@ -75,6 +76,7 @@ static class CommandLineHost
 				MaxTransactionAge       = TimeSpan.FromSeconds(parse.GetValue(maxAge)),
 				LockTimeout             = TimeSpan.FromMilliseconds(parse.GetValue(lockTimeout)),
 				ConflictsAtCommit       = !parse.GetValue(conflictsAtStatement),
+				ServerVersion           = parse.GetValue(serverVersion),
 				Log                     = parse.GetValue(verbose) ? Console.Error : null,
 			};
 
@@ -158,7 +160,9 @@ static class CommandLineHost
 		Console.WriteLine($"  Password: an IAM token for host {endpoint.HostName}, region {endpoint.Region}, signed with access key id {credential.AccessKeyId}" +
 			(isDefault ? $" (secret key {LocalDsqlCredential.DefaultSecretAccessKey}, the documented local test key)." : "."));
 		Console.WriteLine($"  Example: PGPASSWORD=\"$(dotnet run --project Source/AuroraDsql.Local -- token)\" psql \"host={endpoint.HostName} port={port} dbname=postgres user=admin sslmode=verify-full sslrootcert={endpoint.CaCertificatePath}\"");
-		Console.WriteLine($"  DSQL rules as of {endpoint.RulesVersion:yyyy-MM-dd} (--rules-as-of to change).");
+		Console.WriteLine($"  DSQL rules as of {endpoint.RulesVersion:yyyy-MM-dd} (--rules-as-of to change); backend PostgreSQL {endpoint.BackendServerVersion}.");
 		Console.WriteLine("  Press Ctrl+C to stop.");
+		if (endpoint.BackendCompatibilityWarning is { } warning)
+			Console.Error.WriteLine("Warning: " + warning);
 	}
 }

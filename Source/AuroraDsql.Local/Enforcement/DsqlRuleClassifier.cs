@@ -22,7 +22,7 @@ namespace AuroraDsql.Local.Enforcement;
 sealed class DsqlRuleClassifier : IStatementClassifier
 {
 	readonly DsqlRuleSet _rules;
-	readonly DsqlRewriter _rewriter = new();
+	readonly DsqlRewriter _rewriter;
 	readonly TimeSpan _maxAge;
 	readonly TimeProvider _time;
 	readonly CommitFailureInjector _failures;
@@ -33,8 +33,10 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 	readonly StatementPlan _other;
 	readonly StatementPlan _commit;
 
-	public DsqlRuleClassifier(DsqlRuleSet rules, TimeSpan maxTransactionAge, TimeProvider time, CommitFailureInjector failures, SchemaVersion schema, Action<string> log)
+	public DsqlRuleClassifier(DsqlRuleSet rules, TimeSpan maxTransactionAge, TimeProvider time, CommitFailureInjector failures, SchemaVersion schema, Action<string> log,
+		DsqlServerVersion? version = null)
 	{
+		_rewriter = new DsqlRewriter(version);
 		_rules    = rules;
 		_maxAge   = maxTransactionAge;
 		_time     = time;

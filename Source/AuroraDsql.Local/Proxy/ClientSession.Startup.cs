@@ -239,7 +239,7 @@ sealed partial class ClientSession
 	string OnParameterStatus(string name, string value)
 	{
 		if (name == "server_version")
-			value = DsqlRewriter.ServerVersion;
+			value = _services.ServerVersion.Version;
 
 		if (_info != null)
 		{

@@ -31,6 +31,12 @@ sealed class EndpointServices
 	/// <summary>Committed schema changes, for OC001.</summary>
 	public required SchemaVersion Schema { get; init; }
 
+	/// <summary>The PostgreSQL version clients see.</summary>
+	public required DsqlServerVersion ServerVersion { get; init; }
+
+	/// <summary>The backend's version and what differs from DSQL because of it.</summary>
+	public required Backend.BackendCompatibility Compatibility { get; init; }
+
 	/// <summary>Host names a token may be signed for (plus the SNI name of the connection).</summary>
 	public required IReadOnlyList<string> AcceptedHosts { get; init; }
 

@@ -58,7 +58,7 @@ public sealed class PsqlTests
 		var (exitCode, output, error) = await RunPsqlAsync("verify-full", null, null, "-At", "-c", "SELECT version()", "-c", "SHOW server_version", "-c", "SELECT current_user");
 		error.Should().BeEmpty();
 		exitCode.Should().Be(0);
-		output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("PostgreSQL 16", "16.13", "admin");
+		output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("PostgreSQL 16", "16.15", "admin");
 	}
 
 	[Test]

@@ -88,8 +88,9 @@ public sealed class RewriterTests
 	[TestCase("SELECT version()", "SELECT sys.version()")]
 	[TestCase("select pg_catalog.version() as v, VERSION ( ), 'version()', \"version\"() -- version()", "select sys.version() as v, sys.version(), 'version()', \"version\"()")]
 	[TestCase("SELECT x.version() FROM y", null)]
-	[TestCase("SELECT current_setting('server_version_num')::int >= 160000", "SELECT '160013'::text::int >= 160000")]
-	[TestCase("select pg_catalog.current_setting('server_version', true), current_setting('work_mem')", "select '16.13'::text, current_setting('work_mem')")]
+	[TestCase("SELECT current_setting('server_version_num')::int >= 160000", "SELECT (SELECT '160015'::text AS current_setting)::int >= 160000")]
+	[TestCase("select pg_catalog.current_setting('server_version', true), current_setting('work_mem')",
+		"select (SELECT '16.15'::text AS current_setting), current_setting('work_mem')")]
 	[TestCase("SELECT $$version()$$", null)]
 	public void VersionCallsAnswerPostgreSql16(string sql, string? expected)
 	{
@@ -102,9 +103,31 @@ public sealed class RewriterTests
 	public void ShowServerVersionReports16()
 	{
 		var plan = Classify("SHOW server_version");
-		plan!.Sql.Should().Be("SELECT '16.13'::text AS server_version");
+		plan!.Sql.Should().Be("SELECT '16.15'::text AS server_version");
 		plan.CommandTag.Should().Be("SHOW");
-		Classify("show SERVER_VERSION_NUM")!.Sql.Should().Contain("160013");
+		Classify("show SERVER_VERSION_NUM")!.Sql.Should().Contain("160015");
+	}
+
+	[Test]
+	public void TheReportedVersionIsAnOption()
+	{
+		var statement = StatementSplitter.Split("SELECT current_setting('server_version')").Single();
+		var tracker = new SessionTransactionTracker();
+		var context = new StatementContext(statement, QueryProtocol.Simple, 1, null, new SessionInfo("admin", "postgres", tracker), tracker.Current);
+		new DsqlRewriter(DsqlServerVersion.Parse("16.9")).Classify(context)!.Sql.Should().Be("SELECT (SELECT '16.9'::text AS current_setting)");
+		DsqlServerVersion.Parse("16.9").VersionNum.Should().Be("160009");
+		FluentActions.Invoking(() => DsqlServerVersion.Parse("15.4")).Should().Throw<ArgumentException>().WithMessage("*PostgreSQL 16*");
+	}
+
+	[TestCase("SHOW lc_collate")]
+	[TestCase("show LC_CTYPE")]
+	[TestCase("SHOW force_parallel_mode")]
+	public void SettingsPostgreSql16RemovedAreUnknown(string sql)
+	{
+		var plan = Classify(sql);
+		plan!.IsRefusal.Should().BeTrue();
+		plan.Refusal!.SqlState.Should().Be("42704");
+		plan.Refusal.Message.Should().Be($"unrecognized configuration parameter \"{sql.Split(' ')[1].ToLowerInvariant()}\"");
 	}
 
 	[Test]

@@ -30,16 +30,16 @@ public sealed class ConnectionTests
 	{
 		var (client, messages) = await RawPgClient.ConnectAsync(Endpoint);
 		await using var _ = client;
-		client.Parameters["server_version"].Should().Be("16.13");
+		client.Parameters["server_version"].Should().Be("16.15");
 		client.Parameters["TimeZone"].Should().Be("UTC");
 		messages.Should().Contain(m => m.Type == 'K');
 		client.ProcessId.Should().BePositive();
 
 		var setting = await client.QueryAsync("SELECT current_setting('server_version'), current_setting('server_version_num')::int");
-		setting.Select(m => m.ToString()).Should().Contain("D(16.13,160013)");
+		setting.Select(m => m.ToString()).Should().Contain("D(16.15,160015)");
 
 		var show = await client.QueryAsync("SHOW server_version");
-		show.Select(m => m.ToString()).Should().Equal("T", "D(16.13)", "C(SHOW)", "Z(I)");
+		show.Select(m => m.ToString()).Should().Equal("T", "D(16.15)", "C(SHOW)", "Z(I)");
 		show[0].Columns.Should().Equal("server_version");
 	}
 
