@@ -305,6 +305,10 @@ static class BackendBootstrap
 		DECLARE
 			v_status text;
 		BEGIN
+			-- DSQL reads a job id (26 base32 characters) as a UUID first: anything else is a UUID syntax error.
+			IF wait_for_job.job_id IS NULL OR wait_for_job.job_id !~ '^[a-z2-7]{26}$' THEN
+				RAISE EXCEPTION USING ERRCODE = '22P02', MESSAGE = pg_catalog.format('invalid input syntax for type uuid: "%s"', wait_for_job.job_id);
+			END IF;
 			SELECT j.status INTO v_status FROM sys.jobs j WHERE j.job_id = wait_for_job.job_id;
 			IF NOT FOUND THEN
 				RAISE EXCEPTION USING ERRCODE = '42704', MESSAGE = pg_catalog.format('job "%s" does not exist', wait_for_job.job_id);

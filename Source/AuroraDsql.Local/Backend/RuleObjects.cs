@@ -210,7 +210,8 @@ static class RuleObjects
 			END IF;
 
 			IF NOT (SELECT t.typname::text = ANY (p_allowed) FROM pg_type t WHERE t.oid = v_type) THEN
-				RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format({message:column-type}, format_type(v_type, v_typmod));
+				-- DSQL names the type without its length or precision: "datatype bit not supported" for bit(8).
+				RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = format({message:column-type}, format_type(v_type, NULL));
 			END IF;
 		END
 		$$;

@@ -21,6 +21,7 @@ enum AlterTableActionKind : byte
 	SetDataType,
 	AddIdentity,
 	IdentityOptions,
+	SetStorage,
 	ValidateConstraint,
 	AlterColumnOther,
 	Other,
@@ -136,6 +137,8 @@ sealed class AlterTableSyntax
 					return Make(AlterTableActionKind.AddIdentity, "ADD GENERATED", columnName: column);
 				if (s.Kw(j, "drop") && s.Kw(j + 1, "identity"))
 					return Make(AlterTableActionKind.IdentityOptions, "DROP IDENTITY", columnName: column);
+				if (s.Kw(j, "set") && s.Kw(j + 1, "storage"))
+					return Make(AlterTableActionKind.SetStorage, "SET STORAGE", columnName: column);
 				if (s.Kw(j, "restart")
 					|| (s.Kw(j, "set") && s.KwAny(j + 1, "generated", "increment", "start", "minvalue", "maxvalue", "cache", "cycle", "no")))
 					return Make(AlterTableActionKind.IdentityOptions, "SET", columnName: column);
@@ -171,8 +174,12 @@ sealed class AlterTableSyntax
 			j++;
 		j = s.SkipIfExists(j);
 
+		// A storage mode (PostgreSQL 16: ADD COLUMN name type STORAGE mode) is no constraint: DSQL accepts it.
 		var column = TableSyntax.Column(s, j, b);
-		var kindOfColumn = column.TypeEnd < b ? AlterTableActionKind.AddColumnWithConstraint : AlterTableActionKind.AddColumn;
+		var options = column.TypeEnd;
+		while (options + 1 < b && s.Kw(options, "storage"))
+			options += 2;
+		var kindOfColumn = options < b ? AlterTableActionKind.AddColumnWithConstraint : AlterTableActionKind.AddColumn;
 		return new(kindOfColumn, a, b, "ADD COLUMN", column, s.Name(j));
 	}
 

@@ -44,6 +44,12 @@ sealed class DsqlRule
 	/// </summary>
 	public bool TextVerified { get; init; } = true;
 
+	/// <summary>
+	/// Where the rule's behaviour is recorded, when not in the DSQL behaviour reference (for example outcomes recorded on a
+	/// live cluster, with their date); <see langword="null"/>: the behaviour reference.
+	/// </summary>
+	public string? Source { get; init; }
+
 	/// <summary>Leading key words of the statements the matcher looks at (lower case); <see langword="null"/>: any statement.</summary>
 	public IReadOnlyList<string>? Verbs { get; init; }
 

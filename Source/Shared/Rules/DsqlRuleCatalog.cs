@@ -73,9 +73,13 @@ static class DsqlRuleCatalog
 	const string AlterHint = "DSQL's ALTER TABLE: RENAME, SET SCHEMA, OWNER TO, ADD COLUMN name type, DROP COLUMN, ALTER COLUMN SET/DROP DEFAULT, DROP NOT NULL, "
 		+ "identity options, ADD CONSTRAINT … CHECK/FOREIGN KEY … NOT VALID (then ALTER TABLE ASYNC … VALIDATE CONSTRAINT), ADD CONSTRAINT … UNIQUE USING INDEX, DROP CONSTRAINT.";
 
-	static DsqlRule Rule(string id, string description, string sqlState, string message, string? hint, StatementMatcher matcher, string[] verbs,
-		DateOnly? since = null, DateOnly? until = null, bool verified = true) => new()
+	/// <summary>Outcomes recorded on live DSQL clusters in September 2026 (PostgreSQL 16.15), published as third-party conformance records.</summary>
+	const string LiveRecords = "recorded on DSQL 2026-09-15/18 (public conformance records of a live cluster)";
+
+	static DsqlRule Rule(string id, string description, string sqlState, string message, string? hint, StatementMatcher matcher, string[]? verbs,
+		DateOnly? since = null, DateOnly? until = null, bool verified = true, string? source = null) => new()
 	{
+		Source       = source,
 		Id           = id,
 		Description  = description,
 		SqlState     = sqlState,
@@ -101,8 +105,9 @@ static class DsqlRuleCatalog
 			"DSQL has no savepoints: retry the whole transaction instead.", StatementMatchers.Savepoint, ["savepoint", "release", "rollback"]),
 		Rule("prepared-transaction", "PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED (two-phase commit)", "0A000", "unsupported transaction statement: {0}",
 			"DSQL has no two-phase commit (use Enlist=false).", StatementMatchers.PreparedTransaction, ["prepare", "commit", "rollback"], verified: false),
-		Rule("isolation-level", "isolation levels other than REPEATABLE READ", "0A000", "Unsupported isolation level: {0}",
-			"DSQL runs every transaction at REPEATABLE READ: use BEGIN (or ISOLATION LEVEL REPEATABLE READ).", StatementMatchers.IsolationLevel, ["begin", "start"]),
+		Rule("isolation-level", "isolation levels other than REPEATABLE READ (BEGIN, START TRANSACTION, SET TRANSACTION)", "0A000", "Unsupported isolation level: {0}",
+			"DSQL runs every transaction at REPEATABLE READ: use BEGIN (or ISOLATION LEVEL REPEATABLE READ).", StatementMatchers.IsolationLevel, ["begin", "start", "set"],
+			source: LiveRecords),
 		Rule("set-transaction", "SET TRANSACTION, SET SESSION CHARACTERISTICS", "0A000", "setting configuration parameter \"{0}\" not supported",
 			"Transaction characteristics are fixed (REPEATABLE READ); give READ ONLY in BEGIN instead.", StatementMatchers.SetTransaction, ["set"]),
 		Rule("client-encoding", "client encodings other than UTF-8 (SET client_encoding, SET NAMES, SET clauses)", "22023",
@@ -133,8 +138,16 @@ static class DsqlRuleCatalog
 			StatementMatchers.Named("CreateExtension"), Create),
 		Rule("create-trigger", "triggers", "0A000", "CREATE TRIGGER not supported", "Run the logic in the application.",
 			(s, _) => s.Verb == "create" && s.ObjectKind == "trigger" ? [] : null, Create),
-		Rule("create-type", "CREATE TYPE (enums, composites, ranges)", "0A000", "CREATE TYPE not supported",
-			"Use a CHECK constraint (or a domain) over a supported type.", (s, _) => s.Verb == "create" && s.ObjectKind == "type" ? [] : null, Create),
+		Rule("create-type-kind", "CREATE TYPE … AS (composite) and AS RANGE, named by their parse node", "0A000", "unsupported statement: {0}",
+			"Use a CHECK constraint (or a domain) over a supported type.", TypeStatements.CreateTypeKind, Create, source: LiveRecords),
+		Rule("create-type", "CREATE TYPE (enums, base types)", "0A000", "CREATE TYPE not supported",
+			"Use a CHECK constraint (or a domain) over a supported type.", TypeStatements.CreateType, Create, source: LiveRecords),
+		Rule("alter-type", "ALTER TYPE (ADD VALUE, RENAME VALUE, OWNER TO…)", "0A000", "ALTER TYPE not supported",
+			"DSQL has no user-defined types: use a domain or a CHECK constraint.", TypeStatements.AlterType, Alter, source: LiveRecords),
+		Rule("rename-type", "ALTER TYPE … RENAME", "0A000", "unsupported object in RENAME statement",
+			"DSQL has no user-defined types: use a domain or a CHECK constraint.", TypeStatements.RenameType, Alter, source: LiveRecords),
+		Rule("drop-type", "DROP TYPE", "0A000", "unsupported object in DROP statement",
+			"DSQL has no user-defined types; drop a domain with DROP DOMAIN.", TypeStatements.DropType, ["drop"], source: LiveRecords),
 		Rule("create-procedure", "CREATE PROCEDURE", "0A000", "CREATE PROCEDURE not supported", "Only LANGUAGE sql functions exist on DSQL.",
 			(s, _) => s.Verb == "create" && s.ObjectKind == "procedure" ? [] : null, Create, verified: false),
 		Rule("function-language", "functions in languages other than SQL", "0A000", "CREATE FUNCTION with language {0} not supported",
@@ -155,13 +168,13 @@ static class DsqlRuleCatalog
 		Rule("for-key-share", "FOR KEY SHARE (before DSQL added it)", "0A000", "locking clauses other than FOR UPDATE are not supported",
 			"Use FOR UPDATE.", StatementMatchers.ForKeyShare, Queries, until: ForKeyShare, verified: false),
 		Rule("tablesample", "TABLESAMPLE", "0A000", "TABLESAMPLE clause not supported", "Sample with ORDER BY random() LIMIT n.",
-			StatementMatchers.Tablesample, ["select", "with", "insert", "update", "delete", "create"], verified: false),
+			StatementMatchers.Tablesample, ["select", "with", "insert", "update", "delete", "create"], source: LiveRecords),
 
 		// ---- CREATE TABLE (§4) --------------------------------------------------------------------------------------
 		Rule("temp-table", "TEMP/TEMPORARY tables", "0A000", "TEMPORARY or TEMP table not supported for CREATE TABLE",
 			"Use a regular table (and drop it afterwards) or keep the data in the application.", StatementMatchers.TempTable, Create),
 		Rule("unlogged-table", "UNLOGGED tables", "0A000", "UNLOGGED table not supported for CREATE TABLE", "Leave out UNLOGGED.",
-			StatementMatchers.UnloggedTable, Create, verified: false),
+			StatementMatchers.UnloggedTable, Create, source: LiveRecords),
 		Rule("partition-by", "partitioned tables", "0A000", "PARTITION BY clause not supported", "DSQL distributes tables itself: leave out PARTITION BY.",
 			StatementMatchers.PartitionBy, Create),
 		Rule("partition-of", "partitions", "0A000", "PARTITION OF clause not supported", "DSQL distributes tables itself: use one table.",
@@ -232,8 +245,9 @@ static class DsqlRuleCatalog
 			StatementMatchers.AlterTableDropColumn, Alter, until: DropColumnAndCheckConstraints, verified: false),
 		Rule("alter-table-validate", "VALIDATE CONSTRAINT without ASYNC", "0A000", "unsupported ALTER TABLE VALIDATE CONSTRAINT statement",
 			"Use ALTER TABLE ASYNC table VALIDATE CONSTRAINT name (a job; wait with CALL sys.wait_for_job).", StatementMatchers.AlterTableValidate, Alter,
-			verified: false),
-		Rule("alter-table-alter-column", "other ALTER COLUMN forms (SET STATISTICS, SET STORAGE, DROP EXPRESSION…)", "0A000",
+			source: LiveRecords),
+		// SET STORAGE (and ADD COLUMN … STORAGE) are accepted by DSQL (live records 2026-09-18): not refused here.
+		Rule("alter-table-alter-column", "other ALTER COLUMN forms (SET STATISTICS, SET COMPRESSION, DROP EXPRESSION…)", "0A000",
 			"unsupported ALTER TABLE ALTER COLUMN ... {0} statement", AlterHint, StatementMatchers.AlterTableColumnOther, Alter, verified: false),
 		Rule("alter-table", "other ALTER TABLE actions (triggers, row level security, partitions, inheritance, storage…)", "0A000",
 			"unsupported ALTER TABLE {0} statement", AlterHint, StatementMatchers.AlterTableOther, Alter, verified: false),

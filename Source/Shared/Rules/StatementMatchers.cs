@@ -53,6 +53,8 @@ static class StatementMatchers
 		}
 		else if (s.Verb == "start" && s.Kw(s.First + 1, "transaction"))
 			k = s.First + 2;
+		else if (s.Verb == "set" && SetParameterName(s) == "TRANSACTION")
+			k = s.First + 1; // DSQL names the level first; SET TRANSACTION … REPEATABLE READ is then refused as a setting
 		else
 			return null;
 
