@@ -170,6 +170,14 @@ static class DsqlRuleCatalog
 		Rule("tablesample", "TABLESAMPLE", "0A000", "TABLESAMPLE clause not supported", "Sample with ORDER BY random() LIMIT n.",
 			StatementMatchers.Tablesample, ["select", "with", "insert", "update", "delete", "create"], source: LiveRecords),
 
+		// ---- built-in features refused when a statement uses them ------------------------------------------------------
+		Rule("text-search-configuration", "text-search configurations other than simple (to_tsvector('english', …), 'english'::regconfig)", "42704",
+			"text search configuration \"{0}\" does not exist", "DSQL has only the simple text-search configuration: use 'simple', or search with LIKE/ILIKE.",
+			RuntimeFeatures.TextSearchConfiguration, null, source: LiveRecords),
+		Rule("geometric-type", "geometric types in expressions (point(…), circle(…), ::box, line '…')", "0A000", "datatype {0} not supported",
+			"DSQL has no geometric types: store coordinates in numeric columns and compute in the query.", RuntimeFeatures.GeometricType, null,
+			source: LiveRecords),
+
 		// ---- CREATE TABLE (§4) --------------------------------------------------------------------------------------
 		Rule("temp-table", "TEMP/TEMPORARY tables", "0A000", "TEMPORARY or TEMP table not supported for CREATE TABLE",
 			"Use a regular table (and drop it afterwards) or keep the data in the application.", StatementMatchers.TempTable, Create),

@@ -93,6 +93,9 @@ public sealed class ConformanceTests
 		Ok("COMMENT ON TABLE conf_t IS 'TRUNCATE'"),
 		Ok("GRANT SELECT ON conf_t TO PUBLIC"),
 		Ok("CREATE SCHEMA conf_schema"),
+		Ok("SELECT to_tsvector('simple', 'hello world') @@ plainto_tsquery('simple', 'hello')"),
+		Ok("SELECT '127.0.0.1'::inet, string_to_array('1,2,3', ','), ROW(1, 'a') = ROW(1, 'a')"),
+		Ok("SELECT path, point FROM (SELECT 'p' AS path, 1 AS point) AS t ORDER BY path"),
 
 		// ---- transactions and sessions --------------------------------------------------------------------------------
 		No("SAVEPOINT s", "unsupported transaction statement: SAVEPOINT"),
@@ -149,6 +152,15 @@ public sealed class ConformanceTests
 		No("SELECT * FROM conf_t FOR SHARE", "locking clauses other than FOR UPDATE/FOR KEY SHARE are not supported"),
 		No("SELECT * FROM conf_t FOR NO KEY UPDATE", "locking clauses other than FOR UPDATE/FOR KEY SHARE are not supported"),
 		No("SELECT * FROM conf_t TABLESAMPLE SYSTEM (10)", "TABLESAMPLE clause not supported"),
+
+		// ---- built-in features refused when a statement uses them ------------------------------------------------------
+		No("SELECT to_tsvector('english', 'hello world')", "text search configuration \"english\" does not exist", "42704"),
+		No("SELECT 1 WHERE to_tsvector('english', 'a') @@ websearch_to_tsquery('english', 'a')", "text search configuration \"english\" does not exist", "42704"),
+		No("SELECT plainto_tsquery('german'::regconfig, 'a')", "text search configuration \"german\" does not exist", "42704"),
+		No("SELECT line('{1,2,3}')", "datatype line not supported"),
+		No("SELECT circle('<(0,0),1>'::text)", "datatype circle not supported"),
+		No("SELECT '(1,2)'::point", "datatype point not supported"),
+		No("SELECT box '((0,0),(1,1))'", "datatype box not supported"),
 
 		// ---- CREATE TABLE -------------------------------------------------------------------------------------------
 		No("CREATE TEMP TABLE conf_x (a int)", "TEMPORARY or TEMP table not supported for CREATE TABLE"),
