@@ -4,9 +4,11 @@ namespace AuroraDsql.Local.Backend;
 public sealed record PostgresClusterOptions
 {
 	/// <summary>
-	/// Directory holding <c>initdb</c>, <c>postgres</c> and <c>pg_ctl</c>. When <see langword="null"/> the newest
-	/// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>, then <c>pg_config --bindir</c>, then <c>PATH</c> are tried.
-	/// The <c>AURORA_DSQL_PG_BIN</c> environment variable overrides the search.
+	/// Directory holding <c>initdb</c> and <c>postgres</c>. When <see langword="null"/>: the <c>AURORA_DSQL_PG_BIN</c>
+	/// environment variable, else a search that takes the first PostgreSQL 16 (DSQL's version), else the first server found,
+	/// in the folders <c>Build/install-postgres16.sh</c> installs into (<c>~/.cache/aurora-dsql-local/postgresql-16/bin</c>,
+	/// <c>/usr/local/lib/aurora-dsql-local/postgresql-16/bin</c>), <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (newest
+	/// first), <c>pg_config --bindir</c> and <c>PATH</c>.
 	/// </summary>
 	public string? BinDirectory { get; init; }
 
