@@ -119,7 +119,8 @@ sealed class BatchLoop
 
 	/// <summary>The server (or the retries) failed a batch: not the client's own checks or translation.</summary>
 	public static bool IsBatchFailure(Exception ex) =>
-		ex is NpgsqlException or AuroraDsqlRetryLimitExceededException or AuroraDsqlAmbiguousCommitException or TimeoutException;
+		ex is NpgsqlException or AuroraDsqlRetryLimitExceededException or AuroraDsqlAmbiguousCommitException or TimeoutException
+			or LinqToDB.Data.RetryPolicy.RetryLimitExceededException;
 
 	/// <summary>Logs the end of the operation; returns the rows it changed.</summary>
 	public int Finish()
