@@ -98,7 +98,10 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 			: throw new ArgumentOutOfRangeException(nameof(MaxBytesPerTransaction), value, "Use a value between 64 KiB and DSQL's limit of 10 MiB.");
 	} = DsqlMaxBytesPerTransaction;
 
-	/// <summary>How bulk copy and batched operations retry a chunk that hit a conflict or <c>server unavailable</c>.</summary>
+	/// <summary>
+	/// How bulk copy and batched operations retry a chunk that hit a conflict or <c>server unavailable</c>, and how
+	/// <c>InTransaction</c> retries when its caller passes no retry options.
+	/// </summary>
 	public AuroraDsqlRetryOptions RetryOptions
 	{
 		get;
