@@ -23,6 +23,9 @@ public sealed class DependencyInjectionTests
 	/// <summary>A typed context the way linq2db.Extensions expects one: a constructor taking its typed options.</summary>
 	public sealed class InventoryDb(DataOptions<InventoryDb> options) : DataConnection(options.Options);
 
+	/// <summary>A second typed context, registered beside <see cref="InventoryDb"/>.</summary>
+	public sealed class BillingDb(DataOptions<BillingDb> options) : DataConnection(options.Options);
+
 	/// <summary>A context with a plain <see cref="DataOptions"/> constructor.</summary>
 	public sealed class LegacyDb(DataOptions options) : DataConnection(options);
 
@@ -66,6 +69,23 @@ public sealed class DependencyInjectionTests
 		other.Should().NotBeSameAs(first);
 		first.Options.Should().BeSameAs(provider.GetRequiredService<DataOptions<InventoryDb>>().Options, "the options are a singleton");
 		first.DataProvider.Name.Should().Be(AuroraDsqlTools.ProviderName);
+	}
+
+	[Test]
+	public async Task TwoContextsRegisteredSideBySideKeepTheirOwnSettingsAndDataSources()
+	{
+		await using var provider = new ServiceCollection()
+			.AddAuroraDsqlContext<InventoryDb>(o => { Local(o); o.ApplicationName = "inventory"; })
+			.AddAuroraDsqlContext<BillingDb>(o => { Local(o); o.ApplicationName = "billing"; })
+			.BuildServiceProvider(validateScopes: true);
+
+		provider.GetRequiredKeyedService<NpgsqlDataSource>(typeof(BillingDb))
+			.Should().NotBeSameAs(provider.GetRequiredKeyedService<NpgsqlDataSource>(typeof(InventoryDb)));
+
+		await using var scope = provider.CreateAsyncScope();
+		const string applicationName = "SELECT current_setting('application_name')";
+		(await scope.ServiceProvider.GetRequiredService<InventoryDb>().ExecuteAsync<string>(applicationName)).Should().Be("inventory");
+		(await scope.ServiceProvider.GetRequiredService<BillingDb>().ExecuteAsync<string>(applicationName)).Should().Be("billing");
 	}
 
 	[Test]
