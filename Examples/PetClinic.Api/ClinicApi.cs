@@ -69,14 +69,12 @@ public static class ClinicApi
 			// The vet and its specialties in one transaction, run again from BEGIN if it conflicts.
 			await db.InTransactionAsync(async (tx, token) =>
 			{
-				var specialties = new List<Specialty>();
-				foreach (var name in vet.Specialties.Distinct())
-					specialties.Add(await tx.GetTable<Specialty>().SingleOrDefaultAsync(s => s.Name == name, token) ?? new Specialty { Id = Guid.NewGuid(), Name = name });
+				var names    = vet.Specialties.Distinct().ToList();
+				var existing = await tx.GetTable<Specialty>().Where(s => names.Contains(s.Name)).ToListAsync(token);
+				var added    = names.Except(existing.Select(s => s.Name)).Select(name => new Specialty { Id = Guid.NewGuid(), Name = name }).ToList();
+				var specialties = existing.Concat(added).ToList();
 
-				var known = specialties.Select(s => s.Id).ToList();
-				var existing = await tx.GetTable<Specialty>().Where(s => known.Contains(s.Id)).Select(s => s.Id).ToListAsync(token);
-
-				await tx.BulkCopyAsync(specialties.Where(s => !existing.Contains(s.Id)), token);
+				await tx.BulkCopyAsync(added, token);
 				await tx.InsertAsync(created, token: token);
 				await tx.BulkCopyAsync(specialties.Select(s => new VetSpecialty { VetId = created.Id, SpecialtyId = s.Id }), token);
 			}, cancellationToken: ct);
