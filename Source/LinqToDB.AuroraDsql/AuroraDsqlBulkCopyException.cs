@@ -4,7 +4,8 @@ namespace LinqToDB.DataProvider.AuroraDsql;
 /// A bulk copy outside an application transaction failed in one of its chunks (each chunk is a transaction of its own):
 /// which rows of the source that chunk held, the row the server named when it named one, and how many rows earlier chunks
 /// had committed. The failed chunk was rolled back; <see cref="Exception.InnerException"/> is the server's (or the
-/// retries') error.
+/// retries') error. A cancelled bulk copy throws <see cref="AuroraDsqlOperationCanceledException"/>, with the same
+/// <c>RowsCommitted</c>; batched deletes and updates report a failure as <see cref="AuroraDsqlBatchException"/>.
 /// </summary>
 public sealed class AuroraDsqlBulkCopyException : Exception
 {
@@ -20,14 +21,14 @@ public sealed class AuroraDsqlBulkCopyException : Exception
 	/// <summary>Creates the exception for a failed chunk.</summary>
 	/// <param name="message">The message.</param>
 	/// <param name="innerException">The chunk's error.</param>
-	/// <param name="rowsCopied">Rows committed by other chunks before the copy stopped.</param>
+	/// <param name="rowsCommitted">Rows committed by other chunks before the copy stopped.</param>
 	/// <param name="failedChunkStartIndex">Index in the source of the failed chunk's first row (0-based).</param>
 	/// <param name="failedChunkRowCount">Rows in the failed chunk.</param>
 	/// <param name="failedRowIndex">Index in the source of the row the server named (0-based), or <see langword="null"/>.</param>
-	public AuroraDsqlBulkCopyException(string message, Exception innerException, long rowsCopied, long failedChunkStartIndex, int failedChunkRowCount, long? failedRowIndex)
+	public AuroraDsqlBulkCopyException(string message, Exception innerException, long rowsCommitted, long failedChunkStartIndex, int failedChunkRowCount, long? failedRowIndex)
 		: base(message, innerException)
 	{
-		RowsCopied            = rowsCopied;
+		RowsCommitted         = rowsCommitted;
 		FailedChunkStartIndex = failedChunkStartIndex;
 		FailedChunkRowCount   = failedChunkRowCount;
 		FailedRowIndex        = failedRowIndex;
@@ -37,7 +38,7 @@ public sealed class AuroraDsqlBulkCopyException : Exception
 	/// Rows committed before the copy stopped, by the chunks that completed (in a parallel copy, not necessarily the first
 	/// rows of the source: chunks run side by side).
 	/// </summary>
-	public long RowsCopied { get; }
+	public long RowsCommitted { get; }
 
 	/// <summary>The index in the source (0-based) of the first row of the chunk that failed.</summary>
 	public long FailedChunkStartIndex { get; }

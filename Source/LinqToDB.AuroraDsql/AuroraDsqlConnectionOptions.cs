@@ -2,6 +2,8 @@ using System.Text;
 
 using Amazon.Runtime;
 
+using Microsoft.Extensions.Logging;
+
 using Npgsql;
 
 namespace LinqToDB.DataProvider.AuroraDsql;
@@ -103,6 +105,13 @@ public sealed record AuroraDsqlConnectionOptions
 	/// </summary>
 	public Action<NpgsqlConnectionStringBuilder>? ConfigureConnectionString { get; init; }
 
+	/// <summary>
+	/// Where Npgsql's data source logs (connections, commands; parameter values only if you enable Npgsql's parameter
+	/// logging) and, through <c>UseAuroraDsql</c>, where the provider logs (<see cref="AuroraDsqlOptions.LoggerFactory"/>).
+	/// Default <see langword="null"/>: no logging. Tokens and credentials are never logged.
+	/// </summary>
+	public ILoggerFactory? LoggerFactory { get; init; }
+
 	/// <summary>Lists the settings; never credentials or tokens.</summary>
 	bool PrintMembers(StringBuilder builder)
 	{
@@ -122,7 +131,8 @@ public sealed record AuroraDsqlConnectionOptions
 			.Append(", ConnectionLifetime = ").Append(ConnectionLifetime)
 			.Append(", ConnectionIdleLifetime = ").Append(ConnectionIdleLifetime)
 			.Append(", ApplicationName = ").Append(ApplicationName)
-			.Append(", CommandTimeout = ").Append(CommandTimeout?.ToString() ?? "(default)");
+			.Append(", CommandTimeout = ").Append(CommandTimeout?.ToString() ?? "(default)")
+			.Append(", LoggerFactory = ").Append(LoggerFactory is null ? "(none)" : LoggerFactory.GetType().Name);
 
 		return true;
 	}

@@ -40,7 +40,12 @@ public static class AuroraDsqlDataOptionsExtensions
 			connectionOptions = configure(connectionOptions) ?? throw new InvalidOperationException("The configure callback returned null.");
 
 		var dataSource = DataSourceFactory.GetOrCreate(connectionOptions);
-		return options.UseAuroraDsql(dataSource, optionSetter);
+		options = options.UseAuroraDsql(dataSource, optionSetter);
+
+		// The provider logs where Npgsql does, unless the option setter chose otherwise.
+		return connectionOptions.LoggerFactory is { } loggerFactory && options.FindOrDefault(AuroraDsqlOptions.Default).LoggerFactory is null
+			? options.UseAuroraDsqlOptions(o => o with { LoggerFactory = loggerFactory })
+			: options;
 	}
 
 	/// <summary>Connects to the Aurora DSQL cluster <paramref name="clusterId"/> in <paramref name="region"/> with IAM authentication.</summary>

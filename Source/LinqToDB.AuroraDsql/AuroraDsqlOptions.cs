@@ -3,6 +3,8 @@ using LinqToDB.Internal.Common;
 using LinqToDB.Internal.DataProvider;
 using LinqToDB.Internal.Options;
 
+using Microsoft.Extensions.Logging;
+
 namespace LinqToDB.DataProvider.AuroraDsql;
 
 /// <summary>
@@ -40,6 +42,8 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		RetryOptions            = original.RetryOptions;
 		EmitForeignKeys         = original.EmitForeignKeys;
 		CheckStatementsBeforeSending = original.CheckStatementsBeforeSending;
+		LoggerFactory           = original.LoggerFactory;
+		BatchProgress           = original.BatchProgress;
 	}
 
 	/// <summary>
@@ -94,7 +98,10 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 			: throw new ArgumentOutOfRangeException(nameof(MaxBytesPerTransaction), value, "Use a value between 64 KiB and DSQL's limit of 10 MiB.");
 	} = DsqlMaxBytesPerTransaction;
 
-	/// <summary>How bulk copy and batched operations retry a chunk that hit a conflict or <c>server unavailable</c>.</summary>
+	/// <summary>
+	/// How bulk copy and batched operations retry a chunk that hit a conflict or <c>server unavailable</c>, and how
+	/// <c>InTransaction</c> retries when its caller passes no retry options.
+	/// </summary>
 	public AuroraDsqlRetryOptions RetryOptions
 	{
 		get;
@@ -115,6 +122,23 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 	/// </summary>
 	public bool CheckStatementsBeforeSending { get; init; } = true;
 
+	/// <summary>
+	/// Where the provider logs what it does: conflicts and retries (with attempt, SQLSTATE and delay), committed chunks and
+	/// batches, commands refused before sending, and job waits; never tokens, credentials or parameter values. Default
+	/// <see langword="null"/>: no logging. <c>UseAuroraDsql(endpoint, o =&gt; o with { LoggerFactory = … })</c> sets it
+	/// together with Npgsql's logging; see <see cref="AuroraDsqlDiagnostics.LoggerCategoryPrefix"/> for the categories.
+	/// Not part of the query-cache key.
+	/// </summary>
+	public ILoggerFactory? LoggerFactory { get; init; }
+
+	/// <summary>
+	/// Told after every committed batch of <c>Truncate()</c>, and of <c>DeleteInBatches</c>/<c>UpdateInBatches</c> calls
+	/// that pass no progress of their own. Default <see langword="null"/>. Reports arrive on the thread that committed the
+	/// batch unless the <see cref="IProgress{T}"/> posts them elsewhere (as <see cref="Progress{T}"/> does).
+	/// Not part of the query-cache key.
+	/// </summary>
+	public IProgress<AuroraDsqlBatchProgress>? BatchProgress { get; init; }
+
 	/// <inheritdoc />
 	protected override IdentifierBuilder CreateID(IdentifierBuilder builder) => builder
 		.Add(IdentityCache)
@@ -133,7 +157,11 @@ public sealed record AuroraDsqlOptions : DataProviderOptions<AuroraDsqlOptions>
 		if (other is null)
 			return false;
 
-		return ReferenceEquals(this, other) || ((IOptionSet)this).ConfigurationID == ((IOptionSet)other).ConfigurationID;
+		// The logger factory and the progress do not change SQL: compared by reference, outside the configuration id.
+		return ReferenceEquals(this, other)
+			|| (((IOptionSet)this).ConfigurationID == ((IOptionSet)other).ConfigurationID
+				&& ReferenceEquals(LoggerFactory, other.LoggerFactory)
+				&& ReferenceEquals(BatchProgress, other.BatchProgress));
 	}
 
 	/// <inheritdoc />

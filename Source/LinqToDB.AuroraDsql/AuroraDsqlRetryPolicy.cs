@@ -1,5 +1,8 @@
 using LinqToDB.Data;
 using LinqToDB.Data.RetryPolicy;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Diagnostics;
+
+using Microsoft.Extensions.Logging;
 
 using Npgsql;
 
@@ -22,6 +25,7 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 {
 	readonly AuroraDsqlRetryOptions       _options;
 	readonly DataConnection?              _dataConnection;
+	readonly ILogger?                     _logger;
 	readonly AsyncLocal<List<Exception>>  _exceptions = new();
 
 	/// <summary>Creates a policy for one data connection, so it can tell when the application has a transaction open.</summary>
@@ -33,9 +37,10 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 	}
 
 	/// <summary>A policy for statements the provider itself runs outside any transaction (for example truncate batches).</summary>
-	internal static AuroraDsqlRetryPolicy ForAutocommit(AuroraDsqlRetryOptions options) => new(options, null);
+	internal static AuroraDsqlRetryPolicy ForAutocommit(AuroraDsqlOptions options) =>
+		new(options.RetryOptions, null, ProviderLoggers.For(options, ProviderLoggers.Transactions));
 
-	AuroraDsqlRetryPolicy(AuroraDsqlRetryOptions? options, DataConnection? dataConnection)
+	AuroraDsqlRetryPolicy(AuroraDsqlRetryOptions? options, DataConnection? dataConnection, ILogger? logger = null)
 		: base(
 			(options ?? AuroraDsqlRetryOptions.Default).MaxRetries,
 			(options ?? AuroraDsqlRetryOptions.Default).MaxDelay,
@@ -45,7 +50,10 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 	{
 		_options        = options ?? AuroraDsqlRetryOptions.Default;
 		_dataConnection = dataConnection;
+		_logger         = logger;
 	}
+
+	ILogger Logger => _logger ?? (_dataConnection is null ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance : ProviderLoggers.For(_dataConnection.Options, ProviderLoggers.Transactions));
 
 	/// <summary>The settings in use.</summary>
 	public AuroraDsqlRetryOptions Options => _options;
@@ -102,10 +110,15 @@ public sealed class AuroraDsqlRetryPolicy : RetryPolicyBase
 	protected override TimeSpan? GetNextDelay(Exception lastException)
 	{
 		var retry = ExceptionsEncountered.Count - 1;
+		Telemetry.CountConflict(lastException, "Statement");
+
 		if (retry >= _options.MaxRetries)
 			return null;
 
 		var delay = _options.GetDelay(retry);
+		var code  = Telemetry.ConflictCode(lastException);
+		Telemetry.CountRetry(lastException, "Statement");
+		Logger.StatementRetrying(retry + 1, Telemetry.SqlState(lastException) ?? "none", code is null ? "" : ", " + code, (long)delay.TotalMilliseconds);
 		_options.OnRetry?.Invoke(lastException, retry + 1, delay);
 		return delay;
 	}

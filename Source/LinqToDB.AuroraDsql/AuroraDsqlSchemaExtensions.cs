@@ -182,23 +182,63 @@ public static class AuroraDsqlSchemaExtensions
 	/// <param name="db">Connection.</param>
 	/// <param name="jobId">Job id.</param>
 	/// <param name="timeout">Longest wait; <see langword="null"/> waits until the job ends.</param>
+	/// <param name="progress">Told the job as first seen and at each change of its status.</param>
 	/// <param name="cancellationToken">Stops waiting (the job keeps running).</param>
-	public static Task<AuroraDsqlJob> WaitForJobAsync(this DataConnection db, string jobId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+	public static Task<AuroraDsqlJob> WaitForJobAsync(this DataConnection db, string jobId, TimeSpan? timeout = null, IProgress<AuroraDsqlJob>? progress = null, CancellationToken cancellationToken = default)
 	{
 		ArgumentNullException.ThrowIfNull(db);
 		ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-		return JobClient.WaitAsync(db, jobId, timeout, cancellationToken);
+		return JobClient.WaitAsync(db, jobId, timeout, progress, cancellationToken);
 	}
 
 	/// <summary>Waits for a job to end by polling <c>sys.jobs</c>; see <see cref="WaitForJobAsync"/>.</summary>
 	/// <param name="db">Connection.</param>
 	/// <param name="jobId">Job id.</param>
 	/// <param name="timeout">Longest wait; <see langword="null"/> waits until the job ends.</param>
-	public static AuroraDsqlJob WaitForJob(this DataConnection db, string jobId, TimeSpan? timeout = null)
+	/// <param name="progress">Told the job as first seen and at each change of its status.</param>
+	public static AuroraDsqlJob WaitForJob(this DataConnection db, string jobId, TimeSpan? timeout = null, IProgress<AuroraDsqlJob>? progress = null)
 	{
 		ArgumentNullException.ThrowIfNull(db);
 		ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-		return JobClient.Wait(db, jobId, timeout);
+		return JobClient.Wait(db, jobId, timeout, progress);
+	}
+
+	/// <summary>
+	/// Waits for several jobs (for example the builds <c>EnsureSchema</c> started) by polling <c>sys.jobs</c>, one after the
+	/// other, within one <paramref name="timeout"/> for all of them. Returns the completed jobs in the order given; the first
+	/// failed job throws <see cref="AuroraDsqlJobFailedException"/> (the others keep running).
+	/// </summary>
+	/// <param name="db">Connection.</param>
+	/// <param name="jobIds">Job ids.</param>
+	/// <param name="timeout">Longest wait for all of them; <see langword="null"/> waits until they end.</param>
+	/// <param name="progress">Told each job as first seen and at each change of its status.</param>
+	/// <param name="cancellationToken">Stops waiting (the jobs keep running).</param>
+	public static Task<IReadOnlyList<AuroraDsqlJob>> WaitForJobsAsync(this DataConnection db, IEnumerable<string> jobIds, TimeSpan? timeout = null, IProgress<AuroraDsqlJob>? progress = null, CancellationToken cancellationToken = default)
+	{
+		ArgumentNullException.ThrowIfNull(db);
+		return JobClient.WaitAllAsync(db, JobIds(jobIds), timeout, progress, cancellationToken);
+	}
+
+	/// <summary>Waits for several jobs by polling <c>sys.jobs</c>; see <see cref="WaitForJobsAsync"/>.</summary>
+	/// <param name="db">Connection.</param>
+	/// <param name="jobIds">Job ids.</param>
+	/// <param name="timeout">Longest wait for all of them; <see langword="null"/> waits until they end.</param>
+	/// <param name="progress">Told each job as first seen and at each change of its status.</param>
+	public static IReadOnlyList<AuroraDsqlJob> WaitForJobs(this DataConnection db, IEnumerable<string> jobIds, TimeSpan? timeout = null, IProgress<AuroraDsqlJob>? progress = null)
+	{
+		ArgumentNullException.ThrowIfNull(db);
+		return JobClient.WaitAll(db, JobIds(jobIds), timeout, progress);
+	}
+
+	static List<string> JobIds(IEnumerable<string> jobIds)
+	{
+		ArgumentNullException.ThrowIfNull(jobIds);
+
+		var list = jobIds.ToList();
+		if (list.Any(string.IsNullOrWhiteSpace))
+			throw new ArgumentException("A job id is empty.", nameof(jobIds));
+
+		return list;
 	}
 
 	/// <summary>

@@ -24,7 +24,7 @@ public static class AuroraDsqlTransactionExtensions
 	/// <summary>Runs <paramref name="work"/> in a transaction, re-running the whole transaction on retryable errors; returns its result.</summary>
 	/// <param name="dataConnection">Connection for the first attempt (it must not have a transaction open); retries use new connections with its options.</param>
 	/// <param name="work">The unit of work. Receives the connection of the attempt (in a transaction) and the cancellation token.</param>
-	/// <param name="retryOptions">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
+	/// <param name="retryOptions">Retry settings; <see langword="null"/> for the connection's <see cref="AuroraDsqlOptions.RetryOptions"/> (by default <see cref="AuroraDsqlRetryOptions.Default"/>).</param>
 	/// <param name="cancellationToken">Cancels the work and the waits between attempts.</param>
 	/// <exception cref="AuroraDsqlRetryLimitExceededException">Every attempt failed with a retryable error.</exception>
 	/// <exception cref="AuroraDsqlAmbiguousCommitException">COMMIT failed without telling whether it applied.</exception>
@@ -38,13 +38,13 @@ public static class AuroraDsqlTransactionExtensions
 		ArgumentNullException.ThrowIfNull(work);
 		EnsureNoAmbientTransaction(dataConnection);
 
-		return Internal.DataProvider.AuroraDsql.Transactions.TransactionRunner.RunAsync(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default, cancellationToken);
+		return Internal.DataProvider.AuroraDsql.Transactions.TransactionRunner.RunAsync(dataConnection, work, retryOptions ?? RetryOptionsOf(dataConnection), cancellationToken);
 	}
 
 	/// <summary>Runs <paramref name="work"/> in a transaction, re-running the whole transaction on retryable errors.</summary>
 	/// <param name="dataConnection">Connection for the first attempt (it must not have a transaction open); retries use new connections with its options.</param>
 	/// <param name="work">The unit of work. Receives the connection of the attempt (in a transaction) and the cancellation token.</param>
-	/// <param name="retryOptions">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
+	/// <param name="retryOptions">Retry settings; <see langword="null"/> for the connection's <see cref="AuroraDsqlOptions.RetryOptions"/> (by default <see cref="AuroraDsqlRetryOptions.Default"/>).</param>
 	/// <param name="cancellationToken">Cancels the work and the waits between attempts.</param>
 	/// <exception cref="AuroraDsqlRetryLimitExceededException">Every attempt failed with a retryable error.</exception>
 	/// <exception cref="AuroraDsqlAmbiguousCommitException">COMMIT failed without telling whether it applied.</exception>
@@ -69,7 +69,7 @@ public static class AuroraDsqlTransactionExtensions
 	/// <summary>Runs <paramref name="work"/> in a transaction, re-running the whole transaction on retryable errors; returns its result.</summary>
 	/// <param name="dataConnection">Connection for the first attempt (it must not have a transaction open); retries use new connections with its options.</param>
 	/// <param name="work">The unit of work. Receives the connection of the attempt (in a transaction).</param>
-	/// <param name="retryOptions">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
+	/// <param name="retryOptions">Retry settings; <see langword="null"/> for the connection's <see cref="AuroraDsqlOptions.RetryOptions"/> (by default <see cref="AuroraDsqlRetryOptions.Default"/>).</param>
 	/// <exception cref="AuroraDsqlRetryLimitExceededException">Every attempt failed with a retryable error.</exception>
 	/// <exception cref="AuroraDsqlAmbiguousCommitException">COMMIT failed without telling whether it applied.</exception>
 	public static TResult InTransaction<TResult>(
@@ -81,13 +81,13 @@ public static class AuroraDsqlTransactionExtensions
 		ArgumentNullException.ThrowIfNull(work);
 		EnsureNoAmbientTransaction(dataConnection);
 
-		return Internal.DataProvider.AuroraDsql.Transactions.TransactionRunner.Run(dataConnection, work, retryOptions ?? AuroraDsqlRetryOptions.Default);
+		return Internal.DataProvider.AuroraDsql.Transactions.TransactionRunner.Run(dataConnection, work, retryOptions ?? RetryOptionsOf(dataConnection));
 	}
 
 	/// <summary>Runs <paramref name="work"/> in a transaction, re-running the whole transaction on retryable errors.</summary>
 	/// <param name="dataConnection">Connection for the first attempt (it must not have a transaction open); retries use new connections with its options.</param>
 	/// <param name="work">The unit of work. Receives the connection of the attempt (in a transaction).</param>
-	/// <param name="retryOptions">Retry settings; <see langword="null"/> for <see cref="AuroraDsqlRetryOptions.Default"/>.</param>
+	/// <param name="retryOptions">Retry settings; <see langword="null"/> for the connection's <see cref="AuroraDsqlOptions.RetryOptions"/> (by default <see cref="AuroraDsqlRetryOptions.Default"/>).</param>
 	/// <exception cref="AuroraDsqlRetryLimitExceededException">Every attempt failed with a retryable error.</exception>
 	/// <exception cref="AuroraDsqlAmbiguousCommitException">COMMIT failed without telling whether it applied.</exception>
 	public static void InTransaction(
@@ -103,6 +103,9 @@ public static class AuroraDsqlTransactionExtensions
 			return true;
 		}, retryOptions);
 	}
+
+	static AuroraDsqlRetryOptions RetryOptionsOf(DataConnection dataConnection) =>
+		dataConnection.Options.FindOrDefault(AuroraDsqlOptions.Default).RetryOptions;
 
 	static void EnsureNoAmbientTransaction(DataConnection dataConnection)
 	{

@@ -197,7 +197,7 @@ public sealed class BulkCopyTests
 
 		var error = (await act.Should().ThrowAsync<AuroraDsqlBulkCopyException>()).Which;
 		error.InnerException.Should().BeOfType<Npgsql.PostgresException>().Which.SqlState.Should().Be("23505");
-		(error.RowsCopied, error.FailedChunkStartIndex, error.FailedChunkRowCount).Should().Be((3_000L, 3_000L, 3_000));
+		(error.RowsCommitted, error.FailedChunkStartIndex, error.FailedChunkRowCount).Should().Be((3_000L, 3_000L, 3_000));
 		if (type == BulkCopyType.ProviderSpecific)
 		{
 			// A COPY names the line it failed on, counted within the chunk: source row 4,499 is line 1,500.
@@ -219,7 +219,7 @@ public sealed class BulkCopyTests
 		var act = () => _items.BulkCopy(Items(7_000));
 
 		var error = act.Should().Throw<AuroraDsqlBulkCopyException>().Which;
-		(error.RowsCopied, error.FailedChunkStartIndex, error.FailedRowIndex).Should().Be((6_000L, 6_000L, (long?)6_000));
+		(error.RowsCommitted, error.FailedChunkStartIndex, error.FailedRowIndex).Should().Be((6_000L, 6_000L, (long?)6_000));
 	}
 
 	[Test]

@@ -96,7 +96,7 @@ public sealed class RetryClassificationTests
 	[Test]
 	public void PolicyRetriesTransientErrorsUpToTheLimit()
 	{
-		var policy   = AuroraDsqlRetryPolicy.ForAutocommit(new AuroraDsqlRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.Zero });
+		var policy   = AuroraDsqlRetryPolicy.ForAutocommit(new AuroraDsqlOptions { RetryOptions = new AuroraDsqlRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.Zero } });
 		var attempts = 0;
 
 		FluentActions.Invoking(() => policy.Execute(() =>
@@ -119,7 +119,7 @@ public sealed class RetryClassificationTests
 	[Test]
 	public async Task OnePolicyInstanceServesConcurrentCallers()
 	{
-		var policy = AuroraDsqlRetryPolicy.ForAutocommit(new AuroraDsqlRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1) });
+		var policy = AuroraDsqlRetryPolicy.ForAutocommit(new AuroraDsqlOptions { RetryOptions = new AuroraDsqlRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1) } });
 
 		var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Task.Run(() => policy.ExecuteAsync(async _ =>
 		{

@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Diagnostics;
 using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 using LinqToDB.Mapping;
+
+using Microsoft.Extensions.Logging;
 
 using Npgsql;
 
@@ -20,7 +24,7 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql.BulkCopy;
 /// anything is sent. A chunk that fails ends the copy with <see cref="AuroraDsqlBulkCopyException"/>: the source rows of
 /// the chunk, the row the server named, and how many rows were committed.
 /// </summary>
-sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
+sealed partial class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 {
 	static readonly ConcurrentDictionary<string, bool> _binaryCopyRefused = new(StringComparer.Ordinal);
 
@@ -44,6 +48,8 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			? Math.Max(1, options.BulkCopyOptions.MaxDegreeOfParallelism ?? 1)
 			: 1;
 		public int                    TransactionMaxRows { get; } = dsql.MaxRowsPerTransaction;
+		public string                 TableName   { get; } = table.TableName;
+		public ILogger                Logger      { get; } = ProviderLoggers.For(dsql, ProviderLoggers.BulkCopy);
 
 		// Each chunk is one statement batch in one transaction; progress is reported here, not by the per-chunk copy.
 		public DataOptions ChunkOptions { get; } = options.WithOptions(options.BulkCopyOptions with
@@ -161,7 +167,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 		if (plan.Parallelism > 1)
 			// Off the caller's synchronization context: a single-threaded one would deadlock on the workers' continuations.
-			return Task.Run(() => CopyParallelAsync(plan, ToAsync(Chunk(plan, source)), CancellationToken.None)).GetAwaiter().GetResult();
+			return Task.Run(() => CopyParallelAsync(plan, ToAsync(Chunk(plan, source)), new Progress<T>(plan), CancellationToken.None)).GetAwaiter().GetResult();
 
 		var progress = new Progress<T>(plan);
 		var db       = table.DataContext as DataConnection;
@@ -174,16 +180,23 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 			while (chunks.Next() is { } chunk)
 			{
+				var activity = StartChunk(plan, chunk.Rows);
+
 				try
 				{
 					CopyChunk(plan, connection, chunk);
 				}
 				catch (Exception ex) when (IsChunkFailure(ex))
 				{
-					throw ChunkFailed(plan, chunk.Rows, ex, progress.Result.RowsCopied);
+					throw ChunkFailed(plan, activity, chunk.Rows, ex, progress.Result.RowsCopied);
+				}
+				catch (Exception ex)
+				{
+					Telemetry.Failed(activity, "failed", ex);
+					throw;
 				}
 
-				if (progress.Add(chunk.Count))
+				if (ChunkCommitted(plan, activity, chunk.Rows, progress))
 					break;
 			}
 		}
@@ -192,7 +205,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			owned?.Dispose();
 		}
 
-		return progress.Result;
+		return Finished(plan, progress);
 	}
 
 	public Task<BulkCopyRowsCopied> CopyAsync<T>(BulkCopyType type, ITable<T> table, DataOptions options, IEnumerable<T> source, CancellationToken cancellationToken)
@@ -227,16 +240,34 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		return await CopyChunksAsync(plan, ChunkAsync(plan, source, cancellationToken), cancellationToken).ConfigureAwait(false);
 	}
 
-	Task<BulkCopyRowsCopied> CopyChunksAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, CancellationToken cancellationToken)
-		where T : notnull =>
-		plan.Parallelism > 1
-			? CopyParallelAsync(plan, chunks, cancellationToken)
-			: CopySequentialAsync(plan, chunks, cancellationToken);
-
-	async Task<BulkCopyRowsCopied> CopySequentialAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, CancellationToken cancellationToken)
+	/// <summary>
+	/// Copies the chunks sequentially or in parallel. A cancellation by the caller is thrown as
+	/// <see cref="AuroraDsqlOperationCanceledException"/>, with the rows the committed chunks hold.
+	/// </summary>
+	async Task<BulkCopyRowsCopied> CopyChunksAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, CancellationToken cancellationToken)
 		where T : notnull
 	{
 		var progress = new Progress<T>(plan);
+
+		try
+		{
+			return plan.Parallelism > 1
+				? await CopyParallelAsync(plan, chunks, progress, cancellationToken).ConfigureAwait(false)
+				: await CopySequentialAsync(plan, chunks, progress, cancellationToken).ConfigureAwait(false);
+		}
+		catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not AuroraDsqlOperationCanceledException)
+		{
+			var committed = progress.Result.RowsCopied;
+			plan.Logger.Cancelled(plan.TableName, committed);
+			throw new AuroraDsqlOperationCanceledException(
+				$"Bulk copy into {plan.TableName} was cancelled. {committed:N0} rows were committed by the chunks before it; the chunk in progress was rolled back.",
+				ex, "BulkCopy", plan.TableName, committed, cancellationToken);
+		}
+	}
+
+	async Task<BulkCopyRowsCopied> CopySequentialAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, Progress<T> progress, CancellationToken cancellationToken)
+		where T : notnull
+	{
 		var db       = plan.Table.DataContext as DataConnection;
 		var owned    = db is null ? new DataConnection(plan.Options) : null;
 
@@ -249,16 +280,23 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			{
 				while (await reader.NextAsync().ConfigureAwait(false) is { } chunk)
 				{
+					var activity = StartChunk(plan, chunk.Rows);
+
 					try
 					{
 						await CopyChunkAsync(plan, connection, chunk, cancellationToken).ConfigureAwait(false);
 					}
 					catch (Exception ex) when (IsChunkFailure(ex))
 					{
-						throw ChunkFailed(plan, chunk.Rows, ex, progress.Result.RowsCopied);
+						throw ChunkFailed(plan, activity, chunk.Rows, ex, progress.Result.RowsCopied);
+					}
+					catch (Exception ex)
+					{
+						Telemetry.Failed(activity, ex is OperationCanceledException ? "cancelled" : "failed", ex);
+						throw;
 					}
 
-					if (progress.Add(chunk.Count))
+					if (ChunkCommitted(plan, activity, chunk.Rows, progress))
 						break;
 				}
 			}
@@ -269,13 +307,12 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 				await owned.DisposeAsync().ConfigureAwait(false);
 		}
 
-		return progress.Result;
+		return Finished(plan, progress);
 	}
 
-	async Task<BulkCopyRowsCopied> CopyParallelAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, CancellationToken cancellationToken)
+	async Task<BulkCopyRowsCopied> CopyParallelAsync<T>(Plan<T> plan, IAsyncEnumerable<List<T>> chunks, Progress<T> progress, CancellationToken cancellationToken)
 		where T : notnull
 	{
-		var progress = new Progress<T>(plan);
 		var channel  = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(plan.Parallelism * 2) { SingleWriter = true });
 
 		using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -291,16 +328,23 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 				{
 					await foreach (var chunk in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
 					{
+						var activity = StartChunk(plan, chunk);
+
 						try
 						{
 							await CopyChunkAsync(plan, db, chunk, stop.Token).ConfigureAwait(false);
 						}
 						catch (Exception ex) when (IsChunkFailure(ex))
 						{
-							throw ChunkFailed(plan, chunk, ex, progress.Result.RowsCopied);
+							throw ChunkFailed(plan, activity, chunk, ex, progress.Result.RowsCopied);
+						}
+						catch (Exception ex)
+						{
+							Telemetry.Failed(activity, ex is OperationCanceledException ? "cancelled" : "failed", ex);
+							throw;
 						}
 
-						if (progress.Add(chunk.Count))
+						if (ChunkCommitted(plan, activity, chunk, progress))
 							await stop.CancelAsync().ConfigureAwait(false);
 					}
 				}
@@ -361,7 +405,7 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(producerError).Throw();
 
 		cancellationToken.ThrowIfCancellationRequested();
-		return progress.Result;
+		return Finished(plan, progress);
 	}
 
 	#endregion
@@ -372,43 +416,6 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 	static bool IsChunkFailure(Exception ex) =>
 		ex is NpgsqlException or AuroraDsqlRetryLimitExceededException or AuroraDsqlAmbiguousCommitException or TimeoutException;
 
-	static readonly System.Text.RegularExpressions.Regex CopyLine = new(@"^COPY [^,]*, line (\d+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-	/// <summary>
-	/// The error of a failed chunk in terms of the source: which rows the chunk held, which row the server named (a COPY
-	/// names the line it failed on, counted within the chunk), and how many rows earlier chunks committed.
-	/// </summary>
-	static AuroraDsqlBulkCopyException ChunkFailed<T>(Plan<T> plan, IReadOnlyCollection<T> chunk, Exception error, long committed)
-		where T : notnull
-	{
-		var start = chunk is SourceChunk<T> source ? source.StartIndex : 0;
-		var server = error as PostgresException ?? error.InnerException as PostgresException
-			?? (error is AuroraDsqlRetryLimitExceededException { AttemptErrors: [.., var last] } ? last as PostgresException : null);
-
-		long? row = null;
-		var line = server?.Where is { } where ? CopyLine.Match(where) : null;
-		if (line is { Success: true } && long.TryParse(line.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
-			&& number >= 1 && number <= chunk.Count)
-			row = start + number - 1;
-
-		var message = new System.Text.StringBuilder();
-		message.Append(System.Globalization.CultureInfo.InvariantCulture,
-			$"Bulk copy into {plan.Table.TableName} failed in the chunk of source rows {start:N0} to {start + chunk.Count - 1:N0} (0-based)");
-		if (row is { } failed)
-			message.Append(System.Globalization.CultureInfo.InvariantCulture, $", at source row {failed:N0} (line {failed - start + 1:N0} of the chunk's COPY)");
-		message.Append(": ").Append(FirstLine(error.Message)).Append(". ");
-		message.Append(System.Globalization.CultureInfo.InvariantCulture,
-			$"{committed:N0} rows were committed by {(plan.Parallelism > 1 ? "other" : "earlier")} chunks; the failed chunk was rolled back.");
-
-		return new AuroraDsqlBulkCopyException(message.ToString(), error, committed, start, chunk.Count, row);
-	}
-
-	static string FirstLine(string message)
-	{
-		var newline = message.IndexOf('\n', StringComparison.Ordinal);
-		return (newline < 0 ? message : message[..newline]).TrimEnd().TrimEnd('.');
-	}
-
 	void CopyChunk<T>(Plan<T> plan, DataConnection db, IReadOnlyCollection<T> chunk)
 		where T : notnull
 	{
@@ -417,12 +424,13 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 		try
 		{
-			TransactionRunner.Run(db, attempt => copier.BulkCopy(type, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
+			TransactionRunner.Run(db, attempt => copier.BulkCopy(type, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry, "BulkCopy");
 		}
 		catch (PostgresException ex) when (binary && CopyRefusal.IsRefusal(ex))
 		{
 			// Remembered once the INSERTs went through: an error they share with the COPY was not about binary COPY.
-			TransactionRunner.Run(db, attempt => copier.BulkCopy(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry);
+			plan.Logger.BinaryCopyRefused(plan.TableName);
+			TransactionRunner.Run(db, attempt => copier.BulkCopy(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk), plan.Retry, "BulkCopy");
 			RememberBinaryCopyRefused(db);
 		}
 	}
@@ -435,12 +443,13 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 
 		try
 		{
-			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(type, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
+			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(type, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken, "BulkCopy")
 				.ConfigureAwait(false);
 		}
 		catch (PostgresException ex) when (binary && CopyRefusal.IsRefusal(ex))
 		{
-			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken)
+			plan.Logger.BinaryCopyRefused(plan.TableName);
+			await TransactionRunner.RunAsync(db, (attempt, ct) => copier.BulkCopyAsync(BulkCopyType.MultipleRows, plan.TableFor(attempt), plan.ChunkOptions, chunk, ct), plan.Retry, cancellationToken, "BulkCopy")
 				.ConfigureAwait(false);
 			RememberBinaryCopyRefused(db);
 		}
@@ -494,10 +503,13 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 			bytes += RowSize(plan, row);
 
 			if (rows.Count > plan.TransactionMaxRows || bytes > plan.MaxBytes)
+			{
+				plan.Logger.RefusedInTransaction(plan.TableName);
 				throw new AuroraDsqlNotSupportedException(
 					$"This bulk copy runs inside an application transaction and has more than {(rows.Count > plan.TransactionMaxRows ? $"{plan.TransactionMaxRows:N0} rows" : $"{plan.MaxBytes:N0} bytes")}, " +
 					$"but one Aurora DSQL transaction may modify at most {AuroraDsqlOptions.DsqlMaxRowsPerTransaction:N0} rows and 10 MiB (SQLSTATE 54000). Nothing was sent. " +
 					"Run the bulk copy outside the transaction or TransactionScope: it then commits in chunks that fit.");
+			}
 		}
 
 		return rows;
@@ -511,31 +523,6 @@ sealed class ChunkedBulkCopy(AuroraDsqlBulkCopy copier)
 		{
 			yield return item;
 			await Task.Yield();
-		}
-	}
-
-	/// <summary>Counts committed rows and calls the <see cref="BulkCopyOptions.RowsCopiedCallback"/> every <see cref="BulkCopyOptions.NotifyAfter"/> rows.</summary>
-	sealed class Progress<T>(Plan<T> plan)
-		where T : notnull
-	{
-		readonly object _lock = new();
-
-		public BulkCopyRowsCopied Result { get; } = new();
-
-		/// <summary>Adds committed rows; returns <see langword="true"/> when the callback asked to abort.</summary>
-		public bool Add(int rows)
-		{
-			lock (_lock)
-			{
-				var before = Result.RowsCopied;
-				Result.RowsCopied += rows;
-
-				var notifyAfter = plan.BulkOptions.NotifyAfter;
-				if (notifyAfter > 0 && plan.BulkOptions.RowsCopiedCallback is { } callback && before / notifyAfter != Result.RowsCopied / notifyAfter)
-					callback(Result);
-
-				return Result.Abort;
-			}
 		}
 	}
 }

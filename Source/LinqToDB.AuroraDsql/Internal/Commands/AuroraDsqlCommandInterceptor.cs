@@ -33,7 +33,7 @@ sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var table, out var keys))
 			return result;
 
-		return Option<int>.Some(BatchedDelete.Run(command, InTransaction(eventData, command), batchSize, table, keys, RetryOptions(eventData)));
+		return Option<int>.Some(BatchedDelete.Run(command, InTransaction(eventData, command), batchSize, table, keys, Options(eventData)));
 	}
 
 	public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
@@ -41,12 +41,12 @@ sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 		if (result.HasValue || !TruncateMarker.TryParse(command.CommandText, out var batchSize, out var table, out var keys))
 			return result;
 
-		return Option<int>.Some(await BatchedDelete.RunAsync(command, InTransaction(eventData, command), batchSize, table, keys, RetryOptions(eventData), cancellationToken).ConfigureAwait(false));
+		return Option<int>.Some(await BatchedDelete.RunAsync(command, InTransaction(eventData, command), batchSize, table, keys, Options(eventData), cancellationToken).ConfigureAwait(false));
 	}
 
 	static bool InTransaction(CommandEventData eventData, DbCommand command) =>
 		command.Transaction != null || AmbientTransactions.Covers(eventData.DataConnection);
 
-	static AuroraDsqlRetryOptions RetryOptions(CommandEventData eventData) =>
-		eventData.DataConnection.Options.FindOrDefault(AuroraDsqlOptions.Default).RetryOptions;
+	static AuroraDsqlOptions Options(CommandEventData eventData) =>
+		eventData.DataConnection.Options.FindOrDefault(AuroraDsqlOptions.Default);
 }

@@ -6,6 +6,7 @@ using AuroraDsql.Sql;
 
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Diagnostics;
 using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 using Npgsql;
@@ -74,15 +75,15 @@ static class StatementGuard
 		var facts = Facts(commandText);
 
 		if (facts.Violation is { } violation)
-			throw Refusal(violation.Message, violation.SqlState, BetterHint(violation), commandText);
+			throw Refusal(dataConnection, violation.Message, violation.SqlState, BetterHint(violation), commandText);
 
 		if (!inTransaction)
 		{
 			// One command is one (implicit) transaction.
 			if (facts.DdlStatements > 1)
-				throw TransactionRefusal("one-ddl", commandText);
+				throw TransactionRefusal(dataConnection, "one-ddl", commandText);
 			if (facts.DdlStatements > 0 && facts.HasDml)
-				throw TransactionRefusal("ddl-dml", commandText);
+				throw TransactionRefusal(dataConnection, "ddl-dml", commandText);
 			return;
 		}
 
@@ -100,9 +101,9 @@ static class StatementGuard
 			}
 
 			if (ledger.DdlStatements + facts.DdlStatements > 1)
-				throw TransactionRefusal("one-ddl", commandText, ledger.FirstDdl);
+				throw TransactionRefusal(dataConnection, "one-ddl", commandText, ledger.FirstDdl);
 			if ((ledger.DdlStatements > 0 && facts.HasDml) || (facts.DdlStatements > 0 && (ledger.HasDml || facts.HasDml)))
-				throw TransactionRefusal("ddl-dml", commandText, ledger.FirstDdl);
+				throw TransactionRefusal(dataConnection, "ddl-dml", commandText, ledger.FirstDdl);
 
 			ledger.Undo           = new LedgerState(ledger.DdlStatements, ledger.FirstDdl, ledger.HasDml);
 			ledger.DdlStatements += facts.DdlStatements;
@@ -187,11 +188,18 @@ static class StatementGuard
 		_ => violation.Hint,
 	};
 
-	static AuroraDsqlNotSupportedException TransactionRefusal(string ruleId, string commandText, string? earlierDdl = null)
+	static AuroraDsqlNotSupportedException TransactionRefusal(DataConnection dataConnection, string ruleId, string commandText, string? earlierDdl = null)
 	{
 		var rule = DsqlRuleSet.Latest.Rule(ruleId);
 		var hint = earlierDdl is null ? rule.Hint : $"{rule.Hint} (This transaction already ran: {earlierDdl}.)";
-		return Refusal(rule.Message, rule.SqlState, hint, commandText);
+		return Refusal(dataConnection, rule.Message, rule.SqlState, hint, commandText);
+	}
+
+	static AuroraDsqlNotSupportedException Refusal(DataConnection dataConnection, string message, string sqlState, string? hint, string commandText)
+	{
+		// The log names the rule, not the command: its text (and any literal in it) is Npgsql's to log, at its level.
+		ProviderLoggers.For(dataConnection.Options, ProviderLoggers.Commands).Refused(sqlState, message);
+		return Refusal(message, sqlState, hint, commandText);
 	}
 
 	static AuroraDsqlNotSupportedException Refusal(string message, string sqlState, string? hint, string commandText) =>

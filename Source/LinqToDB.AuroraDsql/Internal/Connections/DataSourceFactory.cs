@@ -18,9 +18,18 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql.Connections;
 /// </summary>
 static class DataSourceFactory
 {
-	static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _dataSources = new(StringComparer.Ordinal);
+	/// <summary>Shared data sources, by configuration and by instance of credentials.</summary>
+	sealed class Cache
+	{
+		public readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> DataSources = new(StringComparer.Ordinal);
 
-	static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AWSCredentials, ConcurrentDictionary<string, Lazy<NpgsqlDataSource>>> _dataSourcesByCredentials = [];
+		public readonly System.Runtime.CompilerServices.ConditionalWeakTable<AWSCredentials, ConcurrentDictionary<string, Lazy<NpgsqlDataSource>>> ByCredentials = [];
+	}
+
+	static readonly Cache _shared = new();
+
+	// A logger factory is part of a data source: data sources that log somewhere live as long as that logger factory.
+	static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.Extensions.Logging.ILoggerFactory, Cache> _byLoggerFactory = [];
 
 	/// <summary>
 	/// The shared data source for <paramref name="options"/> (validated first). Options that connect the same way share
@@ -33,9 +42,10 @@ static class DataSourceFactory
 		var resolved = Resolve(options);
 
 		// Credentials other than static keys are identified by instance: their data sources live as long as the instance.
+		var caches = resolved.Options.LoggerFactory is { } loggerFactory ? _byLoggerFactory.GetValue(loggerFactory, _ => new Cache()) : _shared;
 		var cache = resolved.Options.Credentials is { } credentials and not (BasicAWSCredentials or SessionAWSCredentials)
-			? _dataSourcesByCredentials.GetValue(credentials, _ => new ConcurrentDictionary<string, Lazy<NpgsqlDataSource>>(StringComparer.Ordinal))
-			: _dataSources;
+			? caches.ByCredentials.GetValue(credentials, _ => new ConcurrentDictionary<string, Lazy<NpgsqlDataSource>>(StringComparer.Ordinal))
+			: caches.DataSources;
 
 		return cache.GetOrAdd(CacheKey(resolved), _ => new Lazy<NpgsqlDataSource>(() => Create(resolved), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 	}
@@ -70,6 +80,9 @@ static class DataSourceFactory
 	{
 		var builder = new NpgsqlDataSourceBuilder(BuildConnectionString(resolved.Options));
 		var tokens  = new TokenSource(resolved);
+
+		if (resolved.Options.LoggerFactory is { } loggerFactory)
+			builder.UseLoggerFactory(loggerFactory);
 
 		builder.UsePasswordProvider(
 			passwordProvider     : _ => tokens.Generate(),

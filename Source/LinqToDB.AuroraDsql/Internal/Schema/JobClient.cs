@@ -43,10 +43,11 @@ static class JobClient
 	}
 
 	/// <summary>Polls until the job ends; a failed job throws <see cref="AuroraDsqlJobFailedException"/>.</summary>
-	public static async Task<AuroraDsqlJob> WaitAsync(DataConnection db, string jobId, TimeSpan? timeout, CancellationToken cancellationToken)
+	public static async Task<AuroraDsqlJob> WaitAsync(DataConnection db, string jobId, TimeSpan? timeout, IProgress<AuroraDsqlJob>? progress, CancellationToken cancellationToken)
 	{
 		// Polls must see fresh snapshots: never read inside the caller's transaction.
 		var poller = db.Transaction is null ? db : new DataConnection(db.Options);
+		var report = new JobWait(db, jobId, progress);
 
 		try
 		{
@@ -63,21 +64,26 @@ static class JobClient
 				{
 					job = await GetAsync(poller, jobId, linked.Token).ConfigureAwait(false);
 
-					if (job is { IsFinished: true })
-						return job.IsFailed ? throw new AuroraDsqlJobFailedException(job) : job;
+					if (job != null && report.Observed(job))
+						return job;
 
 					await Task.Delay(delay, linked.Token).ConfigureAwait(false);
 				}
 				catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
 				{
-					throw new TimeoutException($"Aurora DSQL job {jobId} did not finish within {timeout}. It keeps running; wait again or check sys.jobs.");
+					throw report.TimedOut(timeout!.Value);
 				}
 
 				if (job is null)
-					throw new InvalidOperationException($"Aurora DSQL job {jobId} is not in sys.jobs (finished jobs are removed after 30 minutes).");
+					throw report.Missing();
 
 				delay = TimeSpan.FromTicks(Math.Min(MaxPoll.Ticks, delay.Ticks * 2));
 			}
+		}
+		catch (Exception ex)
+		{
+			report.Ended(ex);
+			throw;
 		}
 		finally
 		{
@@ -87,32 +93,70 @@ static class JobClient
 	}
 
 	/// <summary>Polls until the job ends (synchronously); a failed job throws <see cref="AuroraDsqlJobFailedException"/>.</summary>
-	public static AuroraDsqlJob Wait(DataConnection db, string jobId, TimeSpan? timeout)
+	public static AuroraDsqlJob Wait(DataConnection db, string jobId, TimeSpan? timeout, IProgress<AuroraDsqlJob>? progress)
 	{
 		var poller   = db.Transaction is null ? db : new DataConnection(db.Options);
 		var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
+		var report   = new JobWait(db, jobId, progress);
 
 		try
 		{
 			for (var delay = FirstPoll; ; delay = TimeSpan.FromTicks(Math.Min(MaxPoll.Ticks, delay.Ticks * 2)))
 			{
-				var job = Get(poller, jobId)
-					?? throw new InvalidOperationException($"Aurora DSQL job {jobId} is not in sys.jobs (finished jobs are removed after 30 minutes).");
+				var job = Get(poller, jobId) ?? throw report.Missing();
 
-				if (job.IsFinished)
-					return job.IsFailed ? throw new AuroraDsqlJobFailedException(job) : job;
+				if (report.Observed(job))
+					return job;
 
 				var left = deadline - DateTime.UtcNow;
 				if (left <= TimeSpan.Zero)
-					throw new TimeoutException($"Aurora DSQL job {jobId} did not finish within {timeout}. It keeps running; wait again or check sys.jobs.");
+					throw report.TimedOut(timeout!.Value);
 
 				Thread.Sleep(delay < left ? delay : left);
 			}
+		}
+		catch (Exception ex)
+		{
+			report.Ended(ex);
+			throw;
 		}
 		finally
 		{
 			if (!ReferenceEquals(poller, db))
 				poller.Dispose();
 		}
+	}
+
+	/// <summary>Waits for several jobs, one after the other, within one timeout; stops at the first that fails.</summary>
+	public static async Task<IReadOnlyList<AuroraDsqlJob>> WaitAllAsync(DataConnection db, IReadOnlyList<string> jobIds, TimeSpan? timeout, IProgress<AuroraDsqlJob>? progress, CancellationToken cancellationToken)
+	{
+		var started = System.Diagnostics.Stopwatch.GetTimestamp();
+		var jobs    = new List<AuroraDsqlJob>(jobIds.Count);
+
+		foreach (var jobId in jobIds)
+			jobs.Add(await WaitAsync(db, jobId, Left(timeout, started), progress, cancellationToken).ConfigureAwait(false));
+
+		return jobs;
+	}
+
+	/// <summary>Waits for several jobs, one after the other, within one timeout; stops at the first that fails.</summary>
+	public static IReadOnlyList<AuroraDsqlJob> WaitAll(DataConnection db, IReadOnlyList<string> jobIds, TimeSpan? timeout, IProgress<AuroraDsqlJob>? progress)
+	{
+		var started = System.Diagnostics.Stopwatch.GetTimestamp();
+		var jobs    = new List<AuroraDsqlJob>(jobIds.Count);
+
+		foreach (var jobId in jobIds)
+			jobs.Add(Wait(db, jobId, Left(timeout, started), progress));
+
+		return jobs;
+	}
+
+	static TimeSpan? Left(TimeSpan? timeout, long started)
+	{
+		if (timeout is not { } total)
+			return null;
+
+		var left = total - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+		return left > TimeSpan.Zero ? left : TimeSpan.Zero;
 	}
 }

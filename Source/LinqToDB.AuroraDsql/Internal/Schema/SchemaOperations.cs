@@ -28,7 +28,7 @@ static class SchemaOperations
 	/// instances ensuring it at start-up): a conflicting DDL statement was rolled back, so running it again is safe.
 	/// </summary>
 	static AuroraDsqlRetryPolicy RetryDdl(DataConnection db) =>
-		AuroraDsqlRetryPolicy.ForAutocommit(db.Options.FindOrDefault(AuroraDsqlOptions.Default).RetryOptions);
+		AuroraDsqlRetryPolicy.ForAutocommit(db.Options.FindOrDefault(AuroraDsqlOptions.Default));
 
 	#region Indexes
 
@@ -61,18 +61,22 @@ static class SchemaOperations
 		var indexes = DeclaredIndexes<T>(db);
 		var jobs    = new List<AuroraDsqlJob>();
 
+		var report = new EnsureSchemaReport<T>(db, options.Progress);
+
 		await RetryDdl(db).ExecuteAsync(ct => db.CreateTableAsync<T>(tableOptions: TableOptions.CreateIfNotExists, token: ct), cancellationToken).ConfigureAwait(false);
+		report.TableEnsured();
 
 		foreach (var index in indexes)
 		{
 			var job = await CreateIndexAsync(db, index, false, null, cancellationToken).ConfigureAwait(false);
+			report.Index(index.QuotedName, job);
 			if (job != null)
 				jobs.Add(job);
 		}
 
 		if (options.WaitForIndexes)
 			for (var i = 0; i < jobs.Count; i++)
-				jobs[i] = await JobClient.WaitAsync(db, jobs[i].JobId, options.WaitTimeout, cancellationToken).ConfigureAwait(false);
+				jobs[i] = await JobClient.WaitAsync(db, jobs[i].JobId, options.WaitTimeout, report.JobProgress(jobs[i]), cancellationToken).ConfigureAwait(false);
 
 		return jobs;
 	}
@@ -85,18 +89,22 @@ static class SchemaOperations
 		var indexes = DeclaredIndexes<T>(db);
 		var jobs    = new List<AuroraDsqlJob>();
 
+		var report = new EnsureSchemaReport<T>(db, options.Progress);
+
 		RetryDdl(db).Execute(() => db.CreateTable<T>(tableOptions: TableOptions.CreateIfNotExists));
+		report.TableEnsured();
 
 		foreach (var index in indexes)
 		{
 			var job = CreateIndex(db, index, false, null);
+			report.Index(index.QuotedName, job);
 			if (job != null)
 				jobs.Add(job);
 		}
 
 		if (options.WaitForIndexes)
 			for (var i = 0; i < jobs.Count; i++)
-				jobs[i] = JobClient.Wait(db, jobs[i].JobId, options.WaitTimeout);
+				jobs[i] = JobClient.Wait(db, jobs[i].JobId, options.WaitTimeout, report.JobProgress(jobs[i]));
 
 		return jobs;
 	}
@@ -214,7 +222,7 @@ static class SchemaOperations
 			return null;
 
 		return wait
-			? await JobClient.WaitAsync(db, jobIds[0], timeout, cancellationToken).ConfigureAwait(false)
+			? await JobClient.WaitAsync(db, jobIds[0], timeout, null, cancellationToken).ConfigureAwait(false)
 			: await JobClient.GetAsync(db, jobIds[0], cancellationToken).ConfigureAwait(false) ?? new AuroraDsqlJob(jobIds[0], "submitted");
 	}
 
@@ -224,7 +232,7 @@ static class SchemaOperations
 			return null;
 
 		return wait
-			? JobClient.Wait(db, jobIds[0], timeout)
+			? JobClient.Wait(db, jobIds[0], timeout, null)
 			: JobClient.Get(db, jobIds[0]) ?? new AuroraDsqlJob(jobIds[0], "submitted");
 	}
 }

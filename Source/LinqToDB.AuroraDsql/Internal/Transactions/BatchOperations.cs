@@ -4,6 +4,7 @@ using System.Reflection;
 using LinqToDB.Async;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Diagnostics;
 using LinqToDB.Mapping;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
@@ -15,121 +16,143 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 /// </summary>
 static class BatchOperations
 {
-	public static async Task<int> DeleteAsync<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int? batchSize, CancellationToken cancellationToken)
+	const string DeleteInBatches = "DeleteInBatches";
+	const string UpdateInBatches = "UpdateInBatches";
+
+	public static async Task<int> DeleteAsync<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int? batchSize, IProgress<AuroraDsqlBatchProgress>? progress, CancellationToken cancellationToken)
 		where T : class
 	{
-		var (db, options, size, keys) = Prepare(table, batchSize, "DeleteInBatches");
+		var (db, options, size, keys) = Prepare(table, batchSize, DeleteInBatches);
 
 		if (InTransaction(db))
 		{
-			await EnsureFitsAsync(table, predicate, size, "DeleteInBatches", cancellationToken).ConfigureAwait(false);
+			await EnsureFitsAsync(table, predicate, size, DeleteInBatches, options, cancellationToken).ConfigureAwait(false);
 			return await table.Where(predicate).DeleteAsync(cancellationToken).ConfigureAwait(false);
 		}
 
-		return await BatchLoop.RunAsync(
+		return await new BatchLoop(DeleteInBatches, table.TableName, options, progress).RunAsync(
 			size,
 			token => TransactionRunner.RunAsync(
 				db,
 				(attempt, ct) => DeleteBatch(TableFactory<T>.Rebind(table, attempt), predicate, keys, size).DeleteAsync(ct),
 				options.RetryOptions,
-				token),
+				token,
+				DeleteInBatches),
 			cancellationToken).ConfigureAwait(false);
 	}
 
-	public static int Delete<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int? batchSize)
+	public static int Delete<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int? batchSize, IProgress<AuroraDsqlBatchProgress>? progress)
 		where T : class
 	{
-		var (db, options, size, keys) = Prepare(table, batchSize, "DeleteInBatches");
+		var (db, options, size, keys) = Prepare(table, batchSize, DeleteInBatches);
 
 		if (InTransaction(db))
 		{
-			EnsureFits(table, predicate, size, "DeleteInBatches");
+			EnsureFits(table, predicate, size, DeleteInBatches, options);
 			return table.Where(predicate).Delete();
 		}
 
-		return BatchLoop.Run(
+		return new BatchLoop(DeleteInBatches, table.TableName, options, progress).Run(
 			size,
-			() => TransactionRunner.Run(db, attempt => DeleteBatch(TableFactory<T>.Rebind(table, attempt), predicate, keys, size).Delete(), options.RetryOptions));
+			() => TransactionRunner.Run(db, attempt => DeleteBatch(TableFactory<T>.Rebind(table, attempt), predicate, keys, size).Delete(), options.RetryOptions, DeleteInBatches));
 	}
 
-	public static async Task<int> UpdateAsync<T>(ITable<T> table, Expression<Func<T, bool>> predicate, Expression<Func<T, T>> setter, int? batchSize, CancellationToken cancellationToken)
+	public static async Task<int> UpdateAsync<T>(
+		ITable<T> table, Expression<Func<T, bool>> predicate, Expression<Func<T, T>> setter, int? batchSize, IProgress<AuroraDsqlBatchProgress>? progress, CancellationToken cancellationToken)
 		where T : class
 	{
-		var (db, options, size, keys) = Prepare(table, batchSize, "UpdateInBatches");
+		var (db, options, size, keys) = Prepare(table, batchSize, UpdateInBatches);
 
 		if (InTransaction(db))
 		{
-			await EnsureFitsAsync(table, predicate, size, "UpdateInBatches", cancellationToken).ConfigureAwait(false);
+			await EnsureFitsAsync(table, predicate, size, UpdateInBatches, options, cancellationToken).ConfigureAwait(false);
 			return await table.Where(predicate).UpdateAsync(setter, cancellationToken).ConfigureAwait(false);
 		}
 
 		// Key order, a page at a time: read the next page of keys, update that key range (re-checking the predicate).
-		var total = 0;
-		T?  last  = null;
+		var loop = new BatchLoop(UpdateInBatches, table.TableName, options, progress);
+		T?  last = null;
 
 		while (true)
 		{
-			var page = await KeyPage(table, predicate, keys, last, size).ToListAsync(cancellationToken).ConfigureAwait(false);
+			List<T> page;
+			try
+			{
+				page = await KeyPage(table, predicate, keys, last, size).ToListAsync(cancellationToken).ConfigureAwait(false);
+			}
+			catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+			{
+				throw loop.Cancelled(ex, cancellationToken);
+			}
+
 			if (page.Count == 0)
-				return total;
+				return loop.Finish();
 
 			var range = KeyRange(keys, page[0], page[^1]);
 
 			try
 			{
-				total += await TransactionRunner.RunAsync(
-					db,
-					(attempt, ct) => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).UpdateAsync(setter, ct),
-					options.RetryOptions,
-					cancellationToken).ConfigureAwait(false);
+				await loop.RunBatchAsync(
+					token => TransactionRunner.RunAsync(
+						db,
+						(attempt, ct) => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).UpdateAsync(setter, ct),
+						options.RetryOptions,
+						token,
+						UpdateInBatches),
+					cancellationToken,
+					startsOver: ex => size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex)).ConfigureAwait(false);
 			}
-			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex))
+			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex) && ex is not AuroraDsqlBatchException)
 			{
 				size = ShrinkPage(size);
+				loop.Shrunk(size);
 				continue;
 			}
 
 			if (page.Count < size)
-				return total;
+				return loop.Finish();
 
 			last = page[^1];
 		}
 	}
 
-	public static int Update<T>(ITable<T> table, Expression<Func<T, bool>> predicate, Expression<Func<T, T>> setter, int? batchSize)
+	public static int Update<T>(ITable<T> table, Expression<Func<T, bool>> predicate, Expression<Func<T, T>> setter, int? batchSize, IProgress<AuroraDsqlBatchProgress>? progress)
 		where T : class
 	{
-		var (db, options, size, keys) = Prepare(table, batchSize, "UpdateInBatches");
+		var (db, options, size, keys) = Prepare(table, batchSize, UpdateInBatches);
 
 		if (InTransaction(db))
 		{
-			EnsureFits(table, predicate, size, "UpdateInBatches");
+			EnsureFits(table, predicate, size, UpdateInBatches, options);
 			return table.Where(predicate).Update(setter);
 		}
 
-		var total = 0;
-		T?  last  = null;
+		var loop = new BatchLoop(UpdateInBatches, table.TableName, options, progress);
+		T?  last = null;
 
 		while (true)
 		{
 			var page = KeyPage(table, predicate, keys, last, size).ToList();
 			if (page.Count == 0)
-				return total;
+				return loop.Finish();
 
 			var range = KeyRange(keys, page[0], page[^1]);
 
 			try
 			{
-				total += TransactionRunner.Run(db, attempt => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).Update(setter), options.RetryOptions);
+				loop.RunBatch(
+					() => TransactionRunner.Run(db, attempt => TableFactory<T>.Rebind(table, attempt).Where(predicate).Where(range).Update(setter), options.RetryOptions, UpdateInBatches),
+					startsOver: ex => size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex));
 			}
-			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex))
+			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex) && ex is not AuroraDsqlBatchException)
 			{
 				size = ShrinkPage(size);
+				loop.Shrunk(size);
 				continue;
 			}
 
 			if (page.Count < size)
-				return total;
+				return loop.Finish();
 
 			last = page[^1];
 		}
@@ -167,18 +190,25 @@ static class BatchOperations
 	/// <summary>In a transaction the application controls: the data connection's own, or the ambient one of a TransactionScope.</summary>
 	static bool InTransaction(DataConnection db) => db.Transaction != null || AmbientTransactions.Covers(db);
 
-	static async Task EnsureFitsAsync<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int size, string operation, CancellationToken cancellationToken)
+	static async Task EnsureFitsAsync<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int size, string operation, AuroraDsqlOptions options, CancellationToken cancellationToken)
 		where T : class
 	{
 		if (await table.Where(predicate).Take(size + 1).CountAsync(cancellationToken).ConfigureAwait(false) > size)
-			throw TooManyRows(operation, size);
+			throw TooManyRows(table, operation, size, options);
 	}
 
-	static void EnsureFits<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int size, string operation)
+	static void EnsureFits<T>(ITable<T> table, Expression<Func<T, bool>> predicate, int size, string operation, AuroraDsqlOptions options)
 		where T : class
 	{
 		if (table.Where(predicate).Take(size + 1).Count() > size)
-			throw TooManyRows(operation, size);
+			throw TooManyRows(table, operation, size, options);
+	}
+
+	static AuroraDsqlNotSupportedException TooManyRows<T>(ITable<T> table, string operation, int size, AuroraDsqlOptions options)
+		where T : notnull
+	{
+		ProviderLoggers.For(options, ProviderLoggers.Batches).RefusedInTransaction(operation, table.TableName, size);
+		return TooManyRows(operation, size);
 	}
 
 	static AuroraDsqlNotSupportedException TooManyRows(string operation, int size) =>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Diagnostics;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
@@ -12,28 +13,31 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 /// </summary>
 static class BatchedDelete
 {
-	public static int Run(DbCommand deleteAll, bool inTransaction, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions)
+	const string Truncate = "Truncate";
+
+	public static int Run(DbCommand deleteAll, bool inTransaction, int batchSize, string table, string keys, AuroraDsqlOptions options)
 	{
 		if (inTransaction || keys.Length == 0)
 		{
 			if (CountUpTo(deleteAll, table, batchSize + 1) > batchSize)
-				throw TooManyRows(inTransaction, table, batchSize);
+				throw TooManyRows(inTransaction, table, batchSize, options);
 
 			return deleteAll.ExecuteNonQuery();
 		}
 
 		// Each batch is its own autocommitted transaction, retried on conflicts.
 		using var batch = CreateCommand(deleteAll, BatchSql(table, keys, batchSize));
-		var policy = AuroraDsqlRetryPolicy.ForAutocommit(retryOptions);
-		return BatchLoop.Run(batchSize, () => policy.Execute(batch.ExecuteNonQuery));
+		var policy = AuroraDsqlRetryPolicy.ForAutocommit(options);
+		ProviderLoggers.For(options, ProviderLoggers.Commands).TruncateInBatches(table, batchSize);
+		return new BatchLoop(Truncate, table, options, null).Run(batchSize, () => policy.Execute(batch.ExecuteNonQuery));
 	}
 
-	public static async Task<int> RunAsync(DbCommand deleteAll, bool inTransaction, int batchSize, string table, string keys, AuroraDsqlRetryOptions retryOptions, CancellationToken cancellationToken)
+	public static async Task<int> RunAsync(DbCommand deleteAll, bool inTransaction, int batchSize, string table, string keys, AuroraDsqlOptions options, CancellationToken cancellationToken)
 	{
 		if (inTransaction || keys.Length == 0)
 		{
 			if (await CountUpToAsync(deleteAll, table, batchSize + 1, cancellationToken).ConfigureAwait(false) > batchSize)
-				throw TooManyRows(inTransaction, table, batchSize);
+				throw TooManyRows(inTransaction, table, batchSize, options);
 
 			return await deleteAll.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 		}
@@ -41,8 +45,10 @@ static class BatchedDelete
 		var batch = CreateCommand(deleteAll, BatchSql(table, keys, batchSize));
 		await using (batch.ConfigureAwait(false))
 		{
-			var policy = AuroraDsqlRetryPolicy.ForAutocommit(retryOptions);
-			return await BatchLoop.RunAsync(batchSize, ct => policy.ExecuteAsync(batch.ExecuteNonQueryAsync, ct), cancellationToken).ConfigureAwait(false);
+			var policy = AuroraDsqlRetryPolicy.ForAutocommit(options);
+			ProviderLoggers.For(options, ProviderLoggers.Commands).TruncateInBatches(table, batchSize);
+			return await new BatchLoop(Truncate, table, options, null)
+				.RunAsync(batchSize, ct => policy.ExecuteAsync(batch.ExecuteNonQueryAsync, ct), cancellationToken).ConfigureAwait(false);
 		}
 	}
 
@@ -74,6 +80,14 @@ static class BatchedDelete
 		command.CommandText    = sql;
 #pragma warning restore CA2100
 		return command;
+	}
+
+	static AuroraDsqlNotSupportedException TooManyRows(bool inTransaction, string table, int batchSize, AuroraDsqlOptions options)
+	{
+		if (inTransaction)
+			ProviderLoggers.For(options, ProviderLoggers.Batches).RefusedInTransaction(Truncate, table, batchSize);
+
+		return TooManyRows(inTransaction, table, batchSize);
 	}
 
 	static AuroraDsqlNotSupportedException TooManyRows(bool inTransaction, string table, int batchSize) =>

@@ -1,15 +1,48 @@
 using System.Data;
 
+using System.Diagnostics;
+
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Diagnostics;
+
+using Microsoft.Extensions.Logging;
 
 using Npgsql;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
-/// <summary>The retry loop behind <see cref="AuroraDsqlTransactionExtensions"/>.</summary>
+/// <summary>
+/// The retry loop behind <see cref="AuroraDsqlTransactionExtensions"/>, bulk copy chunks and batches. Every attempt is a
+/// span (<c>InTransaction</c>, with its number, outcome and SQLSTATE), conflicts and retries are counted and logged.
+/// </summary>
 static class TransactionRunner
 {
+	public const string InTransaction = "InTransaction";
+
+	/// <summary>One attempt as it is reported: its span and number.</summary>
+	readonly record struct Attempt(Activity? Activity, int Number, string Operation, ILogger Logger);
+
+	static Attempt StartAttempt(ILogger logger, int attempt, string operation)
+	{
+		var activity = Telemetry.Start(InTransaction);
+		if (activity is { IsAllDataRequested: true })
+		{
+			activity.SetTag("db.aurora_dsql.attempt", attempt + 1);
+			if (operation != InTransaction)
+				activity.SetTag(Telemetry.OperationTag, operation);
+		}
+
+		logger.AttemptStarted(attempt + 1);
+		return new Attempt(activity, attempt + 1, operation, logger);
+	}
+
+	static void Committed(Attempt attempt)
+	{
+		attempt.Logger.Committed(attempt.Number);
+		Telemetry.Succeeded(attempt.Activity, "committed");
+	}
+
 	enum Failure
 	{
 		Retryable,
@@ -18,17 +51,20 @@ static class TransactionRunner
 	}
 
 	public static async Task<TResult> RunAsync<TResult>(
-		DataConnection dataConnection, Func<DataConnection, CancellationToken, Task<TResult>> work, AuroraDsqlRetryOptions options, CancellationToken cancellationToken)
+		DataConnection dataConnection, Func<DataConnection, CancellationToken, Task<TResult>> work, AuroraDsqlRetryOptions options, CancellationToken cancellationToken,
+		string operation = InTransaction)
 	{
 		EnsureNoTransaction(dataConnection);
 
 		var errors = new List<Exception>();
+		var logger = ProviderLoggers.For(dataConnection.Options, ProviderLoggers.Transactions);
 
 		for (var attempt = 0; ; attempt++)
 		{
 			cancellationToken.ThrowIfCancellationRequested();
 
 			var db = attempt == 0 ? dataConnection : ConnectionFor(dataConnection);
+			var report = StartAttempt(logger, attempt, operation);
 			Exception error;
 			Failure   failure;
 
@@ -66,6 +102,7 @@ static class TransactionRunner
 				{
 					// A COMMIT is never cancelled half way: its outcome would be unknown.
 					await db.CommitTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+					Committed(report);
 					return result;
 				}
 				catch (Exception ex) when (ex is not OperationCanceledException)
@@ -75,9 +112,10 @@ static class TransactionRunner
 					failure = Classify(ex, atCommit: true);
 				}
 			}
-			catch (OperationCanceledException)
+			catch (OperationCanceledException ex)
 			{
 				await TryRollbackAsync(db).ConfigureAwait(false);
+				Telemetry.Failed(report.Activity, "cancelled", ex);
 				throw;
 			}
 			finally
@@ -87,20 +125,22 @@ static class TransactionRunner
 			}
 
 		Failed:
-			var delay = NextStep(error, failure, options, errors, attempt);
+			var delay = NextStep(error, failure, options, errors, attempt, report);
 			await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
 		}
 	}
 
-	public static TResult Run<TResult>(DataConnection dataConnection, Func<DataConnection, TResult> work, AuroraDsqlRetryOptions options)
+	public static TResult Run<TResult>(DataConnection dataConnection, Func<DataConnection, TResult> work, AuroraDsqlRetryOptions options, string operation = InTransaction)
 	{
 		EnsureNoTransaction(dataConnection);
 
 		var errors = new List<Exception>();
+		var logger = ProviderLoggers.For(dataConnection.Options, ProviderLoggers.Transactions);
 
 		for (var attempt = 0; ; attempt++)
 		{
 			var db = attempt == 0 ? dataConnection : ConnectionFor(dataConnection);
+			var report = StartAttempt(logger, attempt, operation);
 			Exception error;
 			Failure   failure;
 
@@ -135,6 +175,7 @@ static class TransactionRunner
 				try
 				{
 					db.CommitTransaction();
+					Committed(report);
 					return result;
 				}
 				catch (Exception ex)
@@ -151,7 +192,7 @@ static class TransactionRunner
 			}
 
 		Failed:
-			var delay = NextStep(error, failure, options, errors, attempt);
+			var delay = NextStep(error, failure, options, errors, attempt, report);
 			Thread.Sleep(delay);
 		}
 	}
@@ -204,20 +245,31 @@ static class TransactionRunner
 		return Failure.Retryable;
 	}
 
-	/// <summary>Decides what follows a failed attempt: the delay before the next one, or the exception to throw.</summary>
-	static TimeSpan NextStep(Exception error, Failure failure, AuroraDsqlRetryOptions options, List<Exception> errors, int attempt)
+	/// <summary>
+	/// Decides what follows a failed attempt: the delay before the next one, or the exception to throw. Ends the attempt's
+	/// span with its outcome, and logs and counts what happened.
+	/// </summary>
+	static TimeSpan NextStep(Exception error, Failure failure, AuroraDsqlRetryOptions options, List<Exception> errors, int attempt, Attempt report)
 	{
+		var sqlState = Telemetry.SqlState(error) ?? "none";
+		Telemetry.CountConflict(error, report.Operation);
+
 		switch (failure)
 		{
 			case Failure.Fatal:
+				report.Logger.Failed(report.Number, sqlState);
+				Telemetry.Failed(report.Activity, "failed", error);
 				System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
 				break;
 			case Failure.Ambiguous when !options.RetryAmbiguousCommit:
+				report.Logger.AmbiguousCommit(report.Number, sqlState);
+				Telemetry.Failed(report.Activity, "ambiguous", error);
 				throw new AuroraDsqlAmbiguousCommitException(
 					"COMMIT failed with an error that does not tell whether the transaction was applied, so the work was not run again " +
 					"(it could apply twice). Check whether its effects are present, or make it idempotent and set RetryAmbiguousCommit = true.",
 					error);
 			case Failure.Ambiguous:
+				report.Logger.AmbiguousCommitRetried(report.Number, sqlState);
 				// Retried (the work is declared idempotent), but this attempt may have committed: the final error must say so.
 				error = new AuroraDsqlAmbiguousCommitException(
 					"COMMIT failed with an error that does not tell whether the transaction was applied; the work was run again (RetryAmbiguousCommit).",
@@ -230,6 +282,8 @@ static class TransactionRunner
 		if (attempt >= options.MaxRetries)
 		{
 			var mayHaveCommitted = errors.Any(e => e is AuroraDsqlAmbiguousCommitException);
+			report.Logger.RetriesExhausted(errors.Count, sqlState, mayHaveCommitted ? "; an attempt may have committed" : "");
+			Telemetry.Failed(report.Activity, "failed", error);
 			throw new AuroraDsqlRetryLimitExceededException(
 				$"The transaction failed {errors.Count} times with retryable errors (last: {FirstLine((error.InnerException ?? error).Message)}). " +
 				(mayHaveCommitted
@@ -240,6 +294,10 @@ static class TransactionRunner
 		}
 
 		var delay = options.GetDelay(attempt);
+		var code  = Telemetry.ConflictCode(error);
+		report.Logger.Retrying(report.Number, sqlState, code is null ? "" : ", " + code, FirstLine((error.InnerException is PostgresException pg ? pg : error).Message), (long)delay.TotalMilliseconds);
+		Telemetry.CountRetry(error, report.Operation);
+		Telemetry.Failed(report.Activity, "retry", error);
 		options.OnRetry?.Invoke(error, attempt + 1, delay);
 		return delay;
 	}
