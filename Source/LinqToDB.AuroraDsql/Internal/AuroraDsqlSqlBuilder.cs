@@ -3,6 +3,7 @@ using System.Globalization;
 using LinqToDB.DataProvider;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Internal.DataProvider.AuroraDsql.Commands;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Merge;
 using LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 using LinqToDB.Internal.DataProvider.PostgreSQL;
 using LinqToDB.Internal.SqlProvider;
@@ -14,7 +15,7 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql;
 
 /// <summary>
 /// PostgreSQL SQL builder with Aurora DSQL's DDL: identity with an explicit CACHE (never SERIAL), generated UUID keys,
-/// explicit decimal precision, no TEMP tables, no TRUNCATE, no MERGE.
+/// explicit decimal precision, no TEMP tables, no TRUNCATE, and Merge() as INSERT … ON CONFLICT.
 /// </summary>
 sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 {
@@ -25,7 +26,10 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 
 	AuroraDsqlSqlBuilder(BasicSqlBuilder parentBuilder) : base(parentBuilder)
 	{
+		_parent = parentBuilder as AuroraDsqlSqlBuilder;
 	}
+
+	readonly AuroraDsqlSqlBuilder? _parent;
 
 	protected override ISqlBuilder CreateSqlBuilder() => new AuroraDsqlSqlBuilder(this);
 
@@ -34,10 +38,186 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 
 	AuroraDsqlOptions DsqlOptions => DataOptions.FindOrDefault(AuroraDsqlOptions.Default);
 
-	protected override void BuildMergeStatement(SqlMergeStatement merge) =>
-		throw new AuroraDsqlNotSupportedException(
-			"Aurora DSQL does not support MERGE. Use InsertOrUpdate / InsertOrReplace (INSERT … ON CONFLICT), " +
-			"or separate Insert, Update and Delete statements in one transaction.");
+	#region MERGE
+
+	/// <summary>
+	/// DSQL has no MERGE: the upsert shapes are built as <c>INSERT … SELECT … ON CONFLICT</c>, an update-only merge as
+	/// <c>UPDATE … FROM</c> (see <see cref="UpsertPlan"/>, which refuses everything else). The source is a subquery (over a
+	/// <c>VALUES</c> list for a collection); a collection of more than <see cref="AuroraDsqlOptions.MaxRowsPerTransaction"/>
+	/// rows is refused, since one statement is one transaction.
+	/// </summary>
+	protected override void BuildMergeStatement(SqlMergeStatement merge)
+	{
+		var plan = UpsertPlan.From(merge, MappingSchema);
+
+		Root._valuesRows = 0;
+
+		BuildTag(merge);
+		BuildWithClause(merge.With);
+
+		if (plan.Insert != null)
+			BuildMergeAsInsert(merge, plan);
+		else
+			BuildMergeAsUpdate(merge, plan.Update!);
+
+		if (Root._valuesRows > DsqlOptions.MaxRowsPerTransaction)
+			throw new AuroraDsqlNotSupportedException(
+				$"This Merge() has {Root._valuesRows:N0} source rows, and one statement is one Aurora DSQL transaction, which may modify at most {DsqlOptions.MaxRowsPerTransaction:N0} rows " +
+				"(SQLSTATE 54000). Nothing was sent. Merge the rows in chunks of at most that many (each Merge() commits on its own), " +
+				"or load them with BulkCopy into a staging table and copy them on with InsertInBatches.");
+	}
+
+	/// <summary>The builder of the whole statement (subqueries are built by child builders).</summary>
+	AuroraDsqlSqlBuilder Root => _parent?.Root ?? this;
+
+	/// <summary>The most rows of a VALUES list built for the current statement.</summary>
+	int _valuesRows;
+
+	// Called for each value of a VALUES list with all its rows: the one place the rows of a collection source are seen.
+	protected override bool IsSqlValuesTableValueTypeRequired(SqlValuesTable source, IReadOnlyList<List<ISqlExpression>> rows, int row, int column)
+	{
+		if (rows.Count > Root._valuesRows)
+			Root._valuesRows = rows.Count;
+
+		return base.IsSqlValuesTableValueTypeRequired(source, rows, row, column);
+	}
+
+	void BuildMergeAsInsert(SqlMergeStatement merge, UpsertPlan plan)
+	{
+		var insert = plan.Insert!;
+
+		AppendIndent().Append("INSERT INTO ");
+		BuildPhysicalTable(merge.Target.Source, null);
+		StringBuilder.Append(" AS ");
+		Convert(StringBuilder, GetTableAlias(merge.Target)!, ConvertType.NameToQueryTableAlias);
+		StringBuilder.AppendLine();
+
+		AppendIndent().AppendLine(OpenParens);
+		Indent++;
+		AppendList(insert.Items, item => BuildExpression(item.Column, false, true));
+		Indent--;
+		StringBuilder.AppendLine();
+		AppendIndent().AppendLine(")");
+
+		AppendIndent().AppendLine("SELECT");
+		Indent++;
+		AppendList(insert.Items, item => BuildExpression(item.Expression!, true, true));
+		Indent--;
+		StringBuilder.AppendLine();
+
+		BuildMergeSourceAsFrom(merge);
+
+		if (insert.Where != null)
+		{
+			AppendIndent().AppendLine("WHERE");
+			Indent++;
+			AppendIndent();
+			BuildSearchCondition(Precedence.Unknown, insert.Where, wrapCondition: true);
+			Indent--;
+			StringBuilder.AppendLine();
+		}
+
+		AppendIndent().Append("ON CONFLICT (");
+		for (var i = 0; i < plan.ConflictColumns.Count; i++)
+		{
+			if (i > 0)
+				StringBuilder.Append(InlineComma);
+			BuildExpression(plan.ConflictColumns[i], false, true);
+		}
+
+		if (plan.Update is not { } update)
+		{
+			StringBuilder.AppendLine(") DO NOTHING");
+			return;
+		}
+
+		StringBuilder.AppendLine(") DO UPDATE SET");
+
+		// The update sees the source row as EXCLUDED, the row proposed for insertion.
+		var excluded = plan.SourceValues.ToDictionary(
+			pair => (IQueryElement)pair.Key,
+			pair => (IQueryElement)new SqlExpression(pair.Key.Type, "EXCLUDED." + ConvertInline(pair.Value.PhysicalName, ConvertType.NameToQueryField).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal), Precedence.Primary));
+
+		Indent++;
+		AppendList(update.Items, item =>
+		{
+			BuildExpression(item.Column, false, true);
+			StringBuilder.Append(" = ");
+			BuildExpression(item.Expression!.Replace(excluded), true, true);
+		});
+		Indent--;
+		StringBuilder.AppendLine();
+
+		if (update.Where != null)
+		{
+			AppendIndent().AppendLine("WHERE");
+			Indent++;
+			AppendIndent();
+			BuildSearchCondition(Precedence.Unknown, update.Where.Replace(excluded), wrapCondition: true);
+			Indent--;
+			StringBuilder.AppendLine();
+		}
+	}
+
+	void BuildMergeAsUpdate(SqlMergeStatement merge, SqlMergeOperationClause update)
+	{
+		AppendIndent().Append("UPDATE ");
+		BuildPhysicalTable(merge.Target.Source, null);
+		StringBuilder.Append(" AS ");
+		Convert(StringBuilder, GetTableAlias(merge.Target)!, ConvertType.NameToQueryTableAlias);
+		StringBuilder.AppendLine();
+
+		AppendIndent().AppendLine("SET");
+		Indent++;
+		AppendList(update.Items, item =>
+		{
+			BuildExpression(item.Column, false, true);
+			StringBuilder.Append(" = ");
+			BuildExpression(item.Expression!, true, true);
+		});
+		Indent--;
+		StringBuilder.AppendLine();
+
+		BuildMergeSourceAsFrom(merge);
+
+		AppendIndent().AppendLine("WHERE");
+		Indent++;
+		AppendIndent();
+		BuildSearchCondition(Precedence.Unknown, merge.On, wrapCondition: true);
+
+		if (update.Where != null)
+		{
+			StringBuilder.Append(" AND ");
+			BuildSearchCondition(Precedence.LogicalConjunction, update.Where, wrapCondition: true);
+		}
+
+		Indent--;
+		StringBuilder.AppendLine();
+	}
+
+	/// <summary><c>FROM (SELECT …) "Source" (fields)</c>; a collection is a VALUES list inside the subquery.</summary>
+	void BuildMergeSourceAsFrom(SqlMergeStatement merge)
+	{
+		AppendIndent().AppendLine("FROM");
+		Indent++;
+		AppendIndent();
+		BuildMergeSourceQuery(NullabilityContext, merge.Source);
+		Indent--;
+		StringBuilder.AppendLine();
+	}
+
+	void AppendList(List<SqlSetExpression> items, Action<SqlSetExpression> build)
+	{
+		for (var i = 0; i < items.Count; i++)
+		{
+			if (i > 0)
+				StringBuilder.AppendLine(Comma);
+			AppendIndent();
+			build(items[i]);
+		}
+	}
+
+	#endregion
 
 	#region CREATE TABLE
 

@@ -224,7 +224,7 @@ public sealed class UnsupportedFeatureTests
 		ShouldRefuseBeforeSending<WideKey>(db => db.CreateTable<WideKey>(), "*primary key of 9 columns*at most 8*");
 
 	[Test]
-	public void Merge() =>
+	public void MergeWithADeleteBranch() =>
 		ShouldRefuseBeforeSending<Item>(
 			db => db.GetTable<Item>()
 				.Merge()
@@ -232,8 +232,9 @@ public sealed class UnsupportedFeatureTests
 				.OnTargetKey()
 				.UpdateWhenMatched()
 				.InsertWhenNotMatched()
+				.DeleteWhenNotMatchedBySource()
 				.Merge(),
-			"*does not support MERGE*InsertOrUpdate*ON CONFLICT*");
+			"*has no MERGE*NOT MATCHED BY SOURCE*separate statement*");
 
 	[TestCase(0L)]
 	[TestCase(2L)]
