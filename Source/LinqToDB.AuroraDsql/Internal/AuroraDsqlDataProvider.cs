@@ -47,8 +47,9 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 
 	public override MappingSchema MappingSchema => AuroraDsqlMappingSchema.Instance;
 
-	// No temporary tables on DSQL.
-	public override TableOptions SupportedTableOptions => TableOptions.CreateIfNotExists | TableOptions.DropIfExists;
+	// Temporary tables are regular tables with a unique name (TemporaryTables); rows cannot vanish at COMMIT.
+	public override TableOptions SupportedTableOptions =>
+		TableOptions.CreateIfNotExists | TableOptions.DropIfExists | TableOptions.IsTemporary | TableOptions.IsLocalTemporaryStructure | TableOptions.IsLocalTemporaryData;
 
 	public override ISqlBuilder CreateSqlBuilder(MappingSchema mappingSchema, DataOptions dataOptions) =>
 		new AuroraDsqlSqlBuilder(this, mappingSchema, dataOptions, GetSqlOptimizer(dataOptions), SqlProviderFlags);
@@ -73,13 +74,26 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 	#region BulkCopy
 
 	public override BulkCopyRowsCopied BulkCopy<T>(DataOptions options, ITable<T> table, IEnumerable<T> source) =>
-		CreateBulkCopy().Copy(ResolveBulkCopyType(options), table, options, source);
+		CreateBulkCopy().Copy(ResolveBulkCopyType(options), Materialized(table), options, source);
 
 	public override Task<BulkCopyRowsCopied> BulkCopyAsync<T>(DataOptions options, ITable<T> table, IEnumerable<T> source, CancellationToken cancellationToken) =>
-		CreateBulkCopy().CopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
+		CreateBulkCopy().CopyAsync(ResolveBulkCopyType(options), Materialized(table), options, source, cancellationToken);
 
 	public override Task<BulkCopyRowsCopied> BulkCopyAsync<T>(DataOptions options, ITable<T> table, IAsyncEnumerable<T> source, CancellationToken cancellationToken) =>
-		CreateBulkCopy().CopyAsync(ResolveBulkCopyType(options), table, options, source, cancellationToken);
+		CreateBulkCopy().CopyAsync(ResolveBulkCopyType(options), Materialized(table), options, source, cancellationToken);
+
+	/// <summary>
+	/// A temporary table (<c>TempTable&lt;T&gt;</c>, <c>IntoTempTable</c>) as the regular table created for it on its data
+	/// connection, so that every chunk, on any connection, copies into that table.
+	/// </summary>
+	static ITable<T> Materialized<T>(ITable<T> table)
+		where T : notnull
+	{
+		if (!table.TableOptions.IsTemporaryOptionSet() || table.DataContext is not DataConnection db || TemporaryTables.Find(db, table.TableName) is not { } physical)
+			return table;
+
+		return table.TableName(physical).TableOptions(table.TableOptions & ~TableOptions.IsTemporaryOptionSet);
+	}
 
 	ChunkedBulkCopy CreateBulkCopy() => new(new AuroraDsqlBulkCopy(this));
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 using LinqToDB.DataProvider;
 using LinqToDB.DataProvider.AuroraDsql;
@@ -227,17 +228,48 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 		base.BuildCreateTableStatement(createTable);
 	}
 
+	/// <summary>
+	/// A temporary table is created as a regular table (DSQL has none) whose name the command interceptor makes unique
+	/// (<see cref="TemporaryTables"/>). Rows that vanish at COMMIT and global temporary tables cannot be imitated.
+	/// </summary>
 	protected override void BuildCreateTableCommand(SqlTable table)
 	{
-		if (table.TableOptions.IsTemporaryOptionSet())
+		var options = table.TableOptions;
+
+		if (options.HasIsTransactionTemporaryData() || options.HasIsGlobalTemporaryStructure() || options.HasIsGlobalTemporaryData())
 			throw new AuroraDsqlNotSupportedException(
-				$"Aurora DSQL does not support temporary tables (table '{table.TableName.Name}'). " +
-				"Create a regular table with a unique name and drop it when done, or keep the rows in the query (a VALUES list or a CTE).");
+				$"Aurora DSQL has no temporary tables, and table '{table.TableName.Name}' asks for {options & TableOptions.IsTemporaryOptionSet}: the provider creates temporary tables as " +
+				"regular tables with a unique name, which cannot empty themselves at COMMIT or share their structure between sessions. Nothing was sent. " +
+				"Use TableOptions.IsTemporary (the default of CreateTempTable), and delete the rows yourself when they are no longer needed.");
 
 		StringBuilder.Append("CREATE TABLE ");
 
-		if (table.TableOptions.HasCreateIfNotExists())
+		if (options.HasCreateIfNotExists())
 			StringBuilder.Append("IF NOT EXISTS ");
+	}
+
+	/// <summary>
+	/// A temporary table's primary key goes unnamed (PostgreSQL names it after the table, which is unique): linq2db's
+	/// <c>PK_&lt;name&gt;</c> would collide between the tables several connections create for one temporary table name.
+	/// </summary>
+	protected override void BuildCreateTablePrimaryKey(SqlCreateTableStatement createTable, string pkName, IEnumerable<string> fieldNames)
+	{
+		if (!createTable.Table.TableOptions.IsTemporaryOptionSet())
+		{
+			base.BuildCreateTablePrimaryKey(createTable, pkName, fieldNames);
+			return;
+		}
+
+		AppendIndent().Append("PRIMARY KEY (").Append(string.Join(InlineComma, fieldNames)).Append(')');
+	}
+
+	/// <summary>A temporary table's name is a placeholder that the command interceptor replaces with the connection's unique table.</summary>
+	public override StringBuilder BuildObjectName(StringBuilder sb, SqlObjectName name, ConvertType objectType = ConvertType.NameToQueryTable, bool escape = true, TableOptions tableOptions = TableOptions.NotSet, bool withoutSuffix = false)
+	{
+		if (objectType == ConvertType.NameToQueryTable && escape && tableOptions.IsTemporaryOptionSet())
+			name = name with { Name = TemporaryTables.Placeholder + name.Name };
+
+		return base.BuildObjectName(sb, name, objectType, escape, tableOptions, withoutSuffix);
 	}
 
 	/// <summary>Appends the declared FOREIGN KEY and CHECK constraints inside the column list.</summary>
@@ -263,7 +295,16 @@ sealed class AuroraDsqlSqlBuilder : PostgreSQLSqlBuilder
 			StringBuilder.Insert(close, string.Concat(constraints.Select(c => ",\n\t" + c)));
 		}
 
-		base.BuildEndCreateTableStatement(createTable);
+		// PostgreSQL's builder would add ON COMMIT to a temporary table, which here is a regular one.
+		if (createTable.Table.TableOptions.IsTemporaryOptionSet())
+		{
+			if (createTable.StatementFooter != null)
+				AppendIndent().Append(createTable.StatementFooter);
+		}
+		else
+		{
+			base.BuildEndCreateTableStatement(createTable);
+		}
 	}
 
 	protected override void BuildCreateTableFieldType(SqlField field)

@@ -139,15 +139,12 @@ public sealed class UnsupportedFeatureTests
 		recorder.Commands.Should().BeEmpty("nothing may be sent when the request cannot work on DSQL");
 	}
 
-	[Test]
-	public void TemporaryTables() =>
-		ShouldRefuseBeforeSending<Item>(db => db.CreateTempTable<Item>("tmp_items"), "*does not support temporary tables*regular table*");
-
-	[TestCase(TableOptions.IsTemporary)]
-	[TestCase(TableOptions.IsLocalTemporaryStructure)]
 	[TestCase(TableOptions.IsTransactionTemporaryData)]
-	public void TemporaryTableOptions(TableOptions options) =>
-		ShouldRefuseBeforeSending<Item>(db => db.CreateTable<Item>(tableOptions: options), "*temporary tables*");
+	[TestCase(TableOptions.IsLocalTemporaryStructure | TableOptions.IsTransactionTemporaryData)]
+	[TestCase(TableOptions.IsGlobalTemporaryStructure)]
+	[TestCase(TableOptions.IsGlobalTemporaryData)]
+	public void TemporaryTablesThatEmptyAtCommitOrAreGlobal(TableOptions options) =>
+		ShouldRefuseBeforeSending<Item>(db => db.CreateTable<Item>(tableOptions: options), "*no temporary tables*cannot empty themselves at COMMIT*TableOptions.IsTemporary*");
 
 	[Test]
 	public void ArrayColumns() =>

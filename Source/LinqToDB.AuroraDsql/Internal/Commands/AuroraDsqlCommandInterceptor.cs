@@ -3,12 +3,14 @@ using System.Data.Common;
 using LinqToDB.Common;
 using LinqToDB.DataProvider.AuroraDsql;
 using LinqToDB.Interceptors;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Schema;
 using LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql.Commands;
 
 /// <summary>
-/// Added to every data context by the provider. Checks each command against DSQL's rules before it is sent
+/// Added to every data context by the provider. Gives temporary tables their connection's unique name
+/// (<see cref="TemporaryTables"/>), checks each command against DSQL's rules before it is sent
 /// (<see cref="StatementGuard"/>, unless <see cref="AuroraDsqlOptions.CheckStatementsBeforeSending"/> is off), and runs the
 /// statements the SQL builder marks as batched deletes (<c>Truncate()</c>) in DSQL-sized transactions.
 /// </summary>
@@ -22,6 +24,9 @@ sealed class AuroraDsqlCommandInterceptor : CommandInterceptor
 
 	public override DbCommand CommandInitialized(CommandEventData eventData, DbCommand command)
 	{
+		if (command.CommandText.Contains(TemporaryTables.Placeholder, StringComparison.Ordinal))
+			command.CommandText = TemporaryTables.Resolve(eventData.DataConnection, command.CommandText, InTransaction(eventData, command));
+
 		if (eventData.DataConnection.Options.FindOrDefault(AuroraDsqlOptions.Default).CheckStatementsBeforeSending)
 			StatementGuard.Check(eventData.DataConnection, command.CommandText);
 
