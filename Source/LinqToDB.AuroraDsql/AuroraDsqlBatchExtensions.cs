@@ -16,7 +16,7 @@ namespace LinqToDB.DataProvider.AuroraDsql;
 /// <see cref="AuroraDsqlBatchException"/>, and a cancellation <see cref="AuroraDsqlOperationCanceledException"/>: both
 /// carry <c>RowsCommitted</c>, the rows the batches before it changed (they stay committed).
 /// </remarks>
-public static class AuroraDsqlBatchExtensions
+public static partial class AuroraDsqlBatchExtensions
 {
 	/// <summary>Deletes every row matching <paramref name="predicate"/> in committed batches; returns the number deleted.</summary>
 	/// <param name="table">Table to delete from (its entity needs a mapped primary key).</param>

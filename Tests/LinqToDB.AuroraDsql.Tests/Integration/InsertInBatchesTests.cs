@@ -1,0 +1,146 @@
+using LinqToDB.Data;
+using LinqToDB.DataProvider.AuroraDsql.Tests.Infrastructure;
+using LinqToDB.Mapping;
+
+namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
+
+/// <summary>
+/// <c>InsertInBatches</c> copies any number of rows in committed batches: the same rows the stock provider's single
+/// <c>INSERT … SELECT</c> copies on the backend (where no row limit applies), with progress, skipping rows already there.
+/// </summary>
+public sealed class InsertInBatchesTests
+{
+	[Table]
+	sealed class Staged
+	{
+		[PrimaryKey]      public int    Id     { get; set; }
+		[Column, NotNull] public string Name   { get; set; } = "";
+		[Column]          public int    Amount { get; set; }
+	}
+
+	[Table]
+	sealed class Ledger
+	{
+		[PrimaryKey]      public int    Id     { get; set; }
+		[Column, NotNull] public string Name   { get; set; } = "";
+		[Column]          public int    Amount { get; set; }
+	}
+
+	[Table]
+	sealed class Event
+	{
+		[PrimaryKey, Identity] public long   Id   { get; set; }
+		[Column, NotNull]      public string Name { get; set; } = "";
+	}
+
+	const int Rows = 7_000;
+
+	DataConnection _dsql  = null!;
+	DataConnection _stock = null!;
+	readonly List<string> _tables = [];
+
+	[SetUp]
+	public void Connect()
+	{
+		_dsql  = TestDatabase.Connect();
+		_stock = TestDatabase.ConnectStock();
+	}
+
+	[TearDown]
+	public async Task DropAsync()
+	{
+		foreach (var table in _tables)
+			await _dsql.ExecuteAsync($"DROP TABLE IF EXISTS {table}");
+
+		_tables.Clear();
+		await _stock.DisposeAsync();
+		await _dsql.DisposeAsync();
+	}
+
+	async Task<ITable<T>> TableAsync<T>(string prefix, IEnumerable<T>? rows = null)
+		where T : class
+	{
+		var name = TestNames.Unique(prefix);
+		_tables.Add(name);
+
+		var table = await _dsql.CreateTableAsync<T>(name);
+		if (rows != null)
+			await table.BulkCopyAsync(rows);
+		return table;
+	}
+
+	static IEnumerable<Staged> StagedRows(int count) =>
+		Enumerable.Range(1, count).Select(i => new Staged { Id = i, Name = $"row {i}", Amount = i % 97 });
+
+	sealed class Recorder : IProgress<int>
+	{
+		public List<int> Reports { get; } = [];
+		public void Report(int value) => Reports.Add(value);
+	}
+
+	[Test]
+	public async Task InsertsMoreRowsThanOneTransactionAllowsAsTheStockInsertSelectDoes()
+	{
+		var staged = await TableAsync("batch_staged", StagedRows(Rows));
+		var dsql   = await TableAsync<Ledger>("batch_ledger");
+		var stock  = await TableAsync<Ledger>("batch_ledger_stock");
+		var progress = new Recorder();
+
+		var expected = await _stock.GetTable<Staged>().TableName(staged.TableName).Where(s => s.Amount > 3)
+			.InsertAsync(_stock.GetTable<Ledger>().TableName(stock.TableName), s => new Ledger { Id = s.Id, Name = s.Name.ToUpper(), Amount = s.Amount * 2 });
+
+		var inserted = await staged.Where(s => s.Amount > 3)
+			.InsertInBatchesAsync(dsql, s => new Ledger { Id = s.Id, Name = s.Name.ToUpper(), Amount = s.Amount * 2 }, progress: progress);
+
+		inserted.Should().Be(expected).And.BeGreaterThan(6_000);
+		progress.Reports.Should().BeInAscendingOrder().And.HaveCount(3).And.EndWith(inserted);
+		(await dsql.OrderBy(l => l.Id).ToListAsync()).Should().BeEquivalentTo(
+			await _stock.GetTable<Ledger>().TableName(stock.TableName).OrderBy(l => l.Id).ToListAsync(), o => o.WithStrictOrdering());
+	}
+
+	[Test]
+	public async Task RunningAgainInsertsOnlyTheRowsStillMissing()
+	{
+		var staged = await TableAsync("batch_staged", StagedRows(4_000));
+		var ledger = await TableAsync("batch_ledger", StagedRows(4_000).Where(s => s.Id % 3 == 0).Select(s => new Ledger { Id = s.Id, Name = "already there", Amount = -1 }));
+
+		var inserted = await staged.InsertInBatchesAsync(ledger, s => new Ledger { Id = s.Id, Name = s.Name, Amount = s.Amount }, batchSize: 1_000);
+
+		inserted.Should().Be(4_000 - 1_333);
+		(await ledger.CountAsync()).Should().Be(4_000);
+		(await ledger.CountAsync(l => l.Name == "already there")).Should().Be(1_333, "rows already present are left as they are");
+
+		(await staged.InsertInBatchesAsync(ledger, s => new Ledger { Id = s.Id, Name = s.Name, Amount = s.Amount })).Should().Be(0);
+	}
+
+	[Test]
+	public void InsertsSynchronouslyIntoAGeneratedKey()
+	{
+		var staged = TableAsync("batch_staged", StagedRows(3_500)).GetAwaiter().GetResult();
+		var events = TableAsync<Event>("batch_event").GetAwaiter().GetResult();
+		var progress = new Recorder();
+
+		staged.InsertInBatches(events, s => new Event { Name = s.Name }, batchSize: 2_000, progress: progress).Should().Be(3_500);
+
+		progress.Reports.Should().Equal(2_000, 3_500);
+		events.Select(e => e.Name).Distinct().Count().Should().Be(3_500);
+	}
+
+	[Test]
+	public async Task InsideATransactionOnlyWhatFitsOneTransactionRuns()
+	{
+		var staged = await TableAsync("batch_staged", StagedRows(3_100));
+		var ledger = await TableAsync<Ledger>("batch_ledger");
+
+		await using (var tx = await _dsql.BeginTransactionAsync())
+		{
+			await FluentActions.Awaiting(() => staged.InsertInBatchesAsync(ledger, s => new Ledger { Id = s.Id, Name = s.Name, Amount = s.Amount }))
+				.Should().ThrowAsync<AuroraDsqlNotSupportedException>().WithMessage("*inside a transaction would insert more than 3,000 rows*outside the transaction*");
+
+			(await staged.Where(s => s.Id <= 10).InsertInBatchesAsync(ledger, s => new Ledger { Id = s.Id, Name = s.Name, Amount = s.Amount })).Should().Be(10);
+			await tx.RollbackAsync();
+		}
+
+		(await ledger.CountAsync()).Should().Be(0);
+	}
+}
