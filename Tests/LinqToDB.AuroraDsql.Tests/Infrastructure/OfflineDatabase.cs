@@ -38,6 +38,9 @@ public static class OfflineDatabase
 
 		public string OnlyCommand => Commands.Should().ContainSingle().Subject;
 
+		/// <summary>Command texts as they would have been sent: after every interceptor (the provider's too) has seen them.</summary>
+		public List<string> Executed { get; } = [];
+
 		public object? ScalarResult { get; set; }
 
 		public override DbCommand CommandInitialized(CommandEventData eventData, DbCommand command)
@@ -46,12 +49,23 @@ public static class OfflineDatabase
 			return command;
 		}
 
-		public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result) => Option<int>.Some(0);
+		public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
+		{
+			Executed.Add(command.CommandText);
+			return Option<int>.Some(0);
+		}
 
-		public override Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken) =>
-			Task.FromResult(Option<int>.Some(0));
+		public override Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
+		{
+			Executed.Add(command.CommandText);
+			return Task.FromResult(Option<int>.Some(0));
+		}
 
-		public override Option<object?> ExecuteScalar(CommandEventData eventData, DbCommand command, Option<object?> result) => Option<object?>.Some(ScalarResult);
+		public override Option<object?> ExecuteScalar(CommandEventData eventData, DbCommand command, Option<object?> result)
+		{
+			Executed.Add(command.CommandText);
+			return Option<object?>.Some(ScalarResult);
+		}
 
 		/// <summary>Rows answered to queries: one text column, no rows unless set.</summary>
 		public DataTable ReaderResult { get; set; } = CreateResult();
@@ -63,11 +77,17 @@ public static class OfflineDatabase
 			return table;
 		}
 
-		public override Option<DbDataReader> ExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result) =>
-			Option<DbDataReader>.Some(ReaderResult.CreateDataReader());
+		public override Option<DbDataReader> ExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result)
+		{
+			Executed.Add(command.CommandText);
+			return Option<DbDataReader>.Some(ReaderResult.CreateDataReader());
+		}
 
-		public override Task<Option<DbDataReader>> ExecuteReaderAsync(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result, CancellationToken cancellationToken) =>
-			Task.FromResult(Option<DbDataReader>.Some(ReaderResult.CreateDataReader()));
+		public override Task<Option<DbDataReader>> ExecuteReaderAsync(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result, CancellationToken cancellationToken)
+		{
+			Executed.Add(command.CommandText);
+			return Task.FromResult(Option<DbDataReader>.Some(ReaderResult.CreateDataReader()));
+		}
 	}
 
 	/// <summary>A connection that opens without a server and hands out unconnected Npgsql commands.</summary>

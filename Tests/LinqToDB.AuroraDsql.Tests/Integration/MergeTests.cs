@@ -259,6 +259,35 @@ public sealed class MergeTests
 	}
 
 	[Test]
+	public async Task DeleteAndNotMatchedBySourceBranchesAreRefusedNamingTheSeparateStatement()
+	{
+		var (dsql, stock) = await TablesAsync(_items);
+
+		await FluentActions.Awaiting(() => dsql.Merge().Using(_incoming).OnTargetKey().DeleteWhenMatched().InsertWhenNotMatched().MergeAsync())
+			.Should().ThrowAsync<AuroraDsqlNotSupportedException>().WithMessage("*has no MERGE*DELETE branches*separate Delete()*Nothing was sent.");
+		await FluentActions.Awaiting(() => dsql.Merge().Using(_incoming).OnTargetKey().InsertWhenNotMatched().DeleteWhenNotMatchedBySource().MergeAsync())
+			.Should().ThrowAsync<AuroraDsqlNotSupportedException>().WithMessage("*NOT MATCHED BY SOURCE*separate statement*");
+
+		await ShouldHoldTheSameItemsAsync(dsql, stock);
+	}
+
+	[Test]
+	public async Task AnUpsertFromAQueryOverTheRowLimitSaysHowToSplitIt()
+	{
+		var (dsql, _) = await TablesAsync(_items);
+		var sourceName = TestNames.Unique("merge_source");
+		_tables.Add(sourceName);
+		var source = await _dsql.CreateTableAsync<Item>(sourceName);
+		await source.BulkCopyAsync(Enumerable.Range(1, 3_100).Select(i => new Item { Id = i, Sku = $"many-{i}" }));
+
+		var error = (await FluentActions.Awaiting(() => dsql.Merge().Using(source).OnTargetKey().UpdateWhenMatched().InsertWhenNotMatched().MergeAsync())
+			.Should().ThrowAsync<AuroraDsqlRowLimitExceededException>().WithMessage("*limit of 3,000 rows*nothing was changed*Merge the source in parts*InsertInBatches*")).Which;
+
+		error.SqlState.Should().Be("54000");
+		(await dsql.OrderBy(i => i.Id).ToListAsync()).Should().BeEquivalentTo(_items, o => o.WithStrictOrdering());
+	}
+
+	[Test]
 	public async Task AnUpsertJoinsTheApplicationTransaction()
 	{
 		var (dsql, _) = await TablesAsync(_items);
