@@ -1,7 +1,7 @@
 namespace LinqToDB.DataProvider.AuroraDsql;
 
 /// <summary>
-/// A batched operation (<c>DeleteInBatches</c>, <c>UpdateInBatches</c>, <c>Truncate()</c>) outside an application
+/// A batched operation (<c>InsertInBatches</c>, <c>DeleteInBatches</c>, <c>UpdateInBatches</c>, <c>Truncate()</c>) outside an application
 /// transaction failed in one of its batches (each batch is a transaction of its own): which operation, on which table,
 /// and how many rows the batches before it committed (they stay committed). The failed batch was rolled back;
 /// <see cref="Exception.InnerException"/> is the server's (or the retries') error.
@@ -24,7 +24,7 @@ public sealed class AuroraDsqlBatchException : Exception
 	/// <summary>Creates the exception for a failed batch.</summary>
 	/// <param name="message">The message.</param>
 	/// <param name="innerException">The batch's error.</param>
-	/// <param name="operation"><c>DeleteInBatches</c>, <c>UpdateInBatches</c> or <c>Truncate</c>.</param>
+	/// <param name="operation"><c>InsertInBatches</c>, <c>DeleteInBatches</c>, <c>UpdateInBatches</c> or <c>Truncate</c>.</param>
 	/// <param name="tableName">The table.</param>
 	/// <param name="batchesCommitted">Batches committed before the failure.</param>
 	/// <param name="rowsCommitted">Rows those batches changed.</param>
@@ -37,7 +37,7 @@ public sealed class AuroraDsqlBatchException : Exception
 		RowsCommitted    = rowsCommitted;
 	}
 
-	/// <summary><c>DeleteInBatches</c>, <c>UpdateInBatches</c> or <c>Truncate</c>.</summary>
+	/// <summary><c>InsertInBatches</c>, <c>DeleteInBatches</c>, <c>UpdateInBatches</c> or <c>Truncate</c>.</summary>
 	public string? Operation { get; }
 
 	/// <summary>The table, as the SQL names it.</summary>

@@ -2,6 +2,8 @@ using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql.Tests.Infrastructure;
 using LinqToDB.Mapping;
 
+using Npgsql;
+
 namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 
 /// <summary>
@@ -72,10 +74,10 @@ public sealed class InsertInBatchesTests
 	static IEnumerable<Staged> StagedRows(int count) =>
 		Enumerable.Range(1, count).Select(i => new Staged { Id = i, Name = $"row {i}", Amount = i % 97 });
 
-	sealed class Recorder : IProgress<int>
+	sealed class Recorder : IProgress<AuroraDsqlBatchProgress>
 	{
-		public List<int> Reports { get; } = [];
-		public void Report(int value) => Reports.Add(value);
+		public List<AuroraDsqlBatchProgress> Reports { get; } = [];
+		public void Report(AuroraDsqlBatchProgress value) => Reports.Add(value);
 	}
 
 	[Test]
@@ -93,7 +95,10 @@ public sealed class InsertInBatchesTests
 			.InsertInBatchesAsync(dsql, s => new Ledger { Id = s.Id, Name = s.Name.ToUpper(), Amount = s.Amount * 2 }, progress: progress);
 
 		inserted.Should().Be(expected).And.BeGreaterThan(6_000);
-		progress.Reports.Should().BeInAscendingOrder().And.HaveCount(3).And.EndWith(inserted);
+		progress.Reports.Select(r => r.RowsCommitted).Should().BeInAscendingOrder().And.HaveCount(3).And.EndWith(inserted);
+		progress.Reports.Select(r => r.BatchesCommitted).Should().Equal(1, 2, 3);
+		progress.Reports.Should().AllSatisfy(r => r.Operation.Should().Be("InsertInBatches"));
+		progress.Reports.Sum(r => r.BatchRows).Should().Be(inserted);
 		(await dsql.OrderBy(l => l.Id).ToListAsync()).Should().BeEquivalentTo(
 			await _stock.GetTable<Ledger>().TableName(stock.TableName).OrderBy(l => l.Id).ToListAsync(), o => o.WithStrictOrdering());
 	}
@@ -114,6 +119,26 @@ public sealed class InsertInBatchesTests
 	}
 
 	[Test]
+	public async Task AFailedBatchSaysHowManyRowsTheBatchesBeforeItCommittedAndARerunCompletesTheCopy()
+	{
+		var staged = await TableAsync("batch_staged", StagedRows(5_000));
+		var ledger = await TableAsync<Ledger>("batch_ledger");
+
+		// Row 4,500 divides by zero on the server: the third batch fails.
+		var error = (await FluentActions.Awaiting(() => staged.InsertInBatchesAsync(ledger, s => new Ledger { Id = s.Id, Name = s.Name, Amount = 100 / (s.Id - 4_500) }, batchSize: 2_000))
+			.Should().ThrowAsync<AuroraDsqlBatchException>().WithMessage("*InsertInBatches*failed in batch 3*4,000 rows were committed*")).Which;
+
+		error.Operation.Should().Be("InsertInBatches");
+		error.BatchesCommitted.Should().Be(2);
+		error.RowsCommitted.Should().Be(4_000);
+		error.InnerException.Should().BeOfType<PostgresException>().Which.SqlState.Should().Be("22012");
+		(await ledger.CountAsync()).Should().Be(4_000);
+
+		(await staged.InsertInBatchesAsync(ledger, s => new Ledger { Id = s.Id, Name = s.Name, Amount = s.Amount }, batchSize: 2_000)).Should().Be(1_000);
+		(await ledger.CountAsync()).Should().Be(5_000);
+	}
+
+	[Test]
 	public void InsertsSynchronouslyIntoAGeneratedKey()
 	{
 		var staged = TableAsync("batch_staged", StagedRows(3_500)).GetAwaiter().GetResult();
@@ -122,7 +147,7 @@ public sealed class InsertInBatchesTests
 
 		staged.InsertInBatches(events, s => new Event { Name = s.Name }, batchSize: 2_000, progress: progress).Should().Be(3_500);
 
-		progress.Reports.Should().Equal(2_000, 3_500);
+		progress.Reports.Select(r => (r.BatchRows, r.RowsCommitted)).Should().Equal((2_000, 2_000L), (1_500, 3_500L));
 		events.Select(e => e.Name).Distinct().Count().Should().Be(3_500);
 	}
 

@@ -10,7 +10,7 @@ using Npgsql;
 namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 
 /// <summary>
-/// One run of a batched operation (<c>DeleteInBatches</c>, <c>UpdateInBatches</c>, <c>Truncate</c>): each batch is a span
+/// One run of a batched operation (<c>InsertInBatches</c>, <c>DeleteInBatches</c>, <c>UpdateInBatches</c>, <c>Truncate</c>): each batch is a span
 /// and, once committed, a progress report, a log message and a count; a failure or cancellation after some batches
 /// committed says how many rows they hold (<see cref="AuroraDsqlBatchException"/>, <see cref="AuroraDsqlOperationCanceledException"/>).
 /// </summary>
@@ -119,7 +119,7 @@ sealed class BatchLoop
 
 	/// <summary>The server (or the retries) failed a batch: not the client's own checks or translation.</summary>
 	public static bool IsBatchFailure(Exception ex) =>
-		ex is NpgsqlException or AuroraDsqlRetryLimitExceededException or AuroraDsqlAmbiguousCommitException or TimeoutException
+		ex is NpgsqlException or AuroraDsqlRowLimitExceededException or AuroraDsqlRetryLimitExceededException or AuroraDsqlAmbiguousCommitException or TimeoutException
 			or LinqToDB.Data.RetryPolicy.RetryLimitExceededException;
 
 	/// <summary>Logs the end of the operation; returns the rows it changed.</summary>

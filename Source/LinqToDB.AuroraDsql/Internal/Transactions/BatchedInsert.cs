@@ -4,6 +4,7 @@ using System.Reflection;
 using LinqToDB.Async;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.AuroraDsql;
+using LinqToDB.Internal.DataProvider.AuroraDsql.Diagnostics;
 using LinqToDB.Mapping;
 
 namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
@@ -13,8 +14,9 @@ namespace LinqToDB.Internal.DataProvider.AuroraDsql.Transactions;
 /// page of keys at a time, and each page's key range is inserted by one statement (its own transaction, retried on
 /// conflicts). When the setter gives the target its primary key from the source, each batch is
 /// <c>INSERT … ON CONFLICT (key) DO NOTHING</c> (through the provider's <c>Merge()</c> translation), so a batch or a
-/// whole run repeated after a failure inserts only the rows still missing. Inside an application transaction only work
-/// that fits one transaction runs.
+/// whole run repeated after a failure inserts only the rows still missing. Each batch is reported, logged and counted by
+/// <see cref="BatchLoop"/>, which also says how many rows were committed when a batch fails or the run is cancelled.
+/// Inside an application transaction only work that fits one transaction runs.
 /// </summary>
 static class BatchedInsert
 {
@@ -22,7 +24,7 @@ static class BatchedInsert
 
 	sealed record Plan<TSource, TTarget>(
 		DataConnection                            Db,
-		AuroraDsqlRetryOptions                    RetryOptions,
+		AuroraDsqlOptions                         Options,
 		int                                       BatchSize,
 		ColumnDescriptor[]                        SourceKeys,
 		Expression<Func<TTarget, TSource, bool>>? SameTargetKey)
@@ -30,7 +32,7 @@ static class BatchedInsert
 		where TTarget : class;
 
 	public static async Task<int> RunAsync<TSource, TTarget>(IQueryable<TSource> source, ITable<TTarget> target, Expression<Func<TSource, TTarget>> setter,
-		int? batchSize, IProgress<int>? progress, CancellationToken cancellationToken)
+		int? batchSize, IProgress<AuroraDsqlBatchProgress>? progress, CancellationToken cancellationToken)
 		where TSource : class
 		where TTarget : class
 	{
@@ -39,50 +41,58 @@ static class BatchedInsert
 		if (InTransaction(plan.Db))
 		{
 			if (await source.Take(plan.BatchSize + 1).CountAsync(cancellationToken).ConfigureAwait(false) > plan.BatchSize)
-				throw TooManyRows(plan.BatchSize);
+				throw TooManyRows(plan, target);
 
-			var rows = await InsertAsync(plan, source, target, setter, cancellationToken).ConfigureAwait(false);
-			progress?.Report(rows);
-			return rows;
+			return await InsertAsync(plan, source, target, setter, cancellationToken).ConfigureAwait(false);
 		}
 
-		var policy = AuroraDsqlRetryPolicy.ForAutocommit(plan.RetryOptions);
+		var policy = AuroraDsqlRetryPolicy.ForAutocommit(plan.Options);
+		var loop   = new BatchLoop(Operation, target.TableName, plan.Options, progress);
 		var size   = plan.BatchSize;
-		var total  = 0;
 		TSource? last = null;
 
 		while (true)
 		{
-			cancellationToken.ThrowIfCancellationRequested();
+			List<TSource> page;
+			try
+			{
+				cancellationToken.ThrowIfCancellationRequested();
+				page = await KeysetPages.Page(source, plan.SourceKeys, last, size).ToListAsync(cancellationToken).ConfigureAwait(false);
+			}
+			catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+			{
+				throw loop.Cancelled(ex, cancellationToken);
+			}
 
-			var page = await KeysetPages.Page(source, plan.SourceKeys, last, size).ToListAsync(cancellationToken).ConfigureAwait(false);
 			if (page.Count == 0)
-				return total;
+				return loop.Finish();
 
 			var range = source.Where(KeysetPages.Range(plan.SourceKeys, page[0], page[^1]));
 
 			try
 			{
-				total += await policy.ExecuteAsync(ct => InsertAsync(plan, range, target, setter, ct), cancellationToken).ConfigureAwait(false);
+				await loop.RunBatchAsync(
+					token => policy.ExecuteAsync(ct => InsertAsync(plan, range, target, setter, ct), token),
+					cancellationToken,
+					startsOver: ex => size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex)).ConfigureAwait(false);
 			}
-			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex))
+			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex) && ex is not AuroraDsqlBatchException)
 			{
 				// Rows were added to the range since its keys were read, or they are too large for one transaction: smaller.
 				size = Math.Max(1, size / 2);
+				loop.Shrunk(size);
 				continue;
 			}
 
-			progress?.Report(total);
-
 			if (page.Count < size)
-				return total;
+				return loop.Finish();
 
 			last = page[^1];
 		}
 	}
 
 	public static int Run<TSource, TTarget>(IQueryable<TSource> source, ITable<TTarget> target, Expression<Func<TSource, TTarget>> setter,
-		int? batchSize, IProgress<int>? progress)
+		int? batchSize, IProgress<AuroraDsqlBatchProgress>? progress)
 		where TSource : class
 		where TTarget : class
 	{
@@ -91,40 +101,39 @@ static class BatchedInsert
 		if (InTransaction(plan.Db))
 		{
 			if (source.Take(plan.BatchSize + 1).Count() > plan.BatchSize)
-				throw TooManyRows(plan.BatchSize);
+				throw TooManyRows(plan, target);
 
-			var rows = Insert(plan, source, target, setter);
-			progress?.Report(rows);
-			return rows;
+			return Insert(plan, source, target, setter);
 		}
 
-		var policy = AuroraDsqlRetryPolicy.ForAutocommit(plan.RetryOptions);
+		var policy = AuroraDsqlRetryPolicy.ForAutocommit(plan.Options);
+		var loop   = new BatchLoop(Operation, target.TableName, plan.Options, progress);
 		var size   = plan.BatchSize;
-		var total  = 0;
 		TSource? last = null;
 
 		while (true)
 		{
 			var page = KeysetPages.Page(source, plan.SourceKeys, last, size).ToList();
 			if (page.Count == 0)
-				return total;
+				return loop.Finish();
 
 			var range = source.Where(KeysetPages.Range(plan.SourceKeys, page[0], page[^1]));
 
 			try
 			{
-				total += policy.Execute(() => Insert(plan, range, target, setter));
+				loop.RunBatch(
+					() => policy.Execute(() => Insert(plan, range, target, setter)),
+					startsOver: ex => size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex));
 			}
-			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex))
+			catch (Exception ex) when (size > 1 && AuroraDsqlErrors.IsTransactionLimitExceeded(ex) && ex is not AuroraDsqlBatchException)
 			{
 				size = Math.Max(1, size / 2);
+				loop.Shrunk(size);
 				continue;
 			}
 
-			progress?.Report(total);
-
 			if (page.Count < size)
-				return total;
+				return loop.Finish();
 
 			last = page[^1];
 		}
@@ -167,7 +176,7 @@ static class BatchedInsert
 				$"{Operation} walks the source in primary-key order, but {typeof(TSource).Name} has no mapped primary key. " +
 				"Use a table (or a query over one) whose entity maps its primary key ([PrimaryKey]) as the source, and project in the setter.");
 
-		return new Plan<TSource, TTarget>(db, options.RetryOptions, size, sourceKeys, SameTargetKey(setter, Keys(db, typeof(TTarget))));
+		return new Plan<TSource, TTarget>(db, options, size, sourceKeys, SameTargetKey(setter, Keys(db, typeof(TTarget))));
 
 		static ColumnDescriptor[] Keys(DataConnection db, Type type) =>
 			db.MappingSchema.GetEntityDescriptor(type, db.Options.ConnectionOptions.OnEntityDescriptorCreated)
@@ -205,8 +214,14 @@ static class BatchedInsert
 	/// <summary>In a transaction the application controls: the data connection's own, or the ambient one of a TransactionScope.</summary>
 	static bool InTransaction(DataConnection db) => db.Transaction != null || AmbientTransactions.Covers(db);
 
-	static AuroraDsqlNotSupportedException TooManyRows(int size) =>
-		new($"{Operation} inside a transaction would insert more than {size:N0} rows, and Aurora DSQL allows at most " +
+	static AuroraDsqlNotSupportedException TooManyRows<TSource, TTarget>(Plan<TSource, TTarget> plan, ITable<TTarget> target)
+		where TSource : class
+		where TTarget : class
+	{
+		ProviderLoggers.For(plan.Options, ProviderLoggers.Batches).RefusedInTransaction(Operation, target.TableName, plan.BatchSize);
+
+		return new($"{Operation} inside a transaction would insert more than {plan.BatchSize:N0} rows, and Aurora DSQL allows at most " +
 			$"{AuroraDsqlOptions.DsqlMaxRowsPerTransaction:N0} modified rows per transaction (SQLSTATE 54000). Nothing was inserted. " +
 			$"Call {Operation} outside the transaction or TransactionScope: it then commits batch by batch.");
+	}
 }
