@@ -1,1 +1,1 @@
-return await AuroraDsql.Local.Cli.CommandLineHost.RunAsync(args).ConfigureAwait(false);
+return await AuroraDsql.Local.Tool.Cli.CommandLineHost.RunAsync(args).ConfigureAwait(false);

@@ -2,12 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using AuroraDsql.Signing;
 
-namespace AuroraDsql.Local.Cli;
+namespace AuroraDsql.Local.Tool.Cli;
 
-/// <summary>The command-line program: runs an endpoint until Ctrl+C, or prints a token (<c>token</c> command).</summary>
+/// <summary>The <c>aurora-dsql-local</c> command: runs an endpoint until Ctrl+C, or prints a token (<c>token</c> command).</summary>
 static class CommandLineHost
 {
 	public const string ReadyPrefix = "Aurora DSQL local endpoint ready:";
+
+	/// <summary>The command the tool package installs (<c>dotnet tool install AuroraDsql.Local.Tool</c>).</summary>
+	public const string CommandName = "aurora-dsql-local";
 
 	public static async Task<int> RunAsync(string[] args)
 	{
@@ -159,7 +162,7 @@ static class CommandLineHost
 		Console.WriteLine($"  Connect as user admin (or a role made with CREATE ROLE ... LOGIN) to database postgres, TLS verify-full with the CA above.");
 		Console.WriteLine($"  Password: an IAM token for host {endpoint.HostName}, region {endpoint.Region}, signed with access key id {credential.AccessKeyId}" +
 			(isDefault ? $" (secret key {LocalDsqlCredential.DefaultSecretAccessKey}, the documented local test key)." : "."));
-		Console.WriteLine($"  Example: PGPASSWORD=\"$(dotnet run --project Source/AuroraDsql.Local -- token)\" psql \"host={endpoint.HostName} port={port} dbname=postgres user=admin sslmode=verify-full sslrootcert={endpoint.CaCertificatePath}\"");
+		Console.WriteLine($"  Example: PGPASSWORD=\"$({CommandName} token)\" psql \"host={endpoint.HostName} port={port} dbname=postgres user=admin sslmode=verify-full sslrootcert={endpoint.CaCertificatePath}\"");
 		Console.WriteLine($"  DSQL rules as of {endpoint.RulesVersion:yyyy-MM-dd} (--rules-as-of to change); backend PostgreSQL {endpoint.BackendServerVersion}.");
 		Console.WriteLine("  Press Ctrl+C to stop.");
 		if (endpoint.BackendCompatibilityWarning is { } warning)

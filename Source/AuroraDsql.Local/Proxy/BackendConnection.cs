@@ -182,7 +182,12 @@ sealed class BackendConnection : IAsyncDisposable
 		password ?? throw new PgProtocolException("the backend asks for a password but the backend connection string has none");
 
 	[System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "PostgreSQL's md5 password authentication is defined with MD5.")]
-	static string Md5Hex(byte[] data) => Convert.ToHexStringLower(MD5.HashData(data));
+	static string Md5Hex(byte[] data) =>
+#if NET9_0_OR_GREATER
+		Convert.ToHexStringLower(MD5.HashData(data));
+#else
+		string.Concat(MD5.HashData(data).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+#endif
 
 	public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _stream.WriteAsync(data, cancellationToken);
 

@@ -100,7 +100,11 @@ sealed class EndpointCertificates : IDisposable
 		using var issued = request.Create(ca, now.AddMinutes(-5), notAfter, serial);
 		using var withKey = issued.CopyWithPrivateKey(key);
 		// Round-trip through PKCS#12 so the key is a persisted (not ephemeral) key, which SslStream handles on every platform.
+#if NET9_0_OR_GREATER
 		return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+#else
+		return new X509Certificate2(withKey.Export(X509ContentType.Pkcs12), (string?)null);
+#endif
 	}
 
 	static void WritePrivate(string path, string content)

@@ -7,7 +7,7 @@ namespace AuroraDsql.Local.Tests.Hosting;
 /// <summary>The command-line program: help, ready line, a working endpoint, clean stop on SIGTERM; kept data.</summary>
 public sealed partial class CommandLineTests
 {
-	static readonly string Program = Path.Combine(AppContext.BaseDirectory, "AuroraDsql.Local.dll");
+	static readonly string Program = Path.Combine(AppContext.BaseDirectory, "aurora-dsql-local.dll");
 
 	[GeneratedRegex(@"^Aurora DSQL local endpoint ready: host=127\.0\.0\.1 port=(\d+) region=(\S+) ca=(\S+)$")]
 	private static partial Regex ReadyLine();
