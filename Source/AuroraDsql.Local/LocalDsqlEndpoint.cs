@@ -163,6 +163,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew, options.TimeProvider),
 				Certificates  = certificates,
 				Classifiers   = new ClassifierChain([.. options.Classifiers,
+					.. options.AllowFaultInjection ? [new FaultInjectionFunctions(rules, failures, log)] : Array.Empty<IStatementClassifier>(),
 					new DsqlRuleClassifier(rules, options.MaxTransactionAge, options.TimeProvider, failures, schema, log, version)]),
 				Jobs           = jobs,
 				Log            = log,
@@ -256,16 +257,11 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	public void FailNextCommits(int count, string code = "OC000", string? applicationName = null, string? role = null)
 	{
 		ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-		var rule = code switch
-		{
-			"OC000" => "oc000",
-			"OC001" => "oc001",
-			"XX000" => "server-unavailable",
-			_       => throw new ArgumentException("The failure code must be OC000, OC001 or XX000.", nameof(code)),
-		};
+		ArgumentNullException.ThrowIfNull(code);
+		var verdict = CommitFailureInjector.Verdict(_services.Rules, code)
+			?? throw new ArgumentException("The failure code must be OC000, OC001 or XX000.", nameof(code));
 
-		var definition = _services.Rules.Rule(rule);
-		_services.CommitFailures.Add(count, new ExecutionVerdict(definition.SqlState, definition.Message, definition.Hint, FailsCommit: true), applicationName, role);
+		_services.CommitFailures.Add(count, verdict, applicationName, role);
 	}
 
 	/// <summary>How many injected COMMIT failures are still queued (with exactly these filters; <see langword="null"/>: any).</summary>

@@ -99,6 +99,16 @@ public sealed record LocalDsqlEndpointOptions
 	/// </summary>
 	public bool ConflictsAtCommit { get; init; } = true;
 
+	/// <summary>
+	/// Lets sessions of role <c>admin</c> queue COMMIT failures with SQL, for test suites that cannot call
+	/// <see cref="LocalDsqlEndpoint.FailNextCommits"/> (another language, psql in a CI script):
+	/// <c>SELECT aurora_dsql_local.fail_next_commits(count [, code [, application_name [, role]]])</c> and
+	/// <c>SELECT aurora_dsql_local.clear_commit_failures()</c>. These functions are the local endpoint's, not DSQL's: the
+	/// proxy answers them itself, and nothing reaches PostgreSQL but a constant statement. Default <see langword="false"/>:
+	/// they do not exist, and calling them fails as on DSQL (schema <c>aurora_dsql_local</c> does not exist).
+	/// </summary>
+	public bool AllowFaultInjection { get; init; }
+
 	/// <summary>Where the endpoint writes its log lines (connections, refusals, jobs; never secrets). Default: none.</summary>
 	public TextWriter? Log { get; init; }
 

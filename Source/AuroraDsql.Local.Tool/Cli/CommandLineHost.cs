@@ -34,12 +34,13 @@ static class CommandLineHost
 		var lockTimeout = new Option<double>("--lock-timeout") { Description = "Milliseconds a statement waits for another transaction's row lock before failing with 40001 (OC000).", DefaultValueFactory = _ => 100, HelpName = "MS" };
 		var conflictsAtStatement = new Option<bool>("--conflicts-at-statement") { Description = "Conflicting statements fail with 40001 (OC000) themselves, instead of the later committer failing at its COMMIT." };
 		var serverVersion = new Option<string?>("--server-version") { Description = "The PostgreSQL 16 version to report (server_version), as your DSQL cluster does (default: 16.15, DSQL in late 2026).", HelpName = "16.N" };
+		var faultInjection = new Option<bool>("--allow-fault-injection") { Description = "Let role admin queue COMMIT failures with SELECT aurora_dsql_local.fail_next_commits(count [, code [, application_name [, role]]]) and clear them with SELECT aurora_dsql_local.clear_commit_failures() (the local endpoint's functions, not DSQL's)." };
 		var verbose = new Option<bool>("--verbose", "-v") { Description = "Log connections, refusals and jobs to standard error." };
 
 		var root = new RootCommand("A local Amazon Aurora DSQL endpoint: a PostgreSQL wire-protocol proxy with TLS, IAM token authentication and async index jobs.")
 		{
 			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay,
-			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, conflictsAtStatement, serverVersion, verbose,
+			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, conflictsAtStatement, serverVersion, faultInjection, verbose,
 		};
 
 		root.SetAction(async (parse, cancellationToken) =>
@@ -80,6 +81,7 @@ static class CommandLineHost
 				LockTimeout             = TimeSpan.FromMilliseconds(parse.GetValue(lockTimeout)),
 				ConflictsAtCommit       = !parse.GetValue(conflictsAtStatement),
 				ServerVersion           = parse.GetValue(serverVersion),
+				AllowFaultInjection     = parse.GetValue(faultInjection),
 				Log                     = parse.GetValue(verbose) ? Console.Error : null,
 			};
 
@@ -100,7 +102,7 @@ static class CommandLineHost
 
 			await using (endpoint.ConfigureAwait(false))
 			{
-				PrintReady(endpoint, credential);
+				PrintReady(endpoint, credential, options.AllowFaultInjection);
 
 				try
 				{
@@ -153,7 +155,7 @@ static class CommandLineHost
 		return new LocalDsqlCredential(accessKeyId, secretAccessKey, sessionToken);
 	}
 
-	static void PrintReady(LocalDsqlEndpoint endpoint, LocalDsqlCredential credential)
+	static void PrintReady(LocalDsqlEndpoint endpoint, LocalDsqlCredential credential, bool allowFaultInjection)
 	{
 		var port = endpoint.Port.ToString(CultureInfo.InvariantCulture);
 		var isDefault = credential.AccessKeyId == LocalDsqlCredential.DefaultAccessKeyId && credential.SecretAccessKey == LocalDsqlCredential.DefaultSecretAccessKey;
@@ -164,6 +166,8 @@ static class CommandLineHost
 			(isDefault ? $" (secret key {LocalDsqlCredential.DefaultSecretAccessKey}, the documented local test key)." : "."));
 		Console.WriteLine($"  Example: PGPASSWORD=\"$({CommandName} token)\" psql \"host={endpoint.HostName} port={port} dbname=postgres user=admin sslmode=verify-full sslrootcert={endpoint.CaCertificatePath}\"");
 		Console.WriteLine($"  DSQL rules as of {endpoint.RulesVersion:yyyy-MM-dd} (--rules-as-of to change); backend PostgreSQL {endpoint.BackendServerVersion}.");
+		if (allowFaultInjection)
+			Console.WriteLine("  Fault injection on (not DSQL): as admin, SELECT aurora_dsql_local.fail_next_commits(n) makes the next n COMMITs fail with 40001 OC000.");
 		Console.WriteLine("  Press Ctrl+C to stop.");
 		if (endpoint.BackendCompatibilityWarning is { } warning)
 			Console.Error.WriteLine("Warning: " + warning);

@@ -1,4 +1,5 @@
 using AuroraDsql.Local.Classification;
+using AuroraDsql.Rules;
 
 namespace AuroraDsql.Local.Enforcement;
 
@@ -25,6 +26,27 @@ sealed class CommitFailureInjector
 		public bool Matches(string role, string? applicationName) =>
 			(Role is null || string.Equals(Role, role, StringComparison.Ordinal))
 			&& (ApplicationName is null || string.Equals(ApplicationName, applicationName, StringComparison.Ordinal));
+	}
+
+	/// <summary>
+	/// The error a COMMIT fails with for a failure code: <c>OC000</c> (40001 change conflict), <c>OC001</c> (40001 schema
+	/// change) or <c>XX000</c> (server unavailable), with the rule set's texts; <see langword="null"/> for another code.
+	/// </summary>
+	public static ExecutionVerdict? Verdict(DsqlRuleSet rules, string code)
+	{
+		var rule = code switch
+		{
+			"OC000" => "oc000",
+			"OC001" => "oc001",
+			"XX000" => "server-unavailable",
+			_       => null,
+		};
+
+		if (rule is null)
+			return null;
+
+		var definition = rules.Rule(rule);
+		return new ExecutionVerdict(definition.SqlState, definition.Message, definition.Hint, FailsCommit: true);
 	}
 
 	/// <summary>Queues <paramref name="count"/> failures (after those already queued).</summary>

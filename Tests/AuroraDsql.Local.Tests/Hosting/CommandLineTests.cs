@@ -29,7 +29,7 @@ public sealed partial class CommandLineTests
 		await process.WaitForExitAsync();
 		foreach (var option in new[] { "--port", "--data-dir", "--host-name", "--region", "--access-key-id", "--secret-access-key", "--session-token",
 			"--max-connection-duration", "--token-clock-skew", "--backend-connection-string", "--pg-bin", "--cert-dir", "--job-completion-delay",
-			"--rules-as-of", "--max-rows-per-transaction", "--max-bytes-per-transaction", "--max-transaction-age", "--lock-timeout", "--conflicts-at-statement", "--verbose", "token" })
+			"--rules-as-of", "--max-rows-per-transaction", "--max-bytes-per-transaction", "--max-transaction-age", "--lock-timeout", "--conflicts-at-statement", "--allow-fault-injection", "--verbose", "token" })
 			output.Should().Contain(option);
 	}
 
