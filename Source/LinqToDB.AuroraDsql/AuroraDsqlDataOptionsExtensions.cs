@@ -94,12 +94,16 @@ public static class AuroraDsqlDataOptionsExtensions
 	}
 
 	/// <summary>
-	/// Uses a plain Npgsql connection string, with the password (an IAM token) in it. Meant for the local DSQL endpoint
-	/// and tests; for a real cluster prefer the overloads that generate tokens. <c>No Reset On Close=true</c> is always
-	/// applied; <c>Enlist</c> is kept as given (Npgsql's default enlists in an ambient <c>TransactionScope</c>).
+	/// Uses a connection string, as <c>UseConnectionString("AuroraDSQL", connectionString)</c> does. Without a
+	/// <c>Password</c>, every physical connection gets a fresh IAM token from the AWS credential chain (keys <c>Region</c>,
+	/// <c>Token Lifetime</c> in seconds and <c>Profile</c>; the defaults of <c>UseAuroraDsql</c> under the string's Npgsql
+	/// keys; one pooled data source per distinct string). With a <c>Password</c> (an IAM token, for example the local
+	/// endpoint's) the string is used as is. <c>No Reset On Close=true</c> is always applied; <c>Enlist</c> is kept as
+	/// given (Npgsql's default enlists in an ambient <c>TransactionScope</c>). A bad key throws an
+	/// <see cref="ArgumentException"/> naming it when the first connection is made.
 	/// </summary>
 	/// <param name="options">Options to configure.</param>
-	/// <param name="connectionString">Npgsql connection string.</param>
+	/// <param name="connectionString">Npgsql connection string, with the provider's keys.</param>
 	/// <param name="optionSetter">Adjusts provider options. See <see cref="AuroraDsqlOptions"/>.</param>
 	public static DataOptions UseAuroraDsqlConnectionString(
 		this DataOptions                              options,

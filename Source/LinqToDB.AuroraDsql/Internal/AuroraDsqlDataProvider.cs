@@ -58,8 +58,8 @@ sealed class AuroraDsqlDataProvider : PostgreSQLDataProvider
 
 	public override ISchemaProvider GetSchemaProvider() => new AuroraDsqlSchemaProvider();
 
-	protected override DbConnection CreateConnectionInternal(string connectionString) =>
-		new AuroraDsqlConnection(new NpgsqlConnection(ConnectionStrings.Normalize(connectionString)));
+	// Connection strings by name or from configuration: IAM tokens when there is no password (see ConnectionStrings).
+	protected override DbConnection CreateConnectionInternal(string connectionString) => ConnectionStrings.CreateConnection(connectionString);
 
 	public override DbConnection? TryGetProviderConnection(IDataContext dataContext, DbConnection connection) =>
 		base.TryGetProviderConnection(dataContext, connection is AuroraDsqlConnection wrapper ? wrapper.NpgsqlConnection : connection);

@@ -142,6 +142,9 @@ static class DataSourceFactory
 		if (options.Host.Contains("://", StringComparison.Ordinal) || options.Host.Contains('/', StringComparison.Ordinal) || options.Host.Contains(':', StringComparison.Ordinal))
 			throw new ArgumentException($"The cluster endpoint '{options.Host}' must be a bare host name: no scheme, path or port (set Port separately).", nameof(options));
 
+		if (options.Host.Contains(',', StringComparison.Ordinal))
+			throw new ArgumentException($"The cluster endpoint '{options.Host}' names several hosts; a token is signed for one cluster endpoint.", nameof(options));
+
 		if (string.IsNullOrWhiteSpace(options.User))
 			throw new ArgumentException("The database role (User) is empty; DSQL's default role is 'admin'.", nameof(options));
 
@@ -209,15 +212,22 @@ static class DataSourceFactory
 		// PublicationOnly: a failed lookup (a transient metadata-service or SSO error) is tried again on the next connection.
 		var lazy = new Lazy<AWSCredentials>(() =>
 		{
-			if (options.ProfileName is { } profile)
+			try
 			{
-				if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
-					return fromProfile;
+				if (options.ProfileName is { } profile)
+				{
+					if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
+						return fromProfile;
 
-				throw new AmazonClientException($"The AWS profile '{profile}' was not found in the shared config or credentials files.");
+					throw new AmazonClientException($"The AWS profile '{profile}' was not found in the shared config or credentials files.");
+				}
+
+				return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
 			}
-
-			return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+			catch (InvalidOperationException ex) when (CredentialPackages.Explain(ex, options.ProfileName) is { } explained)
+			{
+				throw explained;
+			}
 		}, LazyThreadSafetyMode.PublicationOnly);
 
 		return () => lazy.Value;
@@ -231,18 +241,32 @@ static class DataSourceFactory
 
 		public string Generate()
 		{
-			var credentials = resolved.Credentials();
-			return _admin
-				? DsqlAuthTokenGenerator.GenerateDbConnectAdminAuthToken(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime)
-				: DsqlAuthTokenGenerator.GenerateDbConnectAuthToken(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime);
+			try
+			{
+				var credentials = resolved.Credentials();
+				return _admin
+					? DsqlAuthTokenGenerator.GenerateDbConnectAdminAuthToken(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime)
+					: DsqlAuthTokenGenerator.GenerateDbConnectAuthToken(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime);
+			}
+			catch (InvalidOperationException ex) when (CredentialPackages.Explain(ex, resolved.Options.ProfileName) is { } explained)
+			{
+				throw explained;
+			}
 		}
 
-		public Task<string> GenerateAsync()
+		public async Task<string> GenerateAsync()
 		{
-			var credentials = resolved.Credentials();
-			return _admin
-				? DsqlAuthTokenGenerator.GenerateDbConnectAdminAuthTokenAsync(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime)
-				: DsqlAuthTokenGenerator.GenerateDbConnectAuthTokenAsync(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime);
+			try
+			{
+				var credentials = resolved.Credentials();
+				return await (_admin
+					? DsqlAuthTokenGenerator.GenerateDbConnectAdminAuthTokenAsync(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime)
+					: DsqlAuthTokenGenerator.GenerateDbConnectAuthTokenAsync(credentials, resolved.Region, _hostname, resolved.Options.TokenLifetime)).ConfigureAwait(false);
+			}
+			catch (InvalidOperationException ex) when (CredentialPackages.Explain(ex, resolved.Options.ProfileName) is { } explained)
+			{
+				throw explained;
+			}
 		}
 
 		public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"TokenSource({_hostname})");
