@@ -15,7 +15,9 @@ public static class AuroraDsqlTools
 {
 	/// <summary>
 	/// Provider name: <c>new DataOptions().UseConnectionString(AuroraDsqlTools.ProviderName, connectionString)</c> resolves
-	/// the Aurora DSQL provider once this assembly is loaded (or after <see cref="RegisterProvider"/>).
+	/// the Aurora DSQL provider. The package registers the name when a C# project that references it starts (see
+	/// <see cref="RegisterProvider"/>). A connection string without a password signs IAM tokens (keys <c>Region</c>,
+	/// <c>Token Lifetime</c>, <c>Profile</c>); one with a password is used as is.
 	/// </summary>
 	public const string ProviderName = "AuroraDSQL";
 
@@ -34,7 +36,9 @@ public static class AuroraDsqlTools
 
 	/// <summary>
 	/// Registers the provider with linq2db under <see cref="ProviderName"/> so configurations and connection strings naming it
-	/// resolve. Idempotent; called by every <c>UseAuroraDsql</c> overload and when this assembly loads.
+	/// resolve. Idempotent; called by every <c>UseAuroraDsql</c> overload, when this assembly is first used, and by the
+	/// module initializer the package adds to the C# projects that reference it (opt out with the MSBuild property
+	/// <c>AuroraDsqlRegisterProvider=false</c>; then call this at start-up if code only names the provider).
 	/// </summary>
 	public static void RegisterProvider()
 	{
