@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using static LinqToDB.DataProvider.AuroraDsql.Tests.Packaging.PackagingProcess;
 
 namespace LinqToDB.DataProvider.AuroraDsql.Tests.Packaging;
 
@@ -10,8 +9,6 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Packaging;
 [Category("Packaging")]
 public sealed class PackedPackageTests
 {
-	static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(5);
-
 	[Test]
 	public async Task TheExampleRunsAgainstThePackedProvider()
 	{
@@ -55,62 +52,6 @@ public sealed class PackedPackageTests
 		{
 			TryDelete(work);
 			TryDelete(Path.Combine(GlobalPackagesFolder(), "linqtodb.auroradsql", version));
-		}
-	}
-
-	static async Task<string> RunAsync(string workingDirectory, string fileName, params string[] arguments)
-	{
-		var startInfo = new ProcessStartInfo(fileName)
-		{
-			WorkingDirectory       = workingDirectory,
-			RedirectStandardOutput = true,
-			RedirectStandardError  = true,
-			UseShellExecute        = false,
-		};
-
-		foreach (var argument in arguments)
-			startInfo.ArgumentList.Add(argument);
-
-		startInfo.Environment.Remove("DSQL_ENDPOINT");
-		startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-		startInfo.Environment["MSBUILDDISABLENODEREUSE"]     = "1";
-
-		using var process = Process.Start(startInfo)!;
-		var output = new StringBuilder();
-		var stdout = process.StandardOutput.ReadToEndAsync();
-		var stderr = process.StandardError.ReadToEndAsync();
-
-		using var timeout = new CancellationTokenSource(ProcessTimeout);
-		await process.WaitForExitAsync(timeout.Token);
-		output.Append(await stdout).Append(await stderr);
-
-		process.ExitCode.Should().Be(0, $"'{fileName} {string.Join(' ', arguments)}' must succeed:\n{output}");
-		return output.ToString();
-	}
-
-	static string RepositoryRoot()
-	{
-		for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory != null; directory = directory.Parent)
-			if (File.Exists(Path.Combine(directory.FullName, "LinqToDB.AuroraDsql.sln")))
-				return directory.FullName;
-
-		throw new InvalidOperationException("The repository root (LinqToDB.AuroraDsql.sln) was not found above the test directory.");
-	}
-
-	static string GlobalPackagesFolder() =>
-		Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-		?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-	static void TryDelete(string directory)
-	{
-		try
-		{
-			if (Directory.Exists(directory))
-				Directory.Delete(directory, recursive: true);
-		}
-		catch (IOException)
-		{
-			// best effort
 		}
 	}
 }
