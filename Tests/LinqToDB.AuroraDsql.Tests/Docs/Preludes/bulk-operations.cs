@@ -1,0 +1,29 @@
+// The context of docs/bulk-operations.md's C# fragments (see DocSampleTests).
+global using LinqToDB;
+global using LinqToDB.Async;
+global using LinqToDB.Data;
+global using LinqToDB.DataProvider.AuroraDsql;
+global using LinqToDB.Mapping;
+
+static partial class DocumentSamples
+{
+	static readonly DataConnection    db    = null!;
+	static readonly ITable<Item>      table = null!;
+	static readonly IEnumerable<Item> rows  = [];
+	static readonly CancellationToken ct    = default;
+}
+
+[Table("items")]
+public class Item
+{
+	[PrimaryKey] public int    Id   { get; set; }
+	[Column]     public string Name { get; set; } = "";
+}
+
+[Table("orders")]
+public class Order
+{
+	[PrimaryKey, Identity] public Guid   Id       { get; set; }
+	[Column]               public bool   Archived { get; set; }
+	[Column, NotNull]      public string Status   { get; set; } = "";
+}
