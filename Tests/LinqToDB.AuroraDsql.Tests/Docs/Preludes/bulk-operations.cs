@@ -4,6 +4,7 @@ global using LinqToDB.Async;
 global using LinqToDB.Data;
 global using LinqToDB.DataProvider.AuroraDsql;
 global using LinqToDB.Mapping;
+global using Microsoft.Extensions.Logging;
 
 static partial class DocumentSamples
 {
@@ -11,6 +12,7 @@ static partial class DocumentSamples
 	static readonly ITable<Item>      table = null!;
 	static readonly IEnumerable<Item> rows  = [];
 	static readonly CancellationToken ct    = default;
+	static readonly ILogger           logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 }
 
 [Table("items")]
@@ -26,4 +28,15 @@ public class Order
 	[PrimaryKey, Identity] public Guid   Id       { get; set; }
 	[Column]               public bool   Archived { get; set; }
 	[Column, NotNull]      public string Status   { get; set; } = "";
+	[Column]               public Guid    CustomerId { get; set; }
+	[Column]               public decimal Total      { get; set; }
+}
+
+[Table("staged_order")]
+public class StagedOrder
+{
+	[PrimaryKey]           public Guid    Id         { get; set; }
+	[Column]               public Guid    CustomerId { get; set; }
+	[Column]               public decimal Total      { get; set; }
+	[Column]               public bool    Valid      { get; set; }
 }
