@@ -172,6 +172,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				ServerVersion  = version,
 				Compatibility  = compatibility,
 				Schema         = schema,
+				Latency        = new SimulatedLatency(options.NetworkLatency, options.CommitLatency, options.TimeProvider),
 				AcceptedHosts = [.. new[] { options.HostName, "localhost", "127.0.0.1" }.Distinct(StringComparer.OrdinalIgnoreCase)],
 			};
 
@@ -219,6 +220,10 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 			throw new ArgumentOutOfRangeException(nameof(options), "LockTimeout must be positive.");
 		if (options.ServerVersion is { } version)
 			DsqlServerVersion.Parse(version);
+		if (options.NetworkLatency < TimeSpan.Zero || options.NetworkLatency > TimeSpan.FromMinutes(1))
+			throw new ArgumentOutOfRangeException(nameof(options), "NetworkLatency must be between zero and one minute.");
+		if (options.CommitLatency < TimeSpan.Zero || options.CommitLatency > TimeSpan.FromMinutes(1))
+			throw new ArgumentOutOfRangeException(nameof(options), "CommitLatency must be between zero and one minute.");
 	}
 
 	/// <summary>Client connections open now (logging in or in a session): for tests and the soak run.</summary>
@@ -238,6 +243,33 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	/// <see langword="null"/> on a PostgreSQL 16 backend. Also logged at start, and printed by the command-line tool.
 	/// </summary>
 	public string? BackendCompatibilityWarning => _services.Compatibility.Warning;
+
+	/// <summary>Answers held for the simulated latency now, over all sessions (tests).</summary>
+	internal int HeldAnswers => _services.Latency.Held;
+
+	/// <summary>
+	/// The round trips, statements and commits of every client session open now, counted since its login. The counts are
+	/// the endpoint's: what a client costs on DSQL, whatever it does locally.
+	/// </summary>
+	/// <returns>One entry per open session, in process id order.</returns>
+	public IReadOnlyList<LocalDsqlSessionStatistics> GetSessionStatistics() =>
+		[.. _server.Sessions.Where(s => s.Role.Length > 0).OrderBy(s => s.ProcessId).Select(Statistics)];
+
+	/// <summary>The round trips, statements and commits of the open session with this process id.</summary>
+	/// <param name="processId">The session's process id as the client sees it (<c>NpgsqlConnection.ProcessID</c>).</param>
+	/// <returns>Its counts, or <see langword="null"/> when no such session is open.</returns>
+	public LocalDsqlSessionStatistics? GetSessionStatistics(int processId) =>
+		_server.TryGetSession(processId, out var session) && session.Role.Length > 0 ? Statistics(session) : null;
+
+	static LocalDsqlSessionStatistics Statistics(ClientSession session) => new()
+	{
+		ProcessId       = session.ProcessId,
+		Role            = session.Role,
+		ApplicationName = session.ApplicationName,
+		RoundTrips      = session.Counters.RoundTrips,
+		Statements      = session.Counters.Statements,
+		Commits         = session.Counters.Commits,
+	};
 
 	/// <summary>The DSQL release date whose SQL rules the endpoint enforces (see <see cref="LocalDsqlEndpointOptions.RulesAsOf"/>).</summary>
 	public DateOnly RulesVersion => _services.Rules.Date;

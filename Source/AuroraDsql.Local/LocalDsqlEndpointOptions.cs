@@ -109,6 +109,20 @@ public sealed record LocalDsqlEndpointOptions
 	/// </summary>
 	public bool AllowFaultInjection { get; init; }
 
+	/// <summary>
+	/// Simulated network latency: every answer the endpoint sends a client is held this long before it goes out, so each
+	/// client round trip (a request the client waits for) costs this much more, as the network hop to DSQL does. Answers
+	/// keep their order, and a session's held answers never delay another session. Default zero: answers go out at once.
+	/// </summary>
+	public TimeSpan NetworkLatency { get; init; }
+
+	/// <summary>
+	/// Simulated commit latency: the answer to each commit (an explicit <c>COMMIT</c>, or a write outside a transaction
+	/// block, which commits on its own) is held this much longer than <see cref="NetworkLatency"/>, as DSQL makes a commit
+	/// durable across availability zones. Default zero.
+	/// </summary>
+	public TimeSpan CommitLatency { get; init; }
+
 	/// <summary>Where the endpoint writes its log lines (connections, refusals, jobs; never secrets). Default: none.</summary>
 	public TextWriter? Log { get; init; }
 

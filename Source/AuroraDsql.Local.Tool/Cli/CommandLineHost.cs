@@ -35,12 +35,14 @@ static class CommandLineHost
 		var conflictsAtStatement = new Option<bool>("--conflicts-at-statement") { Description = "Conflicting statements fail with 40001 (OC000) themselves, instead of the later committer failing at its COMMIT." };
 		var serverVersion = new Option<string?>("--server-version") { Description = "The PostgreSQL 16 version to report (server_version), as your DSQL cluster does (default: 16.15, DSQL in late 2026).", HelpName = "16.N" };
 		var faultInjection = new Option<bool>("--allow-fault-injection") { Description = "Let role admin queue COMMIT failures with SELECT aurora_dsql_local.fail_next_commits(count [, code [, application_name [, role]]]) and clear them with SELECT aurora_dsql_local.clear_commit_failures() (the local endpoint's functions, not DSQL's)." };
+		var networkLatency = new Option<double>("--network-latency") { Description = "Milliseconds every answer is held, so that each client round trip costs that much more (as the network hop to DSQL).", DefaultValueFactory = _ => 0, HelpName = "MS" };
+		var commitLatency = new Option<double>("--commit-latency") { Description = "Milliseconds the answer to each commit is held on top of --network-latency.", DefaultValueFactory = _ => 0, HelpName = "MS" };
 		var verbose = new Option<bool>("--verbose", "-v") { Description = "Log connections, refusals and jobs to standard error." };
 
 		var root = new RootCommand("A local Amazon Aurora DSQL endpoint: a PostgreSQL wire-protocol proxy with TLS, IAM token authentication and async index jobs.")
 		{
 			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay,
-			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, conflictsAtStatement, serverVersion, faultInjection, verbose,
+			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, conflictsAtStatement, serverVersion, faultInjection, networkLatency, commitLatency, verbose,
 		};
 
 		root.SetAction(async (parse, cancellationToken) =>
@@ -82,6 +84,8 @@ static class CommandLineHost
 				ConflictsAtCommit       = !parse.GetValue(conflictsAtStatement),
 				ServerVersion           = parse.GetValue(serverVersion),
 				AllowFaultInjection     = parse.GetValue(faultInjection),
+				NetworkLatency          = TimeSpan.FromMilliseconds(parse.GetValue(networkLatency)),
+				CommitLatency           = TimeSpan.FromMilliseconds(parse.GetValue(commitLatency)),
 				Log                     = parse.GetValue(verbose) ? Console.Error : null,
 			};
 

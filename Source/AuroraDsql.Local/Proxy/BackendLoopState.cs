@@ -29,6 +29,15 @@ sealed class BackendLoopState
 	/// <summary>A DDL statement completed in the current transaction: its commit bumps the schema version.</summary>
 	public bool DdlPending { get; set; }
 
+	/// <summary>The backend's last ReadyForQuery was in a transaction block.</summary>
+	public bool InBlock { get; set; }
+
+	/// <summary>A COMMIT (or a write that commits on its own) completed; its ReadyForQuery ends the commit.</summary>
+	public bool CommitPending { get; set; }
+
+	/// <summary>What goes to the client next answers a commit: it is held for the commit latency too.</summary>
+	public bool CommitAnswered { get; set; }
+
 	/// <summary>A write that lost its row, held until its ReadyForQuery (see ClientSession.TryReplay).</summary>
 	public PendingReplay? PendingReplay { get; set; }
 

@@ -68,6 +68,9 @@ sealed partial class ClientSession
 			// the client is gone
 		}
 
+		// The session ends: what is still held goes out now.
+		_delayedWriter?.Complete();
+
 		// Unblocks the frontend loop: its read of the client, and a write to the backend that the backend does not take (it
 		// waits for the proxy to read what it sent). Either side ending ends the session.
 		_termination.Stop();
@@ -81,7 +84,14 @@ sealed partial class ClientSession
 		if (_back.ClientOut.WrittenCount == 0)
 			return;
 
-		_clientStream.Write(_back.ClientOut.WrittenSpan);
+		if (_delayedWriter != null)
+		{
+			var latency = _services.Latency;
+			_delayedWriter.Write(_back.ClientOut.WrittenSpan, _back.CommitAnswered ? latency.Network + latency.Commit : latency.Network);
+			_back.CommitAnswered = false;
+		}
+		else
+			_clientStream.Write(_back.ClientOut.WrittenSpan);
 		_back.ClientOut.ResetWrittenCount();
 		if (_back.ClientOut.Capacity > 1 << 20)
 			_back.ClientOut = new ArrayBufferWriter<byte>(16 * 1024);
@@ -121,6 +131,9 @@ sealed partial class ClientSession
 			_back.StatementIndex = 0;
 			_back.ForwardedRows  = false;
 		}
+
+		if (type is BackendMessageCode.CommandComplete or BackendMessageCode.ReadyForQuery && _back.Current.Kind != ExpectationKind.Injected)
+			NoteCommit(type, message);
 
 		switch (_back.Current.Kind)
 		{
@@ -254,6 +267,56 @@ sealed partial class ClientSession
 		}
 	}
 
+	/// <summary>
+	/// Follows commits for the counters and the commit latency: an explicit COMMIT, or a write outside a transaction
+	/// block (it commits on its own), is a commit that ends at the next ReadyForQuery.
+	/// </summary>
+	void NoteCommit(BackendMessageCode type, in ReadOnlySequence<byte> message)
+	{
+		if (type == BackendMessageCode.ReadyForQuery)
+		{
+			var status = (TransactionStatus)message.Slice(5, 1).FirstSpan[0];
+			if (_back.CommitPending && status == TransactionStatus.Idle)
+			{
+				_counters.OnCommit();
+				_back.CommitAnswered = true;
+			}
+
+			_back.CommitPending = false;
+			_back.InBlock = status != TransactionStatus.Idle;
+			return;
+		}
+
+		var tag = message.Slice(5);
+		if (StartsWith(tag, "BEGIN"u8) || StartsWith(tag, "START TRANSACTION"u8))
+			_back.InBlock = true;
+		else if (StartsWith(tag, "COMMIT"u8))
+		{
+			_back.CommitPending = true;
+			_back.InBlock = false;
+		}
+		else if (StartsWith(tag, "ROLLBACK"u8))
+			_back.InBlock = false;
+		else if (!_back.InBlock && IsWriteTag(tag))
+			_back.CommitPending = true;
+	}
+
+	static bool IsWriteTag(in ReadOnlySequence<byte> tag) =>
+		StartsWith(tag, "INSERT "u8) || StartsWith(tag, "UPDATE "u8) || StartsWith(tag, "DELETE "u8) || StartsWith(tag, "COPY "u8)
+		|| StartsWith(tag, "MERGE "u8) || StartsWith(tag, "CREATE "u8) || StartsWith(tag, "ALTER "u8) || StartsWith(tag, "DROP "u8)
+		|| StartsWith(tag, "GRANT"u8) || StartsWith(tag, "REVOKE"u8) || StartsWith(tag, "COMMENT"u8);
+
+	static bool StartsWith(in ReadOnlySequence<byte> text, ReadOnlySpan<byte> prefix)
+	{
+		if (text.Length < prefix.Length)
+			return false;
+		if (text.FirstSpan.Length >= prefix.Length)
+			return text.FirstSpan.StartsWith(prefix);
+		Span<byte> head = stackalloc byte[prefix.Length];
+		text.Slice(0, prefix.Length).CopyTo(head);
+		return head.SequenceEqual(prefix);
+	}
+
 	StatementPlan? CurrentQueryPlan()
 	{
 		var plans = _back.Current.Plans;
@@ -318,8 +381,9 @@ sealed partial class ClientSession
 	{
 		if (plan.CompletionError is { } error)
 		{
-			// A COMMIT turned into ROLLBACK: the client gets the COMMIT's failure.
+			// A COMMIT turned into ROLLBACK: the client gets the COMMIT's failure (which took a commit's time).
 			_back.DdlPending = false;
+			_back.CommitPending = true;
 			_back.Builder.Clear();
 			_back.Builder.Error("ERROR", error.SqlState, error.Message, hint: error.Hint);
 			_back.ClientOut.Write(_back.Builder.WrittenSpan);

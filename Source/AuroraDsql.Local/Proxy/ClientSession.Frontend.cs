@@ -37,6 +37,12 @@ sealed partial class ClientSession
 
 					// No whole message left: send what was gathered, then wait for more.
 					FlushBackend();
+					if (_front.AwaitsAnswer)
+					{
+						// The client sent what it waits on: one round trip (however many flushes it took to send).
+						_front.AwaitsAnswer = false;
+						_counters.OnRoundTrip();
+					}
 				}
 
 				if (!terminate && !_front.ClientIn.Fill(_clientStream))
@@ -74,6 +80,14 @@ sealed partial class ClientSession
 
 	ValueTask HandleFrontendMessageAsync(FrontendMessageCode type, ReadOnlySequence<byte> message)
 	{
+		// A round trip: the client sends what it then waits on when every Query or Sync it sent before is answered and
+		// the answer is out (what it sends before that is pipelined, in the same trip), or ends a COPY's data (it waited
+		// for the COPY to start before).
+		if (type is FrontendMessageCode.CopyDone or FrontendMessageCode.CopyFail
+			|| (type is FrontendMessageCode.Query or FrontendMessageCode.Sync or FrontendMessageCode.FunctionCall or FrontendMessageCode.Flush
+				&& !_front.AwaitsAnswer && !_tracker.AwaitsReady && _delayedWriter?.IsHolding != true))
+			_front.AwaitsAnswer = true;
+
 		if (_front.DeferredExecute != null)
 			ReleaseDeferredExecute(followedBySync: type == FrontendMessageCode.Sync);
 
@@ -101,6 +115,7 @@ sealed partial class ClientSession
 			case FrontendMessageCode.Bind:
 				return HandleBindAsync(message);
 			case FrontendMessageCode.Execute:
+				_counters.OnStatements(1);
 				HandleExecute(message);
 				return ValueTask.CompletedTask;
 			case FrontendMessageCode.Describe:
@@ -148,6 +163,7 @@ sealed partial class ClientSession
 		var sql  = Encoding.UTF8.GetString(body.Slice(0, Math.Max(0, body.Length - 1)));
 
 		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+		_counters.OnStatements(statements.Count);
 		StatementPlan?[]? plans = null;
 		List<(int Index, string JobId)>? waits = null;
 		var forwarded = statements.Count; // statements after a refusal never run: they are not sent

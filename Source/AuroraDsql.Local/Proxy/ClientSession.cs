@@ -50,6 +50,12 @@ sealed partial class ClientSession : IDisposable
 	// how the session ends (volatile flags, error set once)
 	readonly SessionTermination _termination = new();
 
+	// what the session cost its client (both loops count; read by the endpoint's statistics)
+	readonly SessionCounters _counters = new();
+
+	// the answers held for the simulated latency (null when there is none); created before the relay threads, then only read
+	DelayedClientWriter? _delayedWriter;
+
 	// cancelled when the session ends
 	readonly CancellationTokenSource _lifetime = new();
 
@@ -89,6 +95,12 @@ sealed partial class ClientSession : IDisposable
 	/// <summary>How many of the session's transactions have ended (see <see cref="TryAbortIdleTransaction"/>).</summary>
 	public long EndedTransactions => _transactions.EndedTransactions;
 
+	/// <summary>Round trips, statements and commits so far.</summary>
+	public SessionCounters Counters => _counters;
+
+	/// <summary>The client's <c>application_name</c> as the backend last reported it.</summary>
+	public string? ApplicationName => _info?.Parameter("application_name");
+
 	/// <summary>The client's socket.</summary>
 	public Socket ClientSocket => _clientSocket;
 
@@ -124,7 +136,11 @@ sealed partial class ClientSession : IDisposable
 		}
 	}
 
-	public void Dispose() => _lifetime.Dispose();
+	public void Dispose()
+	{
+		_delayedWriter?.Dispose();
+		_lifetime.Dispose();
+	}
 
 	void Relay()
 	{
@@ -137,6 +153,8 @@ sealed partial class ClientSession : IDisposable
 		var writeTimeout = _services.Options.WriteTimeout;
 		_clientSocket.SendTimeout = (int)Math.Min(writeTimeout.TotalMilliseconds, int.MaxValue);
 		_backend!.WriteTimeout = writeTimeout;
+		if (_services.Latency.Enabled)
+			_delayedWriter = new DelayedClientWriter(_clientStream, _services.Latency, writeTimeout);
 
 		var backend = new Thread(BackendLoop, 256 * 1024) { IsBackground = true, Name = "dsql-backend" };
 		backend.Start();

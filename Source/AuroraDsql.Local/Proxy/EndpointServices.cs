@@ -37,6 +37,9 @@ sealed class EndpointServices
 	/// <summary>The backend's version and what differs from DSQL because of it.</summary>
 	public required Backend.BackendCompatibility Compatibility { get; init; }
 
+	/// <summary>The latency added to answers.</summary>
+	public required Proxy.SimulatedLatency Latency { get; init; }
+
 	/// <summary>Host names a token may be signed for (plus the SNI name of the connection).</summary>
 	public required IReadOnlyList<string> AcceptedHosts { get; init; }
 

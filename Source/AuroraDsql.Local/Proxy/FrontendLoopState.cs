@@ -32,6 +32,12 @@ sealed class FrontendLoopState
 	/// <summary>The last message forwarded ended a Query or a Sync: the proxy may send queries of its own.</summary>
 	public bool AtBoundary { get; set; } = true;
 
+	/// <summary>
+	/// Since the last flush to the backend the client sent a message it waits on (Query, Sync, Flush, CopyDone…) with no
+	/// answer owed to it: a new round trip.
+	/// </summary>
+	public bool AwaitsAnswer { get; set; }
+
 	/// <summary>A COMMIT failed (as the client will see): messages up to Sync are ignored, as the server does after an error.</summary>
 	public bool DiscardUntilSync { get; set; }
 

@@ -26,6 +26,13 @@ sealed class ProxyServer : IAsyncDisposable
 	readonly Socket _listener;
 	readonly CancellationTokenSource _shutdown = new();
 	readonly ConcurrentDictionary<int, ClientSession> _sessions = new();
+
+	/// <summary>The sessions open now (logging in or relaying).</summary>
+	public IEnumerable<ClientSession> Sessions => _sessions.Values;
+
+	/// <summary>The open session with this process id.</summary>
+	public bool TryGetSession(int processId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ClientSession? session) =>
+		_sessions.TryGetValue(processId, out session);
 	readonly ConcurrentDictionary<Task, Socket> _connections = new();
 	Task? _acceptLoop;
 	RowConflictMonitor? _conflicts;

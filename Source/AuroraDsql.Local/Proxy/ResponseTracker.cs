@@ -23,6 +23,12 @@ sealed class ResponseTracker
 		get { lock (_lock) return _count == 0; }
 	}
 
+	/// <summary>A Query, Sync or FunctionCall forwarded has not been answered with its ReadyForQuery yet.</summary>
+	public bool AwaitsReady
+	{
+		get { lock (_lock) return _awaitingReady > 0; }
+	}
+
 	/// <summary>
 	/// <see cref="Stopwatch"/> timestamp at which the session became busy (a message forwarded while nothing was
 	/// outstanding), 0 while it is idle: nothing forwarded waits for an answer.

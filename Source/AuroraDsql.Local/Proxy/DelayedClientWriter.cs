@@ -1,0 +1,187 @@
+using System.Buffers;
+
+namespace AuroraDsql.Local.Proxy;
+
+/// <summary>
+/// A session's answers to its client held for the simulated latency (<see cref="SimulatedLatency"/>), like a network link
+/// with that delay: each write goes out when its delay has passed, never before an earlier one, so the order is kept and
+/// a long answer sent in pieces is shifted once, not once per piece. A thread of the session's own sends them (the
+/// backend loop goes on reading meanwhile), waking on a timer of the configured clock: nothing waits on a shared thread.
+/// </summary>
+sealed class DelayedClientWriter : IDisposable
+{
+	// What may be held before the backend loop waits: bounds the memory of a client that does not read.
+	const int MaxHeldBytes = 1 << 20;
+
+	readonly Stream _stream;
+	readonly SimulatedLatency _latency;
+	readonly TimeSpan _writeTimeout;
+	readonly object _lock = new();
+	readonly Queue<Chunk> _queue = new();
+	readonly List<Chunk> _due = [];
+	readonly ITimer _timer;
+	readonly Thread _thread;
+	long _lastDue;
+	int _heldBytes;
+	int _holding;
+	bool _completing;
+	Exception? _failure;
+
+	readonly record struct Chunk(long Due, byte[] Buffer, int Length);
+
+	/// <summary>Something is held: the client has not got every answer yet.</summary>
+	public bool IsHolding => Volatile.Read(ref _holding) != 0;
+
+	public DelayedClientWriter(Stream stream, SimulatedLatency latency, TimeSpan writeTimeout)
+	{
+		_stream       = stream;
+		_latency      = latency;
+		_writeTimeout = writeTimeout;
+		_timer        = latency.Time.CreateTimer(static state => ((DelayedClientWriter)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+		_thread       = new Thread(Run, 128 * 1024) { IsBackground = true, Name = "dsql-delayed-writer" };
+		_thread.Start();
+	}
+
+	/// <summary>
+	/// Holds a copy of <paramref name="data"/> for <paramref name="delay"/> (from now, and not before the previous write).
+	/// Waits while too much is held; throws <see cref="IOException"/> when sending to the client failed or made no progress
+	/// within the write timeout.
+	/// </summary>
+	public void Write(ReadOnlySpan<byte> data, TimeSpan delay)
+	{
+		var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+		data.CopyTo(buffer);
+
+		lock (_lock)
+		{
+			if (_failure != null || _completing)
+			{
+				ArrayPool<byte>.Shared.Return(buffer);
+				throw new IOException("The client connection failed.", _failure);
+			}
+
+			var time = _latency.Time;
+			var due  = Math.Max(_lastDue, time.GetTimestamp() + (long)Math.Ceiling(delay.TotalSeconds * time.TimestampFrequency));
+			_lastDue = due;
+			_queue.Enqueue(new Chunk(due, buffer, data.Length));
+			_heldBytes += data.Length;
+			_holding++;
+			_latency.OnHeld();
+			Monitor.PulseAll(_lock);
+
+			while (_heldBytes > MaxHeldBytes && _failure is null)
+			{
+				if (!Monitor.Wait(_lock, _writeTimeout))
+					throw new IOException("The client does not read its answers.");
+			}
+
+			if (_failure != null)
+				throw new IOException("The client connection failed.", _failure);
+		}
+	}
+
+	/// <summary>Sends what is still held at once (the session ends) and waits, up to the write timeout, until it is sent.</summary>
+	public void Complete()
+	{
+		lock (_lock)
+		{
+			_completing = true;
+			Monitor.PulseAll(_lock);
+		}
+
+		_thread.Join(_writeTimeout);
+	}
+
+	public void Dispose()
+	{
+		Complete();
+		_timer.Dispose();
+	}
+
+	void Wake()
+	{
+		lock (_lock)
+			Monitor.PulseAll(_lock);
+	}
+
+	void Run()
+	{
+		while (true)
+		{
+			lock (_lock)
+			{
+				while (true)
+				{
+					if (_queue.Count == 0)
+					{
+						if (_completing)
+							return;
+						Monitor.Wait(_lock);
+						continue;
+					}
+
+					var time      = _latency.Time;
+					var remaining = _queue.Peek().Due - time.GetTimestamp();
+					if (remaining <= 0 || _completing)
+						break;
+
+					// Whole milliseconds: a system timer fires no sooner, so a shorter wait would only spin.
+					var wait = TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / time.TimestampFrequency));
+					_timer.Change(wait, Timeout.InfiniteTimeSpan);
+					Monitor.Wait(_lock);
+				}
+
+				var now = _latency.Time.GetTimestamp();
+				while (_queue.Count > 0 && (_completing || _queue.Peek().Due <= now))
+					_due.Add(_queue.Dequeue());
+
+				// No longer held from before the client can read it: its next request is a new round trip.
+				Volatile.Write(ref _holding, _queue.Count);
+			}
+
+			try
+			{
+				// What is due goes out in one write per piece, in order; the stream's own buffering keeps it to few packets.
+				foreach (var chunk in _due)
+				{
+					_stream.Write(chunk.Buffer, 0, chunk.Length);
+				}
+
+				_stream.Flush();
+			}
+			catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
+			{
+				lock (_lock)
+				{
+					_failure = ex;
+					Release();
+					while (_queue.Count > 0)
+						_due.Add(_queue.Dequeue());
+					Release();
+					Monitor.PulseAll(_lock);
+				}
+
+				return;
+			}
+
+			lock (_lock)
+			{
+				Release();
+				Monitor.PulseAll(_lock);
+			}
+		}
+	}
+
+	// Under the lock: gives the sent (or dropped) pieces back.
+	void Release()
+	{
+		foreach (var chunk in _due)
+		{
+			_heldBytes -= chunk.Length;
+			ArrayPool<byte>.Shared.Return(chunk.Buffer);
+		}
+
+		_latency.OnReleased(_due.Count);
+		_due.Clear();
+	}
+}
