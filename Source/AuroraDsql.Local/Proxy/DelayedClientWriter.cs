@@ -125,10 +125,17 @@ sealed class DelayedClientWriter : IDisposable
 					if (remaining <= 0 || _completing)
 						break;
 
-					// Whole milliseconds: a system timer fires no sooner, so a shorter wait would only spin.
+					// Whole milliseconds: a system wait ends no sooner, so a shorter one would only spin. On the system clock the
+					// thread waits by itself (a timer would add a hop through the thread pool to every answer); another clock
+					// (tests) wakes it with a timer of its own.
 					var wait = TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / time.TimestampFrequency));
-					_timer.Change(wait, Timeout.InfiniteTimeSpan);
-					Monitor.Wait(_lock);
+					if (ReferenceEquals(time, TimeProvider.System))
+						Monitor.Wait(_lock, wait);
+					else
+					{
+						_timer.Change(wait, Timeout.InfiniteTimeSpan);
+						Monitor.Wait(_lock);
+					}
 				}
 
 				var now = _latency.Time.GetTimestamp();

@@ -8,7 +8,8 @@ import { AuroraDSQLPool } from "@aws/aurora-dsql-node-postgres-connector";
 const [port, caPath, accessKeyId, secretAccessKey, region] = process.argv.slice(2);
 
 const pool = new AuroraDSQLPool({
-  host: "localhost",
+  // an address, not a name: the connector reads a name without dots as a cluster id and builds a DSQL host name from it
+  host: "127.0.0.1",
   port: Number(port),
   user: "admin",
   database: "postgres",
