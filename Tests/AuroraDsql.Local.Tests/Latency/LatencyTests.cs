@@ -163,7 +163,7 @@ public sealed class LatencyTests
 	public async Task TheCommandLineOffersTheLatencyOptions()
 	{
 		var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-		start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuroraDsql.Local.dll"));
+		start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aurora-dsql-local.dll"));
 		start.ArgumentList.Add("--help");
 		using var process = Process.Start(start)!;
 		var output = await process.StandardOutput.ReadToEndAsync();

@@ -1,0 +1,6 @@
+// The context of docs/performance.md's C# fragments (see DocSampleTests).
+global using AuroraDsql.Local;
+
+static partial class DocumentSamples
+{
+}
