@@ -5,27 +5,50 @@ using Npgsql;
 namespace AuroraDsql.Testing;
 
 /// <summary>
-/// The DSQL endpoint a test run works against, shared by the test projects (each starts it from its own set-up fixture):
-/// a local DSQL endpoint (TLS, IAM tokens, DSQL's rules, async index jobs) in front of a throwaway PostgreSQL, started
-/// once per run and removed at the end. This is the one place that decides what stands behind the tests; a run against
-/// a real cluster would be chosen here, and <see cref="Local"/> would then skip the tests that need the local endpoint's
-/// controls.
+/// The DSQL endpoint a test run works against, shared by the test projects (each starts it from its own set-up fixture).
+/// This is the one place that decides what stands behind the tests: by default a local DSQL endpoint (TLS, IAM tokens,
+/// DSQL's rules, async index jobs) in front of a throwaway PostgreSQL, started once per run and removed at the end; for a
+/// project that allows it, the cluster named by <c>DSQL_ENDPOINT</c> (<see cref="TestCluster"/>), reached with only what
+/// a client of a real cluster has. Tests that need the local endpoint's controls are marked
+/// <see cref="LocalEndpointOnlyAttribute"/> and skipped then; <see cref="Local"/> refuses to hand out an endpoint.
 /// </summary>
 public static class TestEndpoint
 {
 	static LocalDsqlEndpoint? _shared;
 
 	/// <summary>
+	/// This run's id (<c>r</c> and 8 hex digits): part of every object name <see cref="UniqueName"/> makes, so that runs
+	/// sharing a cluster never collide and a run can find and drop what it left behind.
+	/// </summary>
+	public static string RunId { get; } = "r" + Guid.NewGuid().ToString("N")[..8];
+
+	/// <summary>The cluster this run works against, or <see langword="null"/> for the local endpoint.</summary>
+	public static TestCluster? Cluster { get; private set; }
+
+	/// <summary>
 	/// The local endpoint of this run, for tests that need its controls (fault injection, the backend connection string,
 	/// tokens it signs, shortened limits on an endpoint of their own).
 	/// </summary>
-	public static LocalDsqlEndpoint Local => _shared ?? throw new InvalidOperationException("The test endpoint is not running.");
+	/// <exception cref="InvalidOperationException">The run is against a cluster (the test lacks <see cref="LocalEndpointOnlyAttribute"/>), or nothing was started.</exception>
+	public static LocalDsqlEndpoint Local => _shared ?? throw new InvalidOperationException(Cluster is { } cluster
+		? $"This run is against the cluster {cluster.Host}, which has no local endpoint controls: mark the test [LocalEndpointOnly(\"why\")]."
+		: "The test endpoint is not running.");
 
-	/// <summary>Starts the endpoint of this run (from a project's one-time set-up).</summary>
-	public static async Task StartAsync(LocalDsqlEndpointOptions? options = null)
+	/// <summary>
+	/// Starts the endpoint of this run (from a project's one-time set-up). With <paramref name="clusterFromEnvironment"/>
+	/// and <c>DSQL_ENDPOINT</c> set, nothing is started: the run is against that cluster (<see cref="Cluster"/>).
+	/// </summary>
+	public static async Task StartAsync(LocalDsqlEndpointOptions? options = null, bool clusterFromEnvironment = false)
 	{
-		if (_shared != null)
+		if (_shared != null || Cluster != null)
 			throw new InvalidOperationException("The test endpoint is running already.");
+
+		if (clusterFromEnvironment && TestCluster.FromEnvironment() is { } cluster)
+		{
+			Cluster = cluster;
+			return;
+		}
+
 		_shared = await LocalDsqlEndpoint.StartAsync(options ?? new LocalDsqlEndpointOptions());
 	}
 
@@ -36,6 +59,7 @@ public static class TestEndpoint
 
 		var endpoint = _shared;
 		_shared = null;
+		Cluster = null;
 		if (endpoint != null)
 			await endpoint.DisposeAsync();
 	}
@@ -61,6 +85,6 @@ public static class TestEndpoint
 		return connection;
 	}
 
-	/// <summary>A unique lower-case name for test objects.</summary>
-	public static string UniqueName(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
+	/// <summary>A unique lower-case name for test objects: <paramref name="prefix"/>, this run's <see cref="RunId"/> and a unique suffix.</summary>
+	public static string UniqueName(string prefix) => prefix + "_" + RunId + "_" + Guid.NewGuid().ToString("N")[..8];
 }

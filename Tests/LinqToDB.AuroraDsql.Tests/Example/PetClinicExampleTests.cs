@@ -6,6 +6,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Example;
 public sealed class PetClinicExampleTests
 {
 	[Test]
+	[LocalEndpointOnly("the example runs on a local endpoint of its own")]
 	public async Task RunsEndToEndAgainstItsOwnLocalEndpoint()
 	{
 		using var output = new StringWriter();

@@ -141,6 +141,7 @@ public sealed class BatchOperationTests
 			await orders.DropAsync();
 		}
 	}
+	[LocalEndpointOnly("an endpoint of its own that allows 100 rows per transaction")]
 	[Test]
 	public async Task UpdateInBatchesReadsSmallerPagesWhenABatchExceedsTheServersLimit()
 	{

@@ -289,6 +289,7 @@ public sealed class BulkCopyTests
 
 	// The chunk read ahead is read before the current chunk's transaction begins: a source that takes its time there does
 	// not stretch a transaction (here past an age limit of 1 s, which would fail its COMMIT).
+	[LocalEndpointOnly("an endpoint of its own on a fake clock with a 1 s transaction age limit")]
 	[Test]
 	public async Task ReadingAheadNeverHoldsATransactionOpenWhileTheSourceIsRead()
 	{
@@ -450,6 +451,7 @@ public sealed class BulkCopyTests
 		(await table.CountAsync()).Should().Be(10);
 	}
 
+	[LocalEndpointOnly("an endpoint of its own whose backend is made to refuse binary COPY")]
 	[Test]
 	public async Task AServerThatRefusesBinaryCopyIsSentInsertsFromThenOn()
 	{
@@ -523,6 +525,7 @@ public sealed class BulkCopyTests
 		sent.Should().Contain(s => s.Contains("BULK", StringComparison.Ordinal));
 	}
 
+	[LocalEndpointOnly("a LATIN1 connection straight to the backend PostgreSQL")]
 	[Test]
 	public async Task AConnectionSetUpForAnotherEncodingIsLeftToLinq2DbsImporter()
 	{
@@ -540,6 +543,7 @@ public sealed class BulkCopyTests
 		(await _items.Select(i => i.Name).SingleAsync()).Should().Be("café");
 	}
 
+	[LocalEndpointOnly("a slow trigger created on the backend PostgreSQL")]
 	[Test]
 	public async Task ABulkCopyTimeoutOfZeroWaitsAsLongAsTheServerTakes()
 	{

@@ -10,6 +10,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 /// Retries driven by the endpoint's deterministic fault injection: the next COMMITs of this fixture's sessions (told apart
 /// by their application name) fail exactly as on DSQL, and the provider's retry logic must land every change once.
 /// </summary>
+[LocalEndpointOnly("fault injection at COMMIT")]
 public sealed class CommitFaultTests
 {
 	[Table]
@@ -36,7 +37,7 @@ public sealed class CommitFaultTests
 	public async Task SetUpAsync()
 	{
 		_application = TestNames.Unique("faults");
-		var options  = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with { ApplicationName = _application });
+		var options  = TestDatabase.CreateOptions(o => o with { ApplicationName = _application });
 
 		_db       = new DataConnection(options);
 		_counters = await _db.CreateTableAsync<Counter>(tableName: TestNames.Unique("fault_counter"));
@@ -140,7 +141,7 @@ public sealed class CommitFaultTests
 			await command.ExecuteNonQueryAsync();
 		}
 
-		var options = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with
+		var options = TestDatabase.CreateOptions(o => o with
 		{
 			ApplicationName = _application,
 			CommandTimeout  = TimeSpan.FromSeconds(1),

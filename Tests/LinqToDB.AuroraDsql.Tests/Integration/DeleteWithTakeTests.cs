@@ -11,6 +11,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 /// <c>DELETE … LIMIT</c>, which PostgreSQL refuses; the provider deletes the same rows as the stock provider's
 /// hand-written form (<c>Where(key in subquery with Take)</c>) on an identical table on the backend.
 /// </summary>
+[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 public sealed class DeleteWithTakeTests
 {
 	[Table]

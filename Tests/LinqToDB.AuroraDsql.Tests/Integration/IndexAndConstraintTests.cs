@@ -189,6 +189,7 @@ public sealed class IndexAndConstraintTests
 		recorder.Commands.Should().BeEmpty();
 	}
 
+	[LocalEndpointOnly("an endpoint of its own whose jobs run on a fake clock")]
 	[Test]
 	public async Task WaitingForAJobCanTimeOutWhileItRuns()
 	{

@@ -70,6 +70,7 @@ public sealed class LockingClauseTests
 
 	static IQueryable<Job> NextNew(DataConnection db) => db.GetTable<Job>().Where(j => j.State == "new").OrderBy(j => j.Id).Take(1);
 
+	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 	[TestCase(Hint.ForUpdate,             "FOR UPDATE")]
 	[TestCase(Hint.ForUpdateNoWait,       "FOR UPDATE NOWAIT")]
 	[TestCase(Hint.ForUpdateSkipLocked,   "FOR UPDATE SKIP LOCKED")]
@@ -95,6 +96,7 @@ public sealed class LockingClauseTests
 		recorder.Commands.Should().ContainSingle().Which.Should().EndWith(clause + "\n");
 	}
 
+	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 	[Test]
 	public async Task ForShareAndForNoKeyUpdateAreRefusedBeforeTheyAreSent()
 	{
@@ -134,6 +136,7 @@ public sealed class LockingClauseTests
 		AuroraDsqlErrors.IsOptimisticConcurrencyConflict(commit.Which).Should().BeTrue();
 	}
 
+	[LocalEndpointOnly("PostgreSQL's own locking on the backend")]
 	[Test]
 	public async Task OnPostgreSqlTheStockProvidersSkipLockedSkipsTheLockedRow()
 	{
@@ -169,6 +172,7 @@ public sealed class LockingClauseTests
 			.Which.SqlState.Should().Be(AuroraDsqlErrors.SerializationFailure);
 	}
 
+	[LocalEndpointOnly("PostgreSQL's own locking on the backend")]
 	[Test]
 	public async Task OnPostgreSqlTheStockProvidersNowaitFailsAtOnce()
 	{

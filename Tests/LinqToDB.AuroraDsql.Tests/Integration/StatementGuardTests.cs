@@ -87,8 +87,8 @@ public sealed class StatementGuardTests
 			await transaction.CommitAsync();
 		}
 
-		db.Execute<int>("SELECT count(*) FROM guard_item").Should().Be(0, "the first DDL committed");
-		db.Execute<bool>("SELECT to_regclass('guard_other') IS NULL").Should().BeTrue();
+		db.Execute<int>($"SELECT count(*) FROM {TestDatabase.TableName<Item>()}").Should().Be(0, "the first DDL committed");
+		db.Execute<bool>($"SELECT to_regclass('{TestDatabase.TableName<Other>()}') IS NULL").Should().BeTrue();
 		db.DropTable<Item>();
 	}
 
@@ -126,14 +126,14 @@ public sealed class StatementGuardTests
 		await using (var transaction = await db.BeginTransactionAsync())
 		{
 			// Npgsql cannot send a string as an int: the INSERT fails in the client and never reaches the server.
-			FluentActions.Invoking(() => db.Execute("INSERT INTO guard_other (\"Id\") VALUES (@id)", new DataParameter("id", "not a number", DataType.Int32)))
+			FluentActions.Invoking(() => db.Execute($"INSERT INTO {TestDatabase.TableName<Other>()} (\"Id\") VALUES (@id)", new DataParameter("id", "not a number", DataType.Int32)))
 				.Should().Throw<Exception>().Where(e => !(e is NpgsqlException));
 
 			await db.CreateTableAsync<Item>();
 			await transaction.CommitAsync();
 		}
 
-		db.Execute<bool>("SELECT to_regclass('guard_item') IS NOT NULL").Should().BeTrue();
+		db.Execute<bool>($"SELECT to_regclass('{TestDatabase.TableName<Item>()}') IS NOT NULL").Should().BeTrue();
 		db.DropTable<Item>();
 	}
 
@@ -157,7 +157,7 @@ public sealed class StatementGuardTests
 			transaction.Commit();
 		}
 
-		db.Execute<bool>("SELECT to_regclass('guard_item') IS NOT NULL AND to_regclass('guard_other') IS NOT NULL").Should().BeTrue();
+		db.Execute<bool>($"SELECT to_regclass('{TestDatabase.TableName<Item>()}') IS NOT NULL AND to_regclass('{TestDatabase.TableName<Other>()}') IS NOT NULL").Should().BeTrue();
 		db.DropTable<Item>();
 		db.DropTable<Other>();
 	}

@@ -60,12 +60,12 @@ public sealed class TransactionScopeTests
 
 	static Note NewNote(string label = "scoped") => new() { Id = Guid.NewGuid(), Label = label };
 
-	/// <summary>Whether the note was committed, read straight from the backend (outside any scope).</summary>
+	/// <summary>Whether the note was committed, as a new session outside any scope sees it.</summary>
 	static async Task<bool> CommittedAsync(Guid id)
 	{
 		using var suppress = new TransactionScope(TransactionScopeOption.Suppress, TransactionScopeAsyncFlowOption.Enabled);
-		await using var backend = TestDatabase.ConnectStock();
-		return await backend.GetTable<Note>().AnyAsync(n => n.Id == id);
+		await using var db = TestDatabase.Connect();
+		return await db.GetTable<Note>().AnyAsync(n => n.Id == id);
 	}
 
 	/// <summary>Inserts a note in a new scope on a connection from <paramref name="connect"/>; completes the scope or not.</summary>
@@ -87,6 +87,7 @@ public sealed class TransactionScopeTests
 
 	#region Commit and rollback, compared with linq2db's PostgreSQL provider
 
+	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 	[Test]
 	public async Task ADisposedScopeWithoutCompleteRollsBackTheWorkAsTheStockProviderDoes()
 	{
@@ -94,6 +95,7 @@ public sealed class TransactionScopeTests
 		(await InsertInScopeAsync(() => TestDatabase.Connect(), complete: false)).Should().BeFalse("the scope was not completed");
 	}
 
+	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 	[Test]
 	public async Task ACompletedScopeCommitsTheWorkAsTheStockProviderDoes()
 	{
@@ -201,7 +203,7 @@ public sealed class TransactionScopeTests
 	{
 		var first   = NewNote("first");
 		var second  = NewNote("second");
-		var options = new DataOptions().UseAuroraDsqlConnectionString(TestDatabase.Endpoint.CreateConnectionString());
+		var options = new DataOptions().UseAuroraDsqlConnectionString(TestDatabase.CreateConnectionStringWithToken()).UseMappingSchema(TestDatabase.RunTables);
 
 		using (var scope = Scope())
 		{
@@ -358,11 +360,12 @@ public sealed class TransactionScopeTests
 
 	#region Conflicts
 
+	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task AConflictAtTheScopesCommitAbortsItAndIsClassifiedAsAConflict()
 	{
 		var application = TestNames.Unique("scope_conflict");
-		var options     = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with { ApplicationName = application });
+		var options     = TestDatabase.CreateOptions(o => o with { ApplicationName = application });
 		var note        = NewNote();
 
 		TestDatabase.Endpoint.FailNextCommits(1, "OC000", application);
@@ -456,8 +459,8 @@ public sealed class TransactionScopeTests
 	{
 		// Two pools with the same settings: a connection closed in the scope leaves its session in the first pool, so a
 		// connection from the second cannot continue the transaction.
-		await using var firstPool  = AuroraDsqlTools.CreateDataSource(TestDatabase.Endpoint.HostName, TestDatabase.Configure);
-		await using var secondPool = AuroraDsqlTools.CreateDataSource(TestDatabase.Endpoint.HostName, TestDatabase.Configure);
+		await using var firstPool  = AuroraDsqlTools.CreateDataSource(TestDatabase.HostName, TestDatabase.Configure);
+		await using var secondPool = AuroraDsqlTools.CreateDataSource(TestDatabase.HostName, TestDatabase.Configure);
 		var note   = NewNote();
 		var second = NewNote("second");
 
@@ -465,10 +468,10 @@ public sealed class TransactionScopeTests
 		{
 			using var scope = Scope();
 
-			await using (var db = new DataConnection(new DataOptions().UseAuroraDsql(firstPool)))
+			await using (var db = new DataConnection(new DataOptions().UseAuroraDsql(firstPool).UseMappingSchema(TestDatabase.RunTables)))
 				await db.InsertAsync(note);
 
-			await using (var other = new DataConnection(new DataOptions().UseAuroraDsql(secondPool)))
+			await using (var other = new DataConnection(new DataOptions().UseAuroraDsql(secondPool).UseMappingSchema(TestDatabase.RunTables)))
 			{
 				await FluentActions.Awaiting(() => other.InsertAsync(second))
 					.Should().ThrowAsync<AuroraDsqlNotSupportedException>()
@@ -488,7 +491,7 @@ public sealed class TransactionScopeTests
 	{
 		var note   = NewNote();
 		var second = NewNote("second");
-		var other  = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with { ApplicationName = TestNames.Unique("other_pool") });
+		var other  = TestDatabase.CreateOptions(o => o with { ApplicationName = TestNames.Unique("other_pool") });
 
 		using (var scope = Scope())
 		{
@@ -509,6 +512,7 @@ public sealed class TransactionScopeTests
 		(await CommittedAsync(second.Id)).Should().BeFalse();
 	}
 
+	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL")]
 	[Test]
 	public async Task TheStockProviderSendsTheWorkOfTwoConnectionsAndFailsAtCommit()
 	{
@@ -707,7 +711,7 @@ public sealed class TransactionScopeTests
 	[Test]
 	public async Task ConnectionsWithEnlistFalseStayOutOfScopes()
 	{
-		var options = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with
+		var options = TestDatabase.CreateOptions(o => o with
 		{
 			ConfigureConnectionString = b => b.Enlist = false,
 		});

@@ -10,6 +10,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Packaging;
 public sealed class PackedPackageTests
 {
 	[Test]
+	[LocalEndpointOnly("the packed example runs on a local endpoint of its own")]
 	public async Task TheExampleRunsAgainstThePackedProvider()
 	{
 		var root    = RepositoryRoot();
