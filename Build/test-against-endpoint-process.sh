@@ -16,7 +16,8 @@ endpoint_pid=""
 
 stop_endpoint() {
   if [ -n "$endpoint_pid" ] && kill -0 "$endpoint_pid" 2>/dev/null; then
-    kill -INT "$endpoint_pid" 2>/dev/null
+    # SIGTERM: a background job of a script ignores SIGINT; the endpoint stops on either, and removes its PostgreSQL.
+    kill -TERM "$endpoint_pid" 2>/dev/null
     for _ in $(seq 1 60); do
       kill -0 "$endpoint_pid" 2>/dev/null || break
       sleep 1

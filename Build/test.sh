@@ -19,7 +19,10 @@ while IFS= read -r -d '' trx; do
   value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(value passed)))
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
-  skipped=$((skipped + $(value notExecuted)))
+  # Skipped tests: NUnit's adapter leaves notExecuted at 0 and counts them only in total.
+  not_run=$(( $(value total) - $(value executed) ))
+  [ "$not_run" -lt "$(value notExecuted)" ] && not_run=$(value notExecuted)
+  skipped=$((skipped + not_run))
 done < <(find "$results" -name '*.trx' -print0)
 
 if [ "$files" -eq 0 ]; then

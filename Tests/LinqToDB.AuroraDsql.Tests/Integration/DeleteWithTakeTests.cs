@@ -11,7 +11,6 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 /// <c>DELETE … LIMIT</c>, which PostgreSQL refuses; the provider deletes the same rows as the stock provider's
 /// hand-written form (<c>Where(key in subquery with Take)</c>) on an identical table on the backend.
 /// </summary>
-[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 public sealed class DeleteWithTakeTests
 {
 	[Table]
@@ -60,7 +59,7 @@ public sealed class DeleteWithTakeTests
 		await _dsql.DisposeAsync();
 	}
 
-	/// <summary>The same rows in two new tables: one for the provider (through the endpoint), one for the stock provider (on the backend).</summary>
+	/// <summary>The same rows in two new tables: one for the provider (through the endpoint), one for the stock provider (on the backend, or through the cluster).</summary>
 	async Task<(ITable<T> Dsql, ITable<T> Stock)> TablesAsync<T>(IEnumerable<T> rows)
 		where T : class
 	{

@@ -6,9 +6,9 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 
 /// <summary>
 /// Everyday LINQ through the provider and the endpoint gives what linq2db's PostgreSQL provider gives on the same table
-/// on the backend: the provider translates it the PostgreSQL way, and DSQL runs it. The basis of docs/linq.md.
+/// on the backend (against a cluster: through the cluster, see <see cref="TestDatabase.ConnectStock"/>): the provider
+/// translates it the PostgreSQL way, and DSQL runs it. The basis of docs/linq.md.
 /// </summary>
-[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 public sealed class LinqParityTests
 {
 	[Table("parity_order")]

@@ -70,7 +70,6 @@ public sealed class LockingClauseTests
 
 	static IQueryable<Job> NextNew(DataConnection db) => db.GetTable<Job>().Where(j => j.State == "new").OrderBy(j => j.Id).Take(1);
 
-	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 	[TestCase(Hint.ForUpdate,             "FOR UPDATE")]
 	[TestCase(Hint.ForUpdateNoWait,       "FOR UPDATE NOWAIT")]
 	[TestCase(Hint.ForUpdateSkipLocked,   "FOR UPDATE SKIP LOCKED")]
@@ -96,7 +95,7 @@ public sealed class LockingClauseTests
 		recorder.Commands.Should().ContainSingle().Which.Should().EndWith(clause + "\n");
 	}
 
-	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
+	[LocalEndpointOnly("PostgreSQL running FOR SHARE through linq2db's PostgreSQL provider on the backend")]
 	[Test]
 	public async Task ForShareAndForNoKeyUpdateAreRefusedBeforeTheyAreSent()
 	{

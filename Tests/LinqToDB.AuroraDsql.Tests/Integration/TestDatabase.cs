@@ -137,13 +137,18 @@ public sealed class TestDatabase
 	public static string TableName<T>() => RunTables.GetEntityDescriptor(typeof(T)).Name.Name;
 
 	/// <summary>
-	/// A data connection of linq2db's own PostgreSQL provider (15 dialect) straight to the endpoint's backend PostgreSQL,
-	/// bypassing the endpoint: the reference the provider's results are compared with, and a view of what was committed.
-	/// Local endpoint only: a cluster has no backend connection.
+	/// A data connection of linq2db's own PostgreSQL provider (15 dialect): the reference the provider's results are
+	/// compared with, and a view of what was committed. On the local endpoint it goes straight to the backend PostgreSQL,
+	/// bypassing the endpoint; on a cluster, which has no backend to reach, it goes to the cluster with a token of its own
+	/// (so there the reference is the stock provider's SQL run by DSQL).
 	/// </summary>
 	public static DataConnection ConnectStock(Func<DataOptions, DataOptions>? configure = null)
 	{
-		var options = new DataOptions().UsePostgreSQL(Endpoint.BackendConnectionString, PostgreSQLVersion.v15).UseMappingSchema(RunTables);
+		var connectionString = Cluster is null
+			? Endpoint.BackendConnectionString
+			: new NpgsqlConnectionStringBuilder(CreateConnectionStringWithToken()) { Pooling = false }.ConnectionString;
+
+		var options = new DataOptions().UsePostgreSQL(connectionString, PostgreSQLVersion.v15).UseMappingSchema(RunTables);
 		return new(configure is null ? options : configure(options));
 	}
 

@@ -87,7 +87,6 @@ public sealed class TransactionScopeTests
 
 	#region Commit and rollback, compared with linq2db's PostgreSQL provider
 
-	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 	[Test]
 	public async Task ADisposedScopeWithoutCompleteRollsBackTheWorkAsTheStockProviderDoes()
 	{
@@ -95,7 +94,6 @@ public sealed class TransactionScopeTests
 		(await InsertInScopeAsync(() => TestDatabase.Connect(), complete: false)).Should().BeFalse("the scope was not completed");
 	}
 
-	[LocalEndpointOnly("linq2db's PostgreSQL provider on the backend PostgreSQL as the reference")]
 	[Test]
 	public async Task ACompletedScopeCommitsTheWorkAsTheStockProviderDoes()
 	{
