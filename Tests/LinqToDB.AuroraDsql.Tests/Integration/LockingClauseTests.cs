@@ -87,7 +87,8 @@ public sealed class LockingClauseTests
 		await using (await db.BeginTransactionAsync())
 			rows = await With(db.GetTable<Job>().Where(j => j.Id > 2), hint).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync();
 
-		await using (await stock.BeginTransactionAsync())
+		// REPEATABLE READ: the stock provider's default (Npgsql's READ COMMITTED) is refused when the reference runs on DSQL.
+		await using (await stock.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead))
 			expected = await With(stock.GetTable<Job>().Where(j => j.Id > 2), hint).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync();
 
 		rows.Should().Equal(3, 4, 5).And.Equal(expected);

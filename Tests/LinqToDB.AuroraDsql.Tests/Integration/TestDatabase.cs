@@ -185,6 +185,9 @@ public sealed class TestDatabase
 			"WHERE table_type = 'BASE TABLE' AND position(@run in table_name) > 0 ORDER BY 1",
 			new DataParameter("run", TestEndpoint.RunId));
 
+		if (left.Count > 0)
+			await TestContext.Progress.WriteLineAsync($"Dropping {left.Count} table(s) of run {TestEndpoint.RunId} that tests left behind: {string.Join(", ", left)}");
+
 		var errors = new List<string>();
 		while (left.Count > 0)
 		{
