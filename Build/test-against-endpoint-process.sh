@@ -79,6 +79,19 @@ fi
 bash Build/test.sh "$@"
 status=$?
 
+# The run was this endpoint's only client: whatever tables are left on it, the run left behind.
+psql_bin="$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)"
+if [ -x "$psql_bin" ]; then
+  token="$(dotnet "$work/endpoint/AuroraDsql.Local.dll" token --region "$region")"
+  left="$(PGPASSWORD="$token" "$psql_bin" -X -tA \
+    "host=localhost port=$port dbname=postgres user=admin sslmode=verify-full sslrootcert=$ca" \
+    -c "SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema', 'sys')" 2>&1)"
+  echo "Tables left on the endpoint after the run: $left"
+  if [ "$left" != "0" ] && [ "$status" -eq 0 ]; then
+    status=1
+  fi
+fi
+
 # The tests skipped against a cluster, with their reasons, from the TRX results.
 cat >"$work/skipped.py" <<'EOF'
 import sys, xml.etree.ElementTree as ET
