@@ -41,12 +41,13 @@ public sealed class DependencyInjectionTests
 
 	static void Local(AuroraDsqlServiceOptions options)
 	{
-		var endpoint = TestDatabase.Endpoint;
-		options.Endpoint            = endpoint.HostName;
-		options.Port                = endpoint.Port;
-		options.Region              = endpoint.Region;
-		options.Credentials         = new BasicAWSCredentials(endpoint.AccessKeyId, endpoint.SecretAccessKey);
-		options.RootCertificatePath = endpoint.CaCertificatePath;
+		var connection = TestDatabase.Configure(new AuroraDsqlConnectionOptions(TestDatabase.HostName));
+		options.Endpoint            = connection.Host;
+		options.Port                = connection.Port;
+		options.Region              = connection.Region;
+		options.User                = connection.User;
+		options.Credentials         = connection.Credentials;
+		options.RootCertificatePath = connection.RootCertificatePath;
 	}
 
 	[Test]
@@ -88,6 +89,7 @@ public sealed class DependencyInjectionTests
 		(await scope.ServiceProvider.GetRequiredService<BillingDb>().ExecuteAsync<string>(applicationName)).Should().Be("billing");
 	}
 
+	[LocalEndpointOnly("the endpoint's test credentials bound from configuration")]
 	[Test]
 	public async Task TheSettingsAreBoundFromAConfigurationSectionThenAdjustedInCode()
 	{
@@ -191,6 +193,7 @@ public sealed class DependencyInjectionTests
 			.Should().Throw<InvalidOperationException>().WithMessage("*without an endpoint*\"AuroraDsql:Endpoint\"*");
 	}
 
+	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task TheContainersLoggerFactoryReceivesNpgsqlsAndTheProvidersLogs()
 	{
@@ -226,7 +229,7 @@ public sealed class DependencyInjectionTests
 		}
 		finally
 		{
-			TestDatabase.Endpoint.ClearCommitFailures();
+			TestDatabase.ClearCommitFailures();
 			await counters.DropAsync();
 		}
 	}

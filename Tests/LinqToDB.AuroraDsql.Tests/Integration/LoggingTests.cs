@@ -40,7 +40,7 @@ public sealed class LoggingTests
 	{
 		_logs        = new CapturingLoggerFactory();
 		_application = TestNames.Unique("logged");
-		_options     = new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with
+		_options     = new DataOptions().UseAuroraDsql(TestDatabase.HostName, o => TestDatabase.Configure(o) with
 		{
 			ApplicationName = _application,
 			LoggerFactory   = _logs,
@@ -50,7 +50,7 @@ public sealed class LoggingTests
 	[TearDown]
 	public void TearDown()
 	{
-		TestDatabase.Endpoint.ClearCommitFailures();
+		TestDatabase.ClearCommitFailures();
 		_logs.Dispose();
 	}
 
@@ -62,6 +62,7 @@ public sealed class LoggingTests
 		return table;
 	}
 
+	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task ARetriedConflictIsLoggedWithItsAttemptSqlStateAndDelay()
 	{
@@ -93,6 +94,7 @@ public sealed class LoggingTests
 		}
 	}
 
+	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task RetriesThatRunOutAreAWarning()
 	{
@@ -115,7 +117,7 @@ public sealed class LoggingTests
 		}
 		finally
 		{
-			TestDatabase.Endpoint.ClearCommitFailures();
+			TestDatabase.ClearCommitFailures();
 			await items.DropAsync();
 		}
 	}
@@ -189,6 +191,7 @@ public sealed class LoggingTests
 		_logs.Entries.Should().Contain(e => e.Category.StartsWith("Npgsql", StringComparison.Ordinal), "the data source was built with the logger factory");
 	}
 
+	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task NothingLoggedAtTraceCarriesATokenOrTheSecretKey()
 	{

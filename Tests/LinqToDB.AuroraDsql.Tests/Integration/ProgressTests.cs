@@ -55,12 +55,12 @@ public sealed class ProgressTests
 	[TearDown]
 	public async Task TearDownAsync()
 	{
-		TestDatabase.Endpoint.ClearCommitFailures();
+		TestDatabase.ClearCommitFailures();
 		await _db.DisposeAsync();
 	}
 
 	DataOptions Options(Func<AuroraDsqlOptions, AuroraDsqlOptions>? provider = null) =>
-		new DataOptions().UseAuroraDsql(TestDatabase.Endpoint.HostName, o => TestDatabase.Configure(o) with { ApplicationName = _application }, provider);
+		new DataOptions().UseAuroraDsql(TestDatabase.HostName, o => TestDatabase.Configure(o) with { ApplicationName = _application }, provider);
 
 	async Task<ITable<Item>> ItemsAsync(int count)
 	{
@@ -177,6 +177,7 @@ public sealed class ProgressTests
 		}
 	}
 
+	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task AFailedBatchTellsTheRowsCommittedBeforeIt()
 	{

@@ -129,6 +129,13 @@ public sealed class TestDatabase
 		return new NpgsqlConnectionStringBuilder(DataSourceFactory.BuildConnectionString(resolved.Options)) { Password = token }.ConnectionString;
 	}
 
+	/// <summary>Clears the endpoint's pending COMMIT failures (nothing to clear on a cluster, which has no fault injection).</summary>
+	public static void ClearCommitFailures()
+	{
+		if (Cluster is null)
+			Endpoint.ClearCommitFailures();
+	}
+
 	/// <summary>A new data connection to the test database.</summary>
 	public static DataConnection Connect(Func<DataOptions, DataOptions>? configure = null) =>
 		new(configure is null ? Options : configure(Options));
