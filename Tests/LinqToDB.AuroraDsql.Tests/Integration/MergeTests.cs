@@ -11,6 +11,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 /// UPDATE … FROM), compared with linq2db's PostgreSQL provider running a real MERGE on an identical table on the backend:
 /// the same affected count and the same rows afterwards.
 /// </summary>
+[LocalEndpointOnly("linq2db's PostgreSQL provider running a real MERGE on the backend PostgreSQL as the reference; DSQL has no MERGE")]
 public sealed class MergeTests
 {
 	[Table]

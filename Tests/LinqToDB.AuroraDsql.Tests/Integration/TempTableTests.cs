@@ -14,6 +14,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 /// created outside transactions and dropped on dispose. Queries over them give what the stock provider gives over a
 /// real PostgreSQL temporary table on the backend.
 /// </summary>
+[LocalEndpointOnly("linq2db's PostgreSQL provider's real temporary tables on the backend PostgreSQL as the reference; DSQL has none")]
 public sealed class TempTableTests
 {
 	[Table]
