@@ -80,6 +80,7 @@ public sealed class InsertInBatchesTests
 		public void Report(AuroraDsqlBatchProgress value) => Reports.Add(value);
 	}
 
+	[LocalEndpointOnly("linq2db's PostgreSQL provider inserting more rows than DSQL allows in one statement, on the backend PostgreSQL as the reference")]
 	[Test]
 	public async Task InsertsMoreRowsThanOneTransactionAllowsAsTheStockInsertSelectDoes()
 	{
