@@ -31,14 +31,14 @@ trap stop_endpoint EXIT
 
 # The endpoint runs from a copy of its build output, so that the test run's own build cannot replace it underneath.
 echo "Building the local endpoint..."
-dotnet build Source/AuroraDsql.Local/AuroraDsql.Local.csproj -v quiet -nologo -o "$work/endpoint" >"$work/build.log" 2>&1 || {
+dotnet build Source/AuroraDsql.Local.Tool/AuroraDsql.Local.Tool.csproj -v quiet -nologo -o "$work/endpoint" >"$work/build.log" 2>&1 || {
   cat "$work/build.log" >&2
   echo "The local endpoint did not build." >&2
   exit 1
 }
 
 # The endpoint's own defaults: the documented test key, region us-east-1, host name localhost, DSQL's limits.
-dotnet "$work/endpoint/AuroraDsql.Local.dll" --port 0 --cert-dir "$work/cert" >"$work/endpoint.log" 2>&1 &
+dotnet "$work/endpoint/aurora-dsql-local.dll" --port 0 --cert-dir "$work/cert" >"$work/endpoint.log" 2>&1 &
 endpoint_pid=$!
 
 ready=""
@@ -82,7 +82,7 @@ status=$?
 # The run was this endpoint's only client: whatever tables are left on it, the run left behind.
 psql_bin="$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)"
 if [ -x "$psql_bin" ]; then
-  token="$(dotnet "$work/endpoint/AuroraDsql.Local.dll" token --region "$region")"
+  token="$(dotnet "$work/endpoint/aurora-dsql-local.dll" token --region "$region")"
   left="$(PGPASSWORD="$token" "$psql_bin" -X -tA \
     "host=localhost port=$port dbname=postgres user=admin sslmode=verify-full sslrootcert=$ca" \
     -c "SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema', 'sys')" 2>&1)"

@@ -23,7 +23,17 @@ public sealed class AwsEnvironment : IDisposable
 		Environment.SetEnvironmentVariable(variable, value);
 	}
 
-	public void Dispose() => Reset();
+	/// <summary>Empties the settings again, or, in a run against a cluster, gives the machine's settings back.</summary>
+	public void Dispose()
+	{
+		if (AwsTestEnvironment.KeepsMachineSettings)
+		{
+			AwsTestEnvironment.RestoreMachineSettings();
+			FallbackRegionFactory.Reset();
+		}
+		else
+			Reset();
+	}
 
 	/// <summary>Empty shared files, no keys, profile or region, no instance metadata service.</summary>
 	internal static void Reset()

@@ -12,6 +12,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 /// without a password signs IAM tokens from the AWS credential chain or a profile (region and token lifetime as keys), a
 /// password that is given is used as is, and the SDK packages that SSO profiles need are named when they are missing.
 /// </summary>
+[LocalEndpointOnly("tokens signed with the local endpoint's own test key, host and certificate")]
 public sealed class NamedConnectionStringTests
 {
 	static string EndpointConnectionString(string extra = "") =>
