@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Reflection;
 
 using LinqToDB.Async;
 using LinqToDB.Data;
@@ -78,7 +77,7 @@ static class BatchOperations
 			List<T> page;
 			try
 			{
-				page = await KeyPage(table, predicate, keys, last, size).ToListAsync(cancellationToken).ConfigureAwait(false);
+				page = await KeysetPages.Page(table.Where(predicate), keys, last, size).ToListAsync(cancellationToken).ConfigureAwait(false);
 			}
 			catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
 			{
@@ -88,7 +87,7 @@ static class BatchOperations
 			if (page.Count == 0)
 				return loop.Finish();
 
-			var range = KeyRange(keys, page[0], page[^1]);
+			var range = KeysetPages.Range(keys, page[0], page[^1]);
 
 			try
 			{
@@ -132,11 +131,11 @@ static class BatchOperations
 
 		while (true)
 		{
-			var page = KeyPage(table, predicate, keys, last, size).ToList();
+			var page = KeysetPages.Page(table.Where(predicate), keys, last, size).ToList();
 			if (page.Count == 0)
 				return loop.Finish();
 
-			var range = KeyRange(keys, page[0], page[^1]);
+			var range = KeysetPages.Range(keys, page[0], page[^1]);
 
 			try
 			{
@@ -234,80 +233,5 @@ static class BatchOperations
 			Expression.Quote(Expression.Lambda<Func<T, bool>>(sameKey, source)));
 
 		return table.Where(Expression.Lambda<Func<T, bool>>(any, target));
-	}
-
-	/// <summary><c>t =&gt; new T { Key1 = t.Key1, … }</c>: reads only the key columns.</summary>
-	static Expression<Func<T, T>> KeyProjection<T>(ColumnDescriptor[] keys)
-	{
-		if (typeof(T).GetConstructor(Type.EmptyTypes) is null)
-			throw new NotSupportedException($"UpdateInBatches reads the keys of the rows to update into {typeof(T).Name}, which needs a parameterless constructor.");
-
-		var row = Expression.Parameter(typeof(T), "t");
-		var init = Expression.MemberInit(
-			Expression.New(typeof(T)),
-			keys.Select(k => Expression.Bind(k.MemberInfo, Expression.MakeMemberAccess(row, k.MemberInfo))));
-
-		return Expression.Lambda<Func<T, T>>(init, row);
-	}
-
-	/// <summary>The next <paramref name="size"/> matching rows' keys after <paramref name="after"/>, in key order.</summary>
-	static IQueryable<T> KeyPage<T>(ITable<T> table, Expression<Func<T, bool>> predicate, ColumnDescriptor[] keys, T? after, int size)
-		where T : class
-	{
-		IQueryable<T> query = table.Where(predicate);
-
-		if (after != null)
-			query = query.Where(Compare(keys, after, ExpressionType.GreaterThan));
-
-		IOrderedQueryable<T>? ordered = null;
-		foreach (var key in keys)
-		{
-			var row    = Expression.Parameter(typeof(T), "t");
-			var member = Expression.Lambda(Expression.MakeMemberAccess(row, key.MemberInfo), row);
-			var method = ordered is null ? nameof(Queryable.OrderBy) : nameof(Queryable.ThenBy);
-
-			ordered = (IOrderedQueryable<T>)query.Provider.CreateQuery<T>(Expression.Call(
-				typeof(Queryable), method, [typeof(T), key.MemberType], (ordered ?? query).Expression, Expression.Quote(member)));
-		}
-
-		return ordered!.Take(size).Select(KeyProjection<T>(keys));
-	}
-
-	/// <summary>Rows whose key lies between the keys of <paramref name="first"/> and <paramref name="last"/> (inclusive).</summary>
-	static Expression<Func<T, bool>> KeyRange<T>(ColumnDescriptor[] keys, T first, T last)
-		where T : class
-	{
-		var from = Compare(keys, first, ExpressionType.GreaterThanOrEqual);
-		var to   = Compare(keys, last,  ExpressionType.LessThanOrEqual);
-		var row  = from.Parameters[0];
-
-		return Expression.Lambda<Func<T, bool>>(
-			Expression.AndAlso(from.Body, new ParameterReplacer(to.Parameters[0], row).Visit(to.Body)), row);
-	}
-
-	static readonly MethodInfo[] _rowMethods = typeof(Sql).GetMethods(BindingFlags.Public | BindingFlags.Static)
-		.Where(m => m.Name == nameof(Sql.Row) && m.IsGenericMethodDefinition)
-		.ToArray();
-
-	/// <summary>
-	/// <c>Sql.Row(t.K1, …) &lt;op&gt; Sql.Row(v1, …)</c>: a row comparison, so any key type and any number of key columns
-	/// compare the way the database orders them, with an expression of constant size (cheap to translate and cache).
-	/// </summary>
-	static Expression<Func<T, bool>> Compare<T>(ColumnDescriptor[] keys, T item, ExpressionType comparison)
-		where T : class
-	{
-		var row    = Expression.Parameter(typeof(T), "t");
-		var types  = keys.Select(k => k.MemberType).ToArray();
-		var method = _rowMethods.Single(m => m.GetParameters().Length == keys.Length).MakeGenericMethod(types);
-
-		var left  = Expression.Call(method, keys.Select(k => (Expression)Expression.MakeMemberAccess(row, k.MemberInfo)));
-		var right = Expression.Call(method, keys.Select(k => (Expression)Expression.Constant(k.MemberAccessor.GetValue(item), k.MemberType)));
-
-		return Expression.Lambda<Func<T, bool>>(Expression.MakeBinary(comparison, left, right), row);
-	}
-
-	sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
-	{
-		protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
 	}
 }
