@@ -247,6 +247,9 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	/// <summary>Answers held for the simulated latency now, over all sessions (tests).</summary>
 	internal int HeldAnswers => _services.Latency.Held;
 
+	/// <summary>Whole answers (up to their ReadyForQuery) held for the simulated latency now, over all sessions (tests).</summary>
+	internal int HeldReadyForQuery => _services.Latency.HeldReadyForQuery;
+
 	/// <summary>
 	/// The round trips, statements and commits of every client session open now, counted since its login. The counts are
 	/// the endpoint's: what a client costs on DSQL, whatever it does locally.

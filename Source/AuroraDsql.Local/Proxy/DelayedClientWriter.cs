@@ -27,7 +27,7 @@ sealed class DelayedClientWriter : IDisposable
 	bool _completing;
 	Exception? _failure;
 
-	readonly record struct Chunk(long Due, byte[] Buffer, int Length);
+	readonly record struct Chunk(long Due, byte[] Buffer, int Length, int Ready);
 
 	/// <summary>Something is held: the client has not got every answer yet.</summary>
 	public bool IsHolding => Volatile.Read(ref _holding) != 0;
@@ -63,10 +63,11 @@ sealed class DelayedClientWriter : IDisposable
 			var time = _latency.Time;
 			var due  = Math.Max(_lastDue, time.GetTimestamp() + (long)Math.Ceiling(delay.TotalSeconds * time.TimestampFrequency));
 			_lastDue = due;
-			_queue.Enqueue(new Chunk(due, buffer, data.Length));
+			var ready = CountReadyForQuery(data);
+			_queue.Enqueue(new Chunk(due, buffer, data.Length, ready));
 			_heldBytes += data.Length;
 			_holding++;
-			_latency.OnHeld();
+			_latency.OnHeld(ready);
 			Monitor.PulseAll(_lock);
 
 			while (_heldBytes > MaxHeldBytes && _failure is null)
@@ -182,13 +183,32 @@ sealed class DelayedClientWriter : IDisposable
 	// Under the lock: gives the sent (or dropped) pieces back.
 	void Release()
 	{
+		var ready = 0;
 		foreach (var chunk in _due)
 		{
 			_heldBytes -= chunk.Length;
+			ready      += chunk.Ready;
 			ArrayPool<byte>.Shared.Return(chunk.Buffer);
 		}
 
-		_latency.OnReleased(_due.Count);
+		_latency.OnReleased(_due.Count, ready);
 		_due.Clear();
+	}
+
+	// The ReadyForQuery messages (ends of answers) among the whole messages of a write.
+	static int CountReadyForQuery(ReadOnlySpan<byte> messages)
+	{
+		var count = 0;
+		while (messages.Length >= 5)
+		{
+			var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(messages[1..]);
+			if (length < 4 || length + 1 > messages.Length)
+				break;
+			if (messages[0] == (byte)Protocol.BackendMessageCode.ReadyForQuery)
+				count++;
+			messages = messages[(length + 1)..];
+		}
+
+		return count;
 	}
 }

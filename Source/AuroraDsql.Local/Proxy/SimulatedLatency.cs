@@ -7,6 +7,7 @@ namespace AuroraDsql.Local.Proxy;
 sealed class SimulatedLatency
 {
 	int _held;
+	int _heldReady;
 
 	public SimulatedLatency(TimeSpan network, TimeSpan commit, TimeProvider time)
 	{
@@ -30,7 +31,18 @@ sealed class SimulatedLatency
 	/// <summary>Answers (whole writes of a session to its client) held and not yet sent, over all sessions.</summary>
 	public int Held => Volatile.Read(ref _held);
 
-	public void OnHeld() => Interlocked.Increment(ref _held);
+	/// <summary>Ends of answers (ReadyForQuery) among the held writes, over all sessions: whole answers held (tests).</summary>
+	public int HeldReadyForQuery => Volatile.Read(ref _heldReady);
 
-	public void OnReleased(int count) => Interlocked.Add(ref _held, -count);
+	public void OnHeld(int readyForQuery)
+	{
+		Interlocked.Add(ref _heldReady, readyForQuery);
+		Interlocked.Increment(ref _held);
+	}
+
+	public void OnReleased(int count, int readyForQuery)
+	{
+		Interlocked.Add(ref _held, -count);
+		Interlocked.Add(ref _heldReady, -readyForQuery);
+	}
 }

@@ -23,12 +23,12 @@ public sealed class LatencyTests
 	});
 
 	/// <summary>
-	/// Waits until the endpoint holds the answer, advances its clock to just before <paramref name="expected"/>: still held;
-	/// then to it: the client gets the answer.
+	/// Waits until the endpoint holds the whole of <paramref name="answers"/> answers (the backend may send an answer in
+	/// pieces), advances its clock to just before <paramref name="expected"/>: still held; then to it: the client gets them.
 	/// </summary>
-	static async Task<List<RawPgClient.Message>> HeldForAsync(LocalDsqlEndpoint endpoint, FakeTimeProvider clock, Task<List<RawPgClient.Message>> pending, TimeSpan expected)
+	static async Task<List<RawPgClient.Message>> HeldForAsync(LocalDsqlEndpoint endpoint, FakeTimeProvider clock, Task<List<RawPgClient.Message>> pending, TimeSpan expected, int answers = 1)
 	{
-		await Eventually.UntilAsync(() => endpoint.HeldAnswers > 0, "the endpoint to hold the answer");
+		await Eventually.UntilAsync(() => endpoint.HeldReadyForQuery >= answers, "the endpoint to hold the whole answer");
 		clock.Advance(expected - Tick);
 		endpoint.HeldAnswers.Should().BeGreaterThan(0, "the answer is held for {0} ms", expected.TotalMilliseconds);
 		pending.IsCompleted.Should().BeFalse();
@@ -83,7 +83,7 @@ public sealed class LatencyTests
 		await client.SendAsync(RawPgClient.Build('Q', RawPgClient.CString("COMMIT")), RawPgClient.Build('Q', RawPgClient.CString("SELECT 2")),
 			RawPgClient.Build('Q', RawPgClient.CString("SELECT 3")));
 		var pending = ReadAnswersAsync(client, 3);
-		var answers = await HeldForAsync(endpoint, clock, pending, Network + Commit);
+		var answers = await HeldForAsync(endpoint, clock, pending, Network + Commit, answers: 3);
 		answers.Select(m => m.ToString()).Should().Equal("C(COMMIT)", "Z(I)", "T", "D(2)", "C(SELECT 1)", "Z(I)", "T", "D(3)", "C(SELECT 1)", "Z(I)");
 
 		var statistics = endpoint.GetSessionStatistics(client.ProcessId)!;
@@ -115,9 +115,9 @@ public sealed class LatencyTests
 			var pending = clients.Select((client, k) => client.QueryAsync($"SELECT {k}")).ToList();
 
 			// every session's answer is held at once: none waits for another's hold to end
-			await Eventually.UntilAsync(() => endpoint.HeldAnswers == 50, "all 50 answers to be held");
+			await Eventually.UntilAsync(() => endpoint.HeldReadyForQuery == 50, "all 50 answers to be held");
 			clock.Advance(Network - Tick);
-			endpoint.HeldAnswers.Should().Be(50);
+			endpoint.HeldReadyForQuery.Should().Be(50);
 			pending.Should().OnlyContain(task => !task.IsCompleted);
 
 			clock.Advance(Tick);
