@@ -305,9 +305,10 @@ static class BackendBootstrap
 		DECLARE
 			v_status text;
 		BEGIN
-			-- DSQL reads a job id (26 base32 characters) as a UUID first: anything else is a UUID syntax error.
+			-- DSQL reads a job id (26 base32 characters) as a UUID first: anything else fails as DSQL answers it
+			-- (22P02 'Unable to convert text to UUID', recorded on DSQL 2026-09-15 for CALL sys.wait_for_job('no-such-job')).
 			IF wait_for_job.job_id IS NULL OR wait_for_job.job_id !~ '^[a-z2-7]{26}$' THEN
-				RAISE EXCEPTION USING ERRCODE = '22P02', MESSAGE = pg_catalog.format('invalid input syntax for type uuid: "%s"', wait_for_job.job_id);
+				RAISE EXCEPTION USING ERRCODE = '22P02', MESSAGE = 'Unable to convert text to UUID';
 			END IF;
 			SELECT j.status INTO v_status FROM sys.jobs j WHERE j.job_id = wait_for_job.job_id;
 			IF NOT FOUND THEN
