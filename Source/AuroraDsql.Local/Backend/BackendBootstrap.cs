@@ -44,6 +44,25 @@ static class BackendBootstrap
 
 		ALTER DATABASE {database} OWNER TO admin;
 
+		-- DSQL has only the simple text-search configuration (recorded on DSQL 2026-09-18: to_tsvector('english', …) answers
+		-- 42704 'text search configuration "english" does not exist'). Without the others, every way of naming one fails as
+		-- on DSQL: a literal (refused at Parse by the shared rule set too), a parameter, a value read from a column. The
+		-- one-argument forms use simple. A configuration something in the database depends on is left in place.
+		DO $ts$
+		DECLARE r record;
+		BEGIN
+			FOR r IN SELECT c.cfgname FROM pg_catalog.pg_ts_config c
+				WHERE c.cfgnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.cfgname <> 'simple' LOOP
+				BEGIN
+					EXECUTE pg_catalog.format('DROP TEXT SEARCH CONFIGURATION pg_catalog.%I', r.cfgname);
+				EXCEPTION WHEN dependent_objects_still_exist THEN
+					NULL;
+				END;
+			END LOOP;
+		END
+		$ts$;
+		ALTER DATABASE {database} SET default_text_search_config = 'pg_catalog.simple';
+
 		CREATE SCHEMA IF NOT EXISTS sys;
 		REVOKE ALL ON SCHEMA sys FROM PUBLIC;
 		GRANT USAGE ON SCHEMA sys TO PUBLIC;
