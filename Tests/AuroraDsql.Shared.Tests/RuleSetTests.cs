@@ -67,9 +67,11 @@ public sealed class RuleSetTests
 	[TestCase("CREATE TYPE s.pair AS (a int, b int)", "create-type-kind", "unsupported statement: CompositeType")]
 	[TestCase("create type r as range (subtype = float8)", "create-type-kind", "unsupported statement: CreateRange")]
 	[TestCase("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'c' AFTER 'b'", "alter-type", "ALTER TYPE not supported")]
-	[TestCase("ALTER TYPE mood OWNER TO admin", "alter-type", "ALTER TYPE not supported")]
+	[TestCase("ALTER TYPE mood OWNER TO admin", "alter-type-other", "ALTER TYPE not supported")]
+	[TestCase("ALTER TYPE mood RENAME VALUE 'a' TO 'z'", "alter-type-other", "ALTER TYPE not supported")]
+	[TestCase("ALTER TYPE IF EXISTS s.mood SET SCHEMA t", "alter-type-other", "ALTER TYPE not supported")]
 	[TestCase("ALTER TYPE s.mood RENAME TO mood2", "rename-type", "unsupported object in RENAME statement")]
-	[TestCase("ALTER TYPE pair RENAME ATTRIBUTE a TO c", "rename-type", "unsupported object in RENAME statement")]
+	[TestCase("ALTER TYPE pair RENAME ATTRIBUTE a TO c", "rename-type-attribute", "unsupported object in RENAME statement")]
 	[TestCase("DROP TYPE IF EXISTS mood, pair CASCADE", "drop-type", "unsupported object in DROP statement")]
 	[TestCase("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "isolation-level", "Unsupported isolation level: SERIALIZABLE")]
 	[TestCase("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", "set-transaction", "setting configuration parameter \"TRANSACTION\" not supported")]
@@ -324,6 +326,7 @@ public sealed class RuleSetTests
 			else if (rule.Since is { } since)
 				row.Should().Contain($"since {since:yyyy-MM-dd}", rule.Id);
 			row!.Contains('¹').Should().Be(!rule.TextVerified, rule.Id);
+			row.Contains('²').Should().Be(rule.Source != null, rule.Id);
 		}
 	}
 }

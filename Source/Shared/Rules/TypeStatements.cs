@@ -2,7 +2,8 @@ namespace AuroraDsql.Rules;
 
 /// <summary>
 /// Matchers for statements about types. DSQL has no user-defined types but domains: it refuses CREATE, ALTER and DROP TYPE,
-/// each with its own message (recorded on DSQL, 2026-09-15).
+/// each with its own message (recorded on DSQL, 2026-09-15, for CREATE TYPE … AS ENUM/AS (…)/AS RANGE, ALTER TYPE … ADD
+/// VALUE, ALTER TYPE … RENAME TO and DROP TYPE; the other ALTER TYPE forms are matched apart, their texts not recorded).
 /// </summary>
 static class TypeStatements
 {
@@ -23,18 +24,36 @@ static class TypeStatements
 	/// <summary><c>CREATE TYPE</c> in any other form (enums, base and shell types).</summary>
 	public static string[]? CreateType(StatementShape s, DsqlRuleSet rules) => s.Verb == "create" && s.ObjectKind == "type" ? [] : null;
 
-	/// <summary><c>ALTER TYPE</c> other than a rename (ADD VALUE, RENAME VALUE, OWNER TO, SET SCHEMA, attributes…).</summary>
-	public static string[]? AlterType(StatementShape s, DsqlRuleSet rules) => s.Verb == "alter" && s.ObjectKind == "type" && !IsRename(s) ? [] : null;
+	/// <summary><c>ALTER TYPE … ADD VALUE</c> (the form recorded on DSQL).</summary>
+	public static string[]? AlterTypeAddValue(StatementShape s, DsqlRuleSet rules) =>
+		s.Verb == "alter" && s.ObjectKind == "type" && s.Kw(AfterName(s), "add") && s.Kw(AfterName(s) + 1, "value") ? [] : null;
 
-	/// <summary><c>ALTER TYPE … RENAME TO</c> / <c>RENAME ATTRIBUTE</c>: refused as a rename of an object DSQL does not have.</summary>
-	public static string[]? RenameType(StatementShape s, DsqlRuleSet rules) => s.Verb == "alter" && s.ObjectKind == "type" && IsRename(s) ? [] : null;
+	/// <summary><c>ALTER TYPE</c> other than ADD VALUE and renames (RENAME VALUE, OWNER TO, SET SCHEMA, attributes…).</summary>
+	public static string[]? AlterTypeOther(StatementShape s, DsqlRuleSet rules) =>
+		s.Verb == "alter" && s.ObjectKind == "type" && !IsRename(s) && AlterTypeAddValue(s, rules) == null ? [] : null;
+
+	/// <summary><c>ALTER TYPE … RENAME TO</c>: refused as a rename of an object DSQL does not have (recorded on DSQL).</summary>
+	public static string[]? RenameType(StatementShape s, DsqlRuleSet rules) =>
+		s.Verb == "alter" && s.ObjectKind == "type" && IsRename(s) && !IsRenameAttribute(s) ? [] : null;
+
+	/// <summary><c>ALTER TYPE … RENAME ATTRIBUTE</c>: taken to be refused like the other renames of a type.</summary>
+	public static string[]? RenameTypeAttribute(StatementShape s, DsqlRuleSet rules) =>
+		s.Verb == "alter" && s.ObjectKind == "type" && IsRenameAttribute(s) ? [] : null;
 
 	/// <summary><c>DROP TYPE</c> (also of a domain, which DROP DOMAIN drops).</summary>
 	public static string[]? DropType(StatementShape s, DsqlRuleSet rules) => s.Verb == "drop" && s.ObjectKind == "type" ? [] : null;
 
+	static int AfterName(StatementShape s) => s.SkipQualifiedName(s.SkipIfExists(s.ObjectIndex));
+
 	static bool IsRename(StatementShape s)
 	{
-		var k = s.SkipQualifiedName(s.SkipIfExists(s.ObjectIndex));
+		var k = AfterName(s);
 		return s.Kw(k, "rename") && !s.Kw(k + 1, "value");
+	}
+
+	static bool IsRenameAttribute(StatementShape s)
+	{
+		var k = AfterName(s);
+		return s.Kw(k, "rename") && s.Kw(k + 1, "attribute");
 	}
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace AuroraDsql.Local.Tests.Conformance;
 
@@ -51,6 +52,24 @@ public sealed class LiveRecordConformanceTests
 		records.Cases.Should().HaveCountGreaterThan(200);
 		records.Cases.Where(c => c.Excluded != null).Should().AllSatisfy(c => c.Excluded.Should().MatchRegex("^(timing|cluster identity): .{20,}"));
 		records.Cases.Should().AllSatisfy(c => (c.Steps is { Length: > 0 } || c.Sessions is { Length: > 0 }).Should().BeTrue(c.Name));
+	}
+
+	[Test]
+	public void EveryRuleWhoseTextIsSourcedFromTheLiveRecordsHasARecordedCaseWithThatText()
+	{
+		var recorded = LiveRecords.Load().Cases
+			.SelectMany(c => (c.Steps ?? []).Concat((c.Sessions ?? []).SelectMany(s => s)))
+			.Where(s => s.Error is { Length: 2 })
+			.Select(s => (SqlState: s.Error![0], Message: s.Error[1]))
+			.ToList();
+
+		var rules = global::AuroraDsql.Rules.DsqlRuleCatalog.All.Where(r => r.Source?.StartsWith("recorded on DSQL", StringComparison.Ordinal) == true).ToList();
+		rules.Should().HaveCountGreaterThan(30);
+		foreach (var rule in rules)
+		{
+			var text = new Regex("^" + Regex.Escape(rule.Message).Replace(@"\{0}", ".+", StringComparison.Ordinal) + "$");
+			recorded.Should().Contain(r => r.SqlState == rule.SqlState && text.IsMatch(r.Message), rule.Id);
+		}
 	}
 
 	[Test]

@@ -135,6 +135,8 @@ public sealed class ConformanceTests
 		No("ALTER TYPE conf_mood ADD VALUE 'c'", "ALTER TYPE not supported"),
 		No("ALTER TYPE conf_mood RENAME VALUE 'a' TO 'z'", "ALTER TYPE not supported"),
 		No("ALTER TYPE conf_mood RENAME TO conf_mood2", "unsupported object in RENAME statement"),
+		No("ALTER TYPE conf_pair RENAME ATTRIBUTE a TO b", "unsupported object in RENAME statement"),
+		No("ALTER TYPE conf_mood OWNER TO admin", "ALTER TYPE not supported"),
 		No("DROP TYPE IF EXISTS conf_mood", "unsupported object in DROP statement"),
 		No("DROP TYPE conf_d", "unsupported object in DROP statement"),
 		No("CALL sys.wait_for_job('not-a-job')", "Unable to convert text to UUID", "22P02"),
