@@ -74,6 +74,22 @@ sealed class LiveRecordReplayer(LiveRecords records, LocalDsqlEndpoint endpoint,
 
 	public async Task ResetAsync()
 	{
+		// A job a case started (an index build, a validation) ends first: dropping its table under a running build
+		// could deadlock with it. CALL sys.wait_for_job returns when the job has ended.
+		await using (var connection = await EndpointFixture.OpenAsync(endpoint: endpoint))
+		{
+			var running = new List<string>();
+			await using (var jobs = new NpgsqlCommand("SELECT job_id FROM sys.jobs WHERE status IN ('submitted', 'processing')", connection))
+			await using (var reader = await jobs.ExecuteReaderAsync())
+			{
+				while (await reader.ReadAsync())
+					running.Add(reader.GetString(0));
+			}
+
+			foreach (var job in running)
+				await EndpointFixture.ExecuteAsync(connection, $"CALL sys.wait_for_job('{job}')");
+		}
+
 		await using var backend = await EndpointFixture.OpenBackendAsync(endpoint);
 		await EndpointFixture.ExecuteAsync(backend, DropEverything);
 	}
