@@ -87,7 +87,7 @@ sealed partial class ClientSession
 		if (_delayedWriter != null)
 		{
 			var latency = _services.Latency;
-			_delayedWriter.Write(_back.ClientOut.WrittenSpan, _back.CommitAnswered ? latency.Network + latency.Commit : latency.Network);
+			_delayedWriter.Write(_back.ClientOut.WrittenSpan, _back.CommitAnswered ? latency.Network + latency.Commit : latency.Network, _tracker.AwaitsReady);
 			_back.CommitAnswered = false;
 		}
 		else

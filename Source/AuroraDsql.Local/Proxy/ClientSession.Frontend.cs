@@ -86,7 +86,10 @@ sealed partial class ClientSession
 		if (type is FrontendMessageCode.CopyDone or FrontendMessageCode.CopyFail
 			|| (type is FrontendMessageCode.Query or FrontendMessageCode.Sync or FrontendMessageCode.FunctionCall or FrontendMessageCode.Flush
 				&& !_front.AwaitsAnswer && !_tracker.AwaitsReady && _delayedWriter?.IsHolding != true))
+		{
 			_front.AwaitsAnswer = true;
+			_delayedWriter?.BeginRoundTrip(); // the simulated latency of its answer counts from the answer's first piece
+		}
 
 		if (_front.DeferredExecute != null)
 			ReleaseDeferredExecute(followedBySync: type == FrontendMessageCode.Sync);

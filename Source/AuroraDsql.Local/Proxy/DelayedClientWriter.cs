@@ -4,9 +4,12 @@ namespace AuroraDsql.Local.Proxy;
 
 /// <summary>
 /// A session's answers to its client held for the simulated latency (<see cref="SimulatedLatency"/>), like a network link
-/// with that delay: each write goes out when its delay has passed, never before an earlier one, so the order is kept and
-/// a long answer sent in pieces is shifted once, not once per piece. A thread of the session's own sends them (the
-/// backend loop goes on reading meanwhile), waking on a timer of the configured clock: nothing waits on a shared thread.
+/// with that delay: each write goes out when its delay has passed, never before an earlier one, so the order is kept. The
+/// delay counts from the start of the answer (the first piece the backend sent after the client's round trip began),
+/// not from each piece: an answer the backend sends in pieces, with pauses between them, still reaches the client the
+/// latency after its start (or as soon as its last piece arrives, when the backend took longer than that). A thread of
+/// the session's own sends them (the backend loop goes on reading meanwhile), waking on a timer of the configured
+/// clock: nothing waits on a shared thread.
 /// </summary>
 sealed class DelayedClientWriter : IDisposable
 {
@@ -22,6 +25,8 @@ sealed class DelayedClientWriter : IDisposable
 	readonly ITimer _timer;
 	readonly Thread _thread;
 	long _lastDue;
+	long _answerStart;
+	bool _answerOpen;
 	int _heldBytes;
 	int _holding;
 	bool _completing;
@@ -43,11 +48,23 @@ sealed class DelayedClientWriter : IDisposable
 	}
 
 	/// <summary>
-	/// Holds a copy of <paramref name="data"/> for <paramref name="delay"/> (from now, and not before the previous write).
-	/// Waits while too much is held; throws <see cref="IOException"/> when sending to the client failed or made no progress
-	/// within the write timeout.
+	/// The client began a round trip: the next write starts a new answer, whose delay counts from when it arrives (an
+	/// answer the previous round trip left open, such as a COPY's CopyInResponse, ends here).
 	/// </summary>
-	public void Write(ReadOnlySpan<byte> data, TimeSpan delay)
+	public void BeginRoundTrip()
+	{
+		lock (_lock)
+			_answerOpen = false;
+	}
+
+	/// <summary>
+	/// Holds a copy of <paramref name="data"/> until <paramref name="delay"/> after the start of its answer (the first write
+	/// since the answer began, see <see cref="BeginRoundTrip"/>), and not before the previous write. A write with a
+	/// ReadyForQuery ends the answer unless <paramref name="moreOwed"/> (the client pipelined more that is not answered
+	/// yet: the same round trip). Waits while too much is held; throws <see cref="IOException"/> when sending to the client
+	/// failed or made no progress within the write timeout.
+	/// </summary>
+	public void Write(ReadOnlySpan<byte> data, TimeSpan delay, bool moreOwed = false)
 	{
 		var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
 		data.CopyTo(buffer);
@@ -61,9 +78,17 @@ sealed class DelayedClientWriter : IDisposable
 			}
 
 			var time = _latency.Time;
-			var due  = Math.Max(_lastDue, time.GetTimestamp() + (long)Math.Ceiling(delay.TotalSeconds * time.TimestampFrequency));
+			if (!_answerOpen)
+			{
+				_answerStart = time.GetTimestamp();
+				_answerOpen  = true;
+			}
+
+			var due  = Math.Max(_lastDue, _answerStart + (long)Math.Ceiling(delay.TotalSeconds * time.TimestampFrequency));
 			_lastDue = due;
 			var ready = CountReadyForQuery(data);
+			if (ready > 0 && !moreOwed)
+				_answerOpen = false;
 			_queue.Enqueue(new Chunk(due, buffer, data.Length, ready));
 			_heldBytes += data.Length;
 			_holding++;

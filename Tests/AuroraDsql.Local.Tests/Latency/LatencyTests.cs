@@ -15,11 +15,12 @@ public sealed class LatencyTests
 	static readonly TimeSpan Commit = TimeSpan.FromMilliseconds(20);
 	static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
-	static Task<LocalDsqlEndpoint> StartAsync(FakeTimeProvider clock) => LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
+	static Task<LocalDsqlEndpoint> StartAsync(FakeTimeProvider clock, TimeSpan? lockTimeout = null) => LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 	{
 		NetworkLatency = Network,
 		CommitLatency  = Commit,
 		TimeProvider   = clock,
+		LockTimeout    = lockTimeout ?? TimeSpan.FromMilliseconds(100),
 	});
 
 	/// <summary>
@@ -90,6 +91,47 @@ public sealed class LatencyTests
 		statistics.RoundTrips.Should().Be(2, "the three pipelined queries were sent before any answer came");
 		statistics.Statements.Should().Be(4);
 		statistics.Commits.Should().Be(1);
+	}
+
+	[TestCase(false, TestName = "AnAnswerTheBackendSendsInPiecesIsHeldForTheNetworkLatencyFromItsFirstPiece")]
+	[TestCase(true, TestName = "ACommitTheBackendAnswersInPiecesIsHeldForTheNetworkAndCommitLatencyFromItsFirstPiece")]
+	public async Task AnAnswerInPiecesIsHeldFromItsFirstPiece(bool commits)
+	{
+		var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+		// the second piece waits for a row lock the test holds: long enough for the test to let it go, never a timeout
+		await using var endpoint = await StartAsync(clock, lockTimeout: TimeSpan.FromMinutes(5));
+		var table = EndpointFixture.UniqueName("pieces");
+		var (client, _) = await RawPgClient.ConnectAsync(endpoint);
+		await using var _ = client;
+		await HeldForAsync(endpoint, clock, client.QueryAsync($"CREATE TABLE {table} (id int PRIMARY KEY, v int)"), Network + Commit);
+		await HeldForAsync(endpoint, clock, client.QueryAsync($"INSERT INTO {table} VALUES (1, 1)"), Network + Commit);
+
+		await using var backend = await EndpointFixture.OpenBackendAsync(endpoint);
+		await using var rowLock = await backend.BeginTransactionAsync();
+		await EndpointFixture.ExecuteAsync(backend, $"SELECT id FROM {table} WHERE id = 1 FOR UPDATE", rowLock);
+
+		// One round trip, in one write: SELECT 1, a Flush (the backend sends what it has: the first piece), then a statement
+		// that waits for the row, then Sync. Outside a transaction block the UPDATE commits on its own at the Sync.
+		var second = commits ? $"UPDATE {table} SET v = 2 WHERE id = 1" : $"SELECT v FROM {table} WHERE id = 1 FOR UPDATE";
+		await client.SendAsync([.. RawPgClient.Parse("SELECT 1"), .. RawPgClient.Bind(), .. RawPgClient.Execute(), .. RawPgClient.Build('H'),
+			.. RawPgClient.Parse(second), .. RawPgClient.Bind(), .. RawPgClient.Execute(), .. RawPgClient.Sync()]);
+		var pending = client.ReadUntilReadyAsync();
+
+		// the first piece is held from the start of the answer; the backend sends the rest later (here: 3 ms later)
+		await Eventually.UntilAsync(() => endpoint.HeldAnswers > 0, "the endpoint to hold the first piece");
+		clock.Advance(Network - 2 * Tick);
+		endpoint.HeldReadyForQuery.Should().Be(0, "the rest of the answer waits for the row");
+		await rowLock.RollbackAsync();
+
+		// the whole answer still goes out the latency after its first piece, not after its last one
+		var expected = commits ? Network + Commit : Network;
+		var answer = await HeldForAsync(endpoint, clock, pending, expected - (Network - 2 * Tick));
+		string[] rest = commits ? ["C(UPDATE 1)", "Z(I)"] : ["D(1)", "C(SELECT 1)", "Z(I)"];
+		answer.Select(m => m.ToString()).Should().Equal(["1", "2", "D(1)", "C(SELECT 1)", "1", "2", .. rest]);
+
+		var statistics = endpoint.GetSessionStatistics(client.ProcessId)!;
+		statistics.RoundTrips.Should().Be(3);
+		statistics.Commits.Should().Be(commits ? 3 : 2);
 	}
 
 	static async Task<List<RawPgClient.Message>> ReadAnswersAsync(RawPgClient client, int queries)
