@@ -87,6 +87,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 		EndpointCertificates? certificates = null;
 		string? temporaryCertificates = null;
 		JobManager? jobs = null;
+		ProxyServer? server = null;
 
 		try
 		{
@@ -163,6 +164,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				Verifier      = new IamTokenVerifier(options.Credentials, options.Region, options.TokenClockSkew, options.TimeProvider),
 				Certificates  = certificates,
 				Classifiers   = new ClassifierChain([.. options.Classifiers,
+					new SessionStatisticsRelations(() => server is null ? [] : SessionStatistics(server)),
 					.. options.AllowFaultInjection ? [new FaultInjectionFunctions(rules, failures, log)] : Array.Empty<IStatementClassifier>(),
 					new DsqlRuleClassifier(rules, options.MaxTransactionAge, options.TimeProvider, failures, schema, log, version)]),
 				Jobs           = jobs,
@@ -176,7 +178,7 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 				AcceptedHosts = [.. new[] { options.HostName, "localhost", "127.0.0.1" }.Distinct(StringComparer.OrdinalIgnoreCase)],
 			};
 
-			var server = new ProxyServer(services, options.Port);
+			server = new ProxyServer(services, options.Port);
 			server.Start();
 			log($"listening on 127.0.0.1:{server.Port}");
 
@@ -255,8 +257,10 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	/// the endpoint's: what a client costs on DSQL, whatever it does locally.
 	/// </summary>
 	/// <returns>One entry per open session, in process id order.</returns>
-	public IReadOnlyList<LocalDsqlSessionStatistics> GetSessionStatistics() =>
-		[.. _server.Sessions.Where(s => s.Role.Length > 0).OrderBy(s => s.ProcessId).Select(Statistics)];
+	public IReadOnlyList<LocalDsqlSessionStatistics> GetSessionStatistics() => SessionStatistics(_server);
+
+	static IReadOnlyList<LocalDsqlSessionStatistics> SessionStatistics(ProxyServer server) =>
+		[.. server.Sessions.Where(s => s.Role.Length > 0).OrderBy(s => s.ProcessId).Select(Statistics)];
 
 	/// <summary>The round trips, statements and commits of the open session with this process id.</summary>
 	/// <param name="processId">The session's process id as the client sees it (<c>NpgsqlConnection.ProcessID</c>).</param>

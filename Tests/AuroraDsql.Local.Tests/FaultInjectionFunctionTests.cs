@@ -146,6 +146,20 @@ public sealed class FaultInjectionFunctionTests
 	}
 
 	[Test]
+	public async Task TheSessionStatisticsAreReadableInTheSameSchemaByAnyRole()
+	{
+		var role = EndpointFixture.UniqueName("reader");
+		await using (var admin = await EndpointFixture.OpenAsync(endpoint: _endpoint))
+			await EndpointFixture.ExecuteAsync(admin, $"CREATE ROLE {role} WITH LOGIN");
+
+		await using var connection = await EndpointFixture.OpenAsync(role, _endpoint);
+		await EndpointFixture.ExecuteAsync(connection, "SELECT 1");
+		var expected = _endpoint.GetSessionStatistics(connection.ProcessID)!;
+		(await EndpointFixture.ScalarAsync(connection, "SELECT round_trips FROM aurora_dsql_local.session_statistics")).Should().Be(expected.RoundTrips);
+		(await EndpointFixture.ScalarAsync(connection, "SELECT role FROM aurora_dsql_local.session_statistics")).Should().Be(role);
+	}
+
+	[Test]
 	public async Task WithoutTheOptionTheFunctionsDoNotExistAsOnDsql()
 	{
 		await using var connection = await EndpointFixture.OpenAsync();

@@ -15,6 +15,9 @@ sealed class SessionInfo
 
 	public string Database { get; }
 
+	/// <summary>The session's process id, as the client sees it.</summary>
+	public int ProcessId { get; init; }
+
 	/// <summary>The last value the backend reported for each run-time parameter (ParameterStatus).</summary>
 	public IReadOnlyDictionary<string, string> Parameters => ParameterValues;
 

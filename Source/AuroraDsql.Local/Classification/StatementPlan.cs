@@ -67,6 +67,12 @@ sealed record StatementPlan
 	public bool IsDdl { get; init; }
 
 	/// <summary>
+	/// The statement only reads the endpoint's own statistics: not the client's work, so it is not counted as a statement,
+	/// nor is its round trip when that carries nothing else.
+	/// </summary>
+	public bool IsEndpointQuery { get; init; }
+
+	/// <summary>
 	/// A plan that makes the backend refuse the statement with <paramref name="sqlState"/> and <paramref name="message"/>:
 	/// the statement becomes <c>CALL sys.raise_error(…)</c>, so the backend's transaction state machine reacts as to any
 	/// error (a block is aborted, an implicit transaction rolls back) and responses stay in order. Parameters <c>$1…$n</c>

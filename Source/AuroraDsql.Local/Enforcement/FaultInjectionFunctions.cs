@@ -16,8 +16,9 @@ namespace AuroraDsql.Local.Enforcement;
 /// </list>
 /// The proxy handles them itself: a call is answered by a constant <c>SELECT NULL::void</c> of its own, so no text of the
 /// client's reaches the backend, and the failures are queued when that statement completes (not in a failed block).
-/// Arguments are literals (integer, string or <c>NULL</c>); any other use of the schema name is refused. Without the
-/// option nothing here runs, and PostgreSQL answers that the schema does not exist, as DSQL would.
+/// Arguments are literals (integer, string or <c>NULL</c>); any other use of the schema name is refused, except the
+/// statistics relations (<see cref="SessionStatisticsRelations"/>, classified first, with or without the option). Without
+/// the option nothing here runs, and PostgreSQL answers that the schema does not exist, as DSQL would.
 /// </summary>
 sealed class FaultInjectionFunctions : IStatementClassifier
 {

@@ -260,6 +260,11 @@ sealed partial class ClientSession
 		if (portal != null && _transactions.LostConflict != null && RebindLostPortal(portal))
 			info = _front.Portals[portal];
 
+		if (info?.Plan?.IsEndpointQuery == true)
+			CountStatements(0, 1);
+		else
+			CountStatements(1, 0);
+
 		byte[]? replay = null;
 		if (_front.ReplayBind is { } bind && bind.Portal == portal)
 			replay = [.. bind.Parse ?? [], .. bind.Bind, .. message.ToArray()];

@@ -39,9 +39,12 @@ sealed partial class ClientSession
 					FlushBackend();
 					if (_front.AwaitsAnswer)
 					{
-						// The client sent what it waits on: one round trip (however many flushes it took to send).
+						// The client sent what it waits on: one round trip (however many flushes it took to send), unless all it
+						// carried was a read of the endpoint's own statistics.
 						_front.AwaitsAnswer = false;
-						_counters.OnRoundTrip();
+						if (_front.CountedStatements > 0 || _front.UncountedStatements == 0)
+							_counters.OnRoundTrip();
+						_front.CountedStatements = _front.UncountedStatements = 0;
 					}
 				}
 
@@ -118,7 +121,6 @@ sealed partial class ClientSession
 			case FrontendMessageCode.Bind:
 				return HandleBindAsync(message);
 			case FrontendMessageCode.Execute:
-				_counters.OnStatements(1);
 				HandleExecute(message);
 				return ValueTask.CompletedTask;
 			case FrontendMessageCode.Describe:
@@ -153,6 +155,14 @@ sealed partial class ClientSession
 		}
 	}
 
+	/// <summary>Counts the statements of a Query or an Execute (those that only read the endpoint's statistics are not).</summary>
+	void CountStatements(int counted, int uncounted)
+	{
+		_counters.OnStatements(counted);
+		_front.CountedStatements += counted;
+		_front.UncountedStatements += uncounted;
+	}
+
 	void Forward(in ReadOnlySequence<byte> message, in Expectation expectation, bool boundary)
 	{
 		_tracker.Enqueue(expectation);
@@ -166,7 +176,6 @@ sealed partial class ClientSession
 		var sql  = Encoding.UTF8.GetString(body.Slice(0, Math.Max(0, body.Length - 1)));
 
 		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
-		_counters.OnStatements(statements.Count);
 		StatementPlan?[]? plans = null;
 		List<(int Index, string JobId)>? waits = null;
 		var forwarded = statements.Count; // statements after a refusal never run: they are not sent
@@ -205,6 +214,9 @@ sealed partial class ClientSession
 				break;
 			}
 		}
+
+		var uncounted = plans?.Count(p => p?.IsEndpointQuery == true) ?? 0;
+		CountStatements(statements.Count - uncounted, uncounted);
 
 		if (plans != null && _front.AtBoundary)
 			Inject(plans);

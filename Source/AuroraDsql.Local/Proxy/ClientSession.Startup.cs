@@ -143,7 +143,7 @@ sealed partial class ClientSession
 			return false;
 		}
 
-		_info = new SessionInfo(user, database, _transactions);
+		_info = new SessionInfo(user, database, _transactions) { ProcessId = ProcessId };
 
 		// Collect the backend's startup answers; the client gets them after AuthenticationOk, with our own key data.
 		var startupMessages = new PgMessageBuilder();

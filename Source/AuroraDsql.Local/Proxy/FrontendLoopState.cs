@@ -38,6 +38,12 @@ sealed class FrontendLoopState
 	/// </summary>
 	public bool AwaitsAnswer { get; set; }
 
+	/// <summary>Statements counted since the last round trip was counted (or not).</summary>
+	public int CountedStatements { get; set; }
+
+	/// <summary>Statements that only read the endpoint's statistics since then (see <see cref="Classification.StatementPlan.IsEndpointQuery"/>).</summary>
+	public int UncountedStatements { get; set; }
+
 	/// <summary>A COMMIT failed (as the client will see): messages up to Sync are ignored, as the server does after an error.</summary>
 	public bool DiscardUntilSync { get; set; }
 
