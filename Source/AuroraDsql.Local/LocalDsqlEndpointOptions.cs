@@ -111,8 +111,9 @@ public sealed record LocalDsqlEndpointOptions
 
 	/// <summary>
 	/// Simulated network latency: every answer the endpoint sends a client is held this long before it goes out, so each
-	/// client round trip (a request the client waits for) costs this much more, as the network hop to DSQL does. Answers
-	/// keep their order, and a session's held answers never delay another session. Default zero: answers go out at once.
+	/// client round trip (a request the client waits for) costs this much more, as the network hop to DSQL does. The delay
+	/// counts from the first piece of an answer, however the backend splits it. Answers keep their order, and a session's
+	/// held answers never delay another session. Default zero: answers go out at once.
 	/// </summary>
 	public TimeSpan NetworkLatency { get; init; }
 
