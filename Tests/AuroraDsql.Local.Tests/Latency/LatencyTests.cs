@@ -134,6 +134,39 @@ public sealed class LatencyTests
 		statistics.Commits.Should().Be(commits ? 3 : 2);
 	}
 
+	[Test]
+	public async Task TheEndOfACopysDataIsARoundTripOfItsOwnWhoseAnswerIsHeldFromWhenItArrives()
+	{
+		var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+		await using var endpoint = await StartAsync(clock);
+		var table = EndpointFixture.UniqueName("copy");
+		var (client, _) = await RawPgClient.ConnectAsync(endpoint);
+		await using var _ = client;
+		await HeldForAsync(endpoint, clock, client.QueryAsync($"CREATE TABLE {table} (id int PRIMARY KEY)"), Network + Commit);
+
+		// the COPY's first answer (CopyInResponse) has no ReadyForQuery: the answer stays open while the client sends data
+		await client.SendAsync(RawPgClient.Build('Q', RawPgClient.CString($"COPY {table} FROM STDIN")));
+		var copyIn = client.ReadAsync();
+		await Eventually.UntilAsync(() => endpoint.HeldAnswers > 0, "the endpoint to hold the CopyInResponse");
+		clock.Advance(Network - Tick);
+		copyIn.IsCompleted.Should().BeFalse();
+		clock.Advance(Tick);
+		(await copyIn.WithSafetyLimit("the CopyInResponse")).Type.Should().Be('G');
+		await Eventually.UntilAsync(() => endpoint.HeldAnswers == 0, "the endpoint to hold nothing");
+
+		// well after the COPY began, the client ends the data: a new round trip, whose answer is held from when it arrives
+		clock.Advance(2 * (Network + Commit));
+		await client.SendAsync([.. RawPgClient.Build('d', "1\n"u8.ToArray()), .. RawPgClient.Build('c')]);
+		var done = client.ReadUntilReadyAsync();
+		await Eventually.UntilAsync(() => endpoint.HeldReadyForQuery > 0 || done.IsCompleted, "the endpoint to hold the COPY's end");
+		done.IsCompleted.Should().BeFalse("the answer is held from when it arrived, not from the start of the COPY");
+		(await HeldForAsync(endpoint, clock, done, Network + Commit)).Select(m => m.ToString()).Should().Equal("C(COPY 1)", "Z(I)");
+
+		var statistics = endpoint.GetSessionStatistics(client.ProcessId)!;
+		statistics.RoundTrips.Should().Be(3);
+		statistics.Commits.Should().Be(2);
+	}
+
 	static async Task<List<RawPgClient.Message>> ReadAnswersAsync(RawPgClient client, int queries)
 	{
 		var messages = new List<RawPgClient.Message>();
