@@ -89,45 +89,47 @@ public sealed class DependencyInjectionTests
 		(await scope.ServiceProvider.GetRequiredService<BillingDb>().ExecuteAsync<string>(applicationName)).Should().Be("billing");
 	}
 
-	[LocalEndpointOnly("the endpoint's test credentials bound from configuration")]
 	[Test]
 	public async Task TheSettingsAreBoundFromAConfigurationSectionThenAdjustedInCode()
 	{
-		var endpoint = TestDatabase.Endpoint;
+		var database = TestDatabase.Configure(new AuroraDsqlConnectionOptions(TestDatabase.HostName));
+		var signing  = TestDatabase.SigningCredentials();
 		var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 		{
-			["AuroraDsql:Endpoint"]           = endpoint.HostName,
-			["AuroraDsql:Region"]             = endpoint.Region,
-			["AuroraDsql:Port"]               = endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-			["AuroraDsql:User"]               = "admin",
+			["AuroraDsql:Endpoint"]           = database.Host,
+			["AuroraDsql:Region"]             = TestDatabase.Region,
+			["AuroraDsql:Port"]               = database.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+			["AuroraDsql:User"]               = database.User,
 			["AuroraDsql:Profile"]            = "not-used-when-credentials-are-set",
 			["AuroraDsql:MaxPoolSize"]        = "3",
 			["AuroraDsql:ConnectionLifetime"] = "00:20:00",
 			["AuroraDsql:TokenLifetime"]      = "00:05:00",
 			["AuroraDsql:CommandTimeout"]     = "00:00:45",
 			["AuroraDsql:ApplicationName"]    = "inventory-api",
-			["AuroraDsql:RootCertificatePath"] = endpoint.CaCertificatePath,
+			["AuroraDsql:RootCertificatePath"] = database.RootCertificatePath,
 			["AuroraDsql:Retry:MaxRetries"]   = "7",
 			["AuroraDsql:Retry:BaseDelay"]    = "00:00:00.050",
 		}).Build();
 
 		var services = new ServiceCollection().AddAuroraDsqlContext<InventoryDb>(
 			configuration.GetSection(AuroraDsqlServiceOptions.DefaultSectionName),
-			o => o.Credentials = new BasicAWSCredentials(endpoint.AccessKeyId, endpoint.SecretAccessKey));
+			o => o.Credentials = signing.UseToken
+				? new SessionAWSCredentials(signing.AccessKey, signing.SecretKey, signing.Token)
+				: new BasicAWSCredentials(signing.AccessKey, signing.SecretKey));
 
 		await using var provider = services.BuildServiceProvider();
 
 		var dataSource = provider.GetRequiredKeyedService<NpgsqlDataSource>(typeof(InventoryDb));
 		var connectionString = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
 		(connectionString.MaxPoolSize, connectionString.ConnectionLifetime, connectionString.CommandTimeout, connectionString.ApplicationName, connectionString.Port)
-			.Should().Be((3, 1_200, 45, "inventory-api", endpoint.Port));
+			.Should().Be((3, 1_200, 45, "inventory-api", database.Port));
 
 		var retry = provider.GetRequiredService<DataOptions<InventoryDb>>().Options.FindOrDefault(AuroraDsqlOptions.Default).RetryOptions;
 		(retry.MaxRetries, retry.BaseDelay).Should().Be((7, TimeSpan.FromMilliseconds(50)));
 
 		var settings = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AuroraDsqlServiceOptions>>().Get(typeof(InventoryDb).FullName);
 		var resolved = AuroraDsqlRegistration<InventoryDb>.ConnectionOptions(settings, null);
-		(resolved.ProfileName, resolved.TokenLifetime, resolved.User).Should().Be(("not-used-when-credentials-are-set", TimeSpan.FromMinutes(5), "admin"));
+		(resolved.ProfileName, resolved.TokenLifetime, resolved.User).Should().Be(("not-used-when-credentials-are-set", TimeSpan.FromMinutes(5), TestDatabase.User));
 
 		await using var scope = provider.CreateAsyncScope();
 		(await scope.ServiceProvider.GetRequiredService<InventoryDb>().ExecuteAsync<string>("SELECT current_setting('application_name')"))
@@ -193,7 +195,6 @@ public sealed class DependencyInjectionTests
 			.Should().Throw<InvalidOperationException>().WithMessage("*without an endpoint*\"AuroraDsql:Endpoint\"*");
 	}
 
-	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task TheContainersLoggerFactoryReceivesNpgsqlsAndTheProvidersLogs()
 	{
@@ -214,22 +215,29 @@ public sealed class DependencyInjectionTests
 		var db       = scope.ServiceProvider.GetRequiredService<InventoryDb>();
 		var counters = await db.CreateTableAsync<Counter>(tableName: TestNames.Unique("di_counter"));
 
+		await using var rival = TestDatabase.Connect();
+
 		try
 		{
 			await counters.InsertAsync(() => new Counter { Id = 1, Value = 0 });
-			TestDatabase.Endpoint.FailNextCommits(1, "OC000", application);
 
-			// No retry options passed: the registration's Retry applies.
-			await db.InTransactionAsync((tx, ct) => tx.GetTable<Counter>().TableName(counters.TableName).Set(c => c.Value, c => c.Value + 1).UpdateAsync(ct));
+			// No retry options passed: the registration's Retry applies. The first attempt loses at COMMIT to another
+			// session that sets the counter to 10 and commits first (40001 OC000); the retry adds 1 to that.
+			var attempt = 0;
+			await db.InTransactionAsync(async (tx, ct) =>
+			{
+				await tx.GetTable<Counter>().TableName(counters.TableName).Set(c => c.Value, c => c.Value + 1).UpdateAsync(ct);
+				if (++attempt == 1)
+					await rival.GetTable<Counter>().TableName(counters.TableName).Set(c => c.Value, 10).UpdateAsync(ct);
+			});
 
 			var retry = logs.Of("LinqToDB.AuroraDsql.Transactions").Should().ContainSingle(e => e.EventId.Id == 1003).Which;
 			((long)retry["DelayMs"]!).Should().BeLessThan(10, "the registration's BaseDelay of 5 ms applied");
 			logs.Entries.Should().Contain(e => e.Category.StartsWith("Npgsql", StringComparison.Ordinal));
-			(await counters.Select(c => c.Value).SingleAsync()).Should().Be(1);
+			(await counters.Select(c => c.Value).SingleAsync()).Should().Be(11);
 		}
 		finally
 		{
-			TestDatabase.ClearCommitFailures();
 			await counters.DropAsync();
 		}
 	}

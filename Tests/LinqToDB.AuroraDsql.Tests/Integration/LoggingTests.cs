@@ -62,21 +62,33 @@ public sealed class LoggingTests
 		return table;
 	}
 
-	[LocalEndpointOnly("fault injection at COMMIT")]
+	/// <summary>
+	/// Updates the row <paramref name="id"/> of <paramref name="table"/> on the first attempt only, and then has another
+	/// session update the same row and commit first: a real conflict, so that attempt's COMMIT fails with 40001 OC000.
+	/// </summary>
+	static Func<DataConnection, CancellationToken, Task> LosingTheFirstAttempt(string table, int id, DataConnection rival)
+	{
+		var attempt = 0;
+		return async (tx, ct) =>
+		{
+			await tx.GetTable<Item>().TableName(table).Where(i => i.Id == id).Set(i => i.Name, "changed").UpdateAsync(ct);
+			if (++attempt == 1)
+				await rival.GetTable<Item>().TableName(table).Where(i => i.Id == id).Set(i => i.Name, "rival").UpdateAsync(ct);
+		};
+	}
+
 	[Test]
 	public async Task ARetriedConflictIsLoggedWithItsAttemptSqlStateAndDelay()
 	{
-		await using var db = new DataConnection(_options);
+		await using var db    = new DataConnection(_options);
+		await using var rival = TestDatabase.Connect();
 		var items = await ItemsAsync(db, 1);
 
 		try
 		{
-			TestDatabase.Endpoint.FailNextCommits(1, "OC000", _application);
 			var before = _logs.Entries.Count;
 
-			await db.InTransactionAsync(
-				(tx, ct) => tx.GetTable<Item>().TableName(items.TableName).Where(i => i.Id == 1).Set(i => i.Name, "changed").UpdateAsync(ct),
-				_fast);
+			await db.InTransactionAsync(LosingTheFirstAttempt(items.TableName, 1, rival), _fast);
 
 			var transactions = _logs.Entries.Skip(before).Where(e => e.Category == "LinqToDB.AuroraDsql.Transactions").ToList();
 			var retry = transactions.Single(e => e.EventId.Id == 1003);
@@ -94,7 +106,7 @@ public sealed class LoggingTests
 		}
 	}
 
-	[LocalEndpointOnly("fault injection at COMMIT")]
+	[LocalEndpointOnly("fault injection at COMMIT: an OC001 schema conflict at every COMMIT, which no client can make happen on a cluster at will")]
 	[Test]
 	public async Task RetriesThatRunOutAreAWarning()
 	{
@@ -191,21 +203,20 @@ public sealed class LoggingTests
 		_logs.Entries.Should().Contain(e => e.Category.StartsWith("Npgsql", StringComparison.Ordinal), "the data source was built with the logger factory");
 	}
 
-	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task NothingLoggedAtTraceCarriesATokenOrTheSecretKey()
 	{
 		// Everything that signs, connects, retries, copies, batches, refuses and waits, with every logger at Trace.
-		var endpoint = TestDatabase.Endpoint;
+		var signing = TestDatabase.SigningCredentials();
 
 		await using (var db = new DataConnection(_options))
+		await using (var rival = TestDatabase.Connect())
 		{
 			var items = await ItemsAsync(db, 3_500);
 
 			try
 			{
-				endpoint.FailNextCommits(1, "OC000", _application);
-				await db.InTransactionAsync((tx, ct) => tx.GetTable<Item>().TableName(items.TableName).Where(i => i.Id == 1).Set(i => i.Name, "x").UpdateAsync(ct), _fast);
+				await db.InTransactionAsync(LosingTheFirstAttempt(items.TableName, 1, rival), _fast);
 
 				await items.UpdateInBatchesAsync(i => i.Id < 10, i => new Item { Name = "y" });
 				await items.DeleteInBatchesAsync(i => i.Id > 3_000);
@@ -222,10 +233,10 @@ public sealed class LoggingTests
 		}
 
 		// A login that fails (a token signed with another key) is logged by Npgsql too.
-		var wrongKey = new DataOptions().UseAuroraDsql(endpoint.HostName, o => TestDatabase.Configure(o) with
+		var wrongKey = new DataOptions().UseAuroraDsql(TestDatabase.HostName, o => TestDatabase.Configure(o) with
 		{
 			LoggerFactory = _logs,
-			Credentials   = new Amazon.Runtime.BasicAWSCredentials(endpoint.AccessKeyId, "not-the-secret-key-0000000000000000000000"),
+			Credentials   = new Amazon.Runtime.BasicAWSCredentials(signing.AccessKey, "not-the-secret-key-0000000000000000000000"),
 		});
 		await using (var refused = new DataConnection(wrongKey))
 			await FluentActions.Awaiting(() => refused.ExecuteAsync("SELECT 1")).Should().ThrowAsync<PostgresException>();
@@ -238,7 +249,7 @@ public sealed class LoggingTests
 		foreach (var entry in entries)
 		{
 			var text = entry.AllText();
-			text.Should().NotContain(endpoint.SecretAccessKey).And.NotContain(endpoint.AccessKeyId)
+			text.Should().NotContain(signing.SecretKey).And.NotContain(signing.AccessKey)
 				.And.NotContainEquivalentOf("X-Amz-Signature").And.NotContainEquivalentOf("X-Amz-Credential").And.NotContainEquivalentOf("X-Amz-Security-Token")
 				.And.NotContain("Action=DbConnect", "that is how every token begins after its host");
 		}

@@ -177,7 +177,7 @@ public sealed class ProgressTests
 		}
 	}
 
-	[LocalEndpointOnly("fault injection at COMMIT")]
+	[LocalEndpointOnly("fault injection at COMMIT: a COMMIT that fails with XX000 (outcome unknown), which no client can make happen on a cluster at will")]
 	[Test]
 	public async Task AFailedBatchTellsTheRowsCommittedBeforeIt()
 	{

@@ -59,18 +59,23 @@ public sealed class TracingAndMetricsTests
 
 	static object? Tag(Activity activity, string name) => activity.GetTagItem(name);
 
-	[LocalEndpointOnly("fault injection at COMMIT")]
 	[Test]
 	public async Task EachInTransactionAttemptIsASpanWithItsOutcomeAndSqlState()
 	{
 		var items = await ItemsAsync(1);
+		await using var rival = TestDatabase.Connect();
 
 		try
 		{
-			TestDatabase.Endpoint.FailNextCommits(1, "OC000", _application);
-
+			// The first attempt loses at COMMIT to another session that updates the same row and commits first (40001 OC000).
+			var attempt = 0;
 			using (var parent = new ActivitySource("test").StartActivity("parent"))
-				await _db.InTransactionAsync((tx, ct) => tx.GetTable<Item>().TableName(items.TableName).Where(i => i.Id == 1).Set(i => i.Name, "x").UpdateAsync(ct), _fast);
+				await _db.InTransactionAsync(async (tx, ct) =>
+				{
+					await tx.GetTable<Item>().TableName(items.TableName).Where(i => i.Id == 1).Set(i => i.Name, "x").UpdateAsync(ct);
+					if (++attempt == 1)
+						await rival.GetTable<Item>().TableName(items.TableName).Where(i => i.Id == 1).Set(i => i.Name, "rival").UpdateAsync(ct);
+				}, _fast);
 
 			var attempts = _telemetry.Spans.Where(s => s.OperationName == "InTransaction" && Tag(s, "db.operation.name") is null).ToList();
 			attempts.Select(s => (Tag(s, "db.aurora_dsql.attempt"), Tag(s, "db.aurora_dsql.outcome"))).Should().Equal((1, "retry"), (2, "committed"));
@@ -158,7 +163,7 @@ public sealed class TracingAndMetricsTests
 		}
 	}
 
-	[LocalEndpointOnly("fault injection at COMMIT")]
+	[LocalEndpointOnly("fault injection at COMMIT: a COMMIT that fails with XX000, which no client can make happen on a cluster at will")]
 	[Test]
 	public async Task AFailedBatchEndsItsSpanWithTheServersSqlState()
 	{
