@@ -5,7 +5,8 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests;
 /// of every namespace): shared config and credentials files of the run, empty unless a test writes them
 /// (<see cref="Infrastructure.AwsEnvironment"/>), and no keys, profile or region from the machine. The SDK takes the files' paths from the environment once per process,
 /// so they are set here, before anything asks the SDK. Against a cluster (<c>DSQL_ENDPOINT</c>) the run keeps the machine's
-/// settings, which sign its tokens; a test that isolates itself gets them back when it ends.
+/// settings, which sign its tokens: its variables, and its shared files copied into the run's; a test that isolates itself
+/// (and may write profiles of its own) gets them back when it ends.
 /// </summary>
 [SetUpFixture]
 public sealed class AwsTestEnvironment
@@ -17,6 +18,8 @@ public sealed class AwsTestEnvironment
 	];
 
 	static readonly Dictionary<string, string?> Machine = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable, StringComparer.Ordinal);
+	static string _machineConfig      = "";
+	static string _machineCredentials = "";
 	string? _directory;
 
 	/// <summary>Whether the run keeps the machine's AWS settings (against a cluster) instead of empty ones.</summary>
@@ -37,12 +40,38 @@ public sealed class AwsTestEnvironment
 		File.WriteAllText(ConfigFile, "");
 		File.WriteAllText(CredentialsFile, "");
 		KeepsMachineSettings = global::AuroraDsql.Testing.TestCluster.FromEnvironment() != null;
-		if (!KeepsMachineSettings)
+		if (KeepsMachineSettings)
+		{
+			_machineConfig      = MachineFile("AWS_CONFIG_FILE", "config");
+			_machineCredentials = MachineFile("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+			RestoreMachineSettingsForTheRun();
+		}
+		else
 			Infrastructure.AwsEnvironment.Reset();
 	}
 
+	/// <summary>The text of one of the machine's shared AWS files (where its variable, else the SDK's default, says), or nothing.</summary>
+	static string MachineFile(string variable, string name)
+	{
+		var path = Machine[variable] ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", name);
+		return File.Exists(path) ? File.ReadAllText(path) : "";
+	}
+
+	/// <summary>
+	/// Puts the machine's AWS settings back for the rest of the run: its variables, and its shared files' text in the run's
+	/// files (which the SDK keeps reading, so that tests may write profiles of their own there).
+	/// </summary>
+	internal static void RestoreMachineSettingsForTheRun()
+	{
+		RestoreMachineSettings();
+		File.WriteAllText(ConfigFile, _machineConfig);
+		File.WriteAllText(CredentialsFile, _machineCredentials);
+		Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", ConfigFile);
+		Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", CredentialsFile);
+	}
+
 	/// <summary>Puts the machine's AWS variables back as they were when the run started.</summary>
-	internal static void RestoreMachineSettings()
+	static void RestoreMachineSettings()
 	{
 		foreach (var (variable, value) in Machine)
 			Environment.SetEnvironmentVariable(variable, value);

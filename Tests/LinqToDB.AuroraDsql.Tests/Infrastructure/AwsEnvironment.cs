@@ -28,7 +28,7 @@ public sealed class AwsEnvironment : IDisposable
 	{
 		if (AwsTestEnvironment.KeepsMachineSettings)
 		{
-			AwsTestEnvironment.RestoreMachineSettings();
+			AwsTestEnvironment.RestoreMachineSettingsForTheRun();
 			FallbackRegionFactory.Reset();
 		}
 		else

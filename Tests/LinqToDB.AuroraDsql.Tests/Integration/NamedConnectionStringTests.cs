@@ -8,16 +8,43 @@ using Npgsql;
 namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 
 /// <summary>
-/// <c>UseConnectionString("AuroraDSQL", cs)</c> against the local endpoint, which verifies every token as DSQL does: a string
-/// without a password signs IAM tokens from the AWS credential chain or a profile (region and token lifetime as keys), a
-/// password that is given is used as is, and the SDK packages that SSO profiles need are named when they are missing.
+/// <c>UseConnectionString("AuroraDSQL", cs)</c> against the run's database (local endpoint or cluster), which verifies every
+/// token: a string without a password signs IAM tokens from the AWS credential chain or a profile (region and token lifetime
+/// as keys), a password that is given is used as is, and the SDK packages that SSO profiles need are named when they are
+/// missing. The credentials written into the environment or a profile are the ones the run signs with (the local
+/// endpoint's test key, or what the machine's credential chain gives for a cluster).
 /// </summary>
-[LocalEndpointOnly("tokens signed with the local endpoint's own test key, host and certificate")]
 public sealed class NamedConnectionStringTests
 {
-	static string EndpointConnectionString(string extra = "") =>
-		string.Create(CultureInfo.InvariantCulture,
-			$"Host={TestDatabase.Endpoint.HostName};Port={TestDatabase.Endpoint.Port};Root Certificate={TestDatabase.Endpoint.CaCertificatePath};Region={TestDatabase.Endpoint.Region}{extra}");
+	/// <summary>The run's database in the provider's connection-string keys: host, port, user, and the CA and region where the run names them.</summary>
+	static string DatabaseConnectionString(string extra = "", string? region = null, string? user = null)
+	{
+		var cluster = TestDatabase.Cluster;
+		var port    = cluster?.Port ?? TestDatabase.Endpoint.Port;
+		var ca      = cluster is null ? TestDatabase.Endpoint.CaCertificatePath : cluster.RootCertificatePath;
+		region    ??= cluster is null ? TestDatabase.Endpoint.Region : cluster.Region;
+
+		var text = string.Create(CultureInfo.InvariantCulture, $"Host={TestDatabase.HostName};Port={port};Username={user ?? TestDatabase.User}");
+		if (ca != null)
+			text += ";Root Certificate=" + ca;
+		if (region != null)
+			text += ";Region=" + region;
+		return text + extra;
+	}
+
+	/// <summary>Puts the run's signing credentials in the environment, as a user's deployment would (call inside an <see cref="AwsEnvironment"/>).</summary>
+	static void SetCredentialVariables(Amazon.Runtime.ImmutableCredentials credentials)
+	{
+		AwsEnvironment.Set("AWS_ACCESS_KEY_ID", credentials.AccessKey);
+		AwsEnvironment.Set("AWS_SECRET_ACCESS_KEY", credentials.SecretKey);
+		if (!string.IsNullOrEmpty(credentials.Token))
+			AwsEnvironment.Set("AWS_SESSION_TOKEN", credentials.Token);
+	}
+
+	/// <summary>The <c>aws_…</c> lines of a profile holding the run's signing credentials.</summary>
+	static string ProfileKeys(Amazon.Runtime.ImmutableCredentials credentials) =>
+		$"aws_access_key_id = {credentials.AccessKey}\naws_secret_access_key = {credentials.SecretKey}\n" +
+		(string.IsNullOrEmpty(credentials.Token) ? "" : $"aws_session_token = {credentials.Token}\n");
 
 	static DataConnection Connect(string connectionString) =>
 		new(new DataOptions().UseConnectionString(AuroraDsqlTools.ProviderName, connectionString));
@@ -25,13 +52,13 @@ public sealed class NamedConnectionStringTests
 	[Test]
 	public async Task AStringWithoutAPasswordSignsTokensFromTheCredentialChain()
 	{
+		var credentials = TestDatabase.SigningCredentials();
 		using var _ = new AwsEnvironment();
-		AwsEnvironment.Set("AWS_ACCESS_KEY_ID", TestDatabase.Endpoint.AccessKeyId);
-		AwsEnvironment.Set("AWS_SECRET_ACCESS_KEY", TestDatabase.Endpoint.SecretAccessKey);
+		SetCredentialVariables(credentials);
 
-		await using var db = Connect(EndpointConnectionString(";Application Name=chain-test"));
+		await using var db = Connect(DatabaseConnectionString(";Application Name=chain-test"));
 
-		(await db.ExecuteAsync<string>("SELECT current_user")).Should().Be("admin");
+		(await db.ExecuteAsync<string>("SELECT current_user")).Should().Be(TestDatabase.User);
 		(await db.ExecuteAsync<string>("SELECT current_setting('application_name')")).Should().Be("chain-test");
 		db.ConnectionString.Should().NotContainAny("Password", "X-Amz");
 		((AuroraDsqlConnection)db.OpenDbConnection()).ConnectionString.Should().NotContainAny("Password", "X-Amz", "Region");
@@ -44,30 +71,27 @@ public sealed class NamedConnectionStringTests
 		await using (var admin = TestDatabase.Connect())
 			await admin.ExecuteAsync($"CREATE ROLE {role} WITH LOGIN");
 
+		var credentials = TestDatabase.SigningCredentials();
 		using var _ = new AwsEnvironment();
-		AwsEnvironment.WriteConfig($"""
-			[profile dsql-tests]
-			aws_access_key_id = {TestDatabase.Endpoint.AccessKeyId}
-			aws_secret_access_key = {TestDatabase.Endpoint.SecretAccessKey}
-			""");
+		AwsEnvironment.WriteConfig("[profile dsql-tests]\n" + ProfileKeys(credentials));
 
-		// admin: DbConnectAdmin; another role: DbConnect (the endpoint refuses a token for the wrong action)
-		await using (var db = Connect(EndpointConnectionString(";Profile=dsql-tests;Token Lifetime=60")))
+		// admin: DbConnectAdmin; another role: DbConnect (a token for the wrong action is refused)
+		await using (var db = Connect(DatabaseConnectionString(";Profile=dsql-tests;Token Lifetime=60", user: "admin")))
 			(await db.ExecuteAsync<string>("SELECT current_user")).Should().Be("admin");
 
-		await using (var db = Connect(EndpointConnectionString($";Profile=dsql-tests;Username={role}")))
+		await using (var db = Connect(DatabaseConnectionString(";Profile=dsql-tests", user: role)))
 			(await db.ExecuteAsync<string>("SELECT current_user")).Should().Be(role);
 	}
 
 	[Test]
 	public async Task TokensAreSignedForTheRegionKey()
 	{
+		var credentials = TestDatabase.SigningCredentials();
+		var otherRegion = TestDatabase.Region == "eu-west-1" ? "us-west-2" : "eu-west-1";
 		using var _ = new AwsEnvironment();
-		AwsEnvironment.Set("AWS_ACCESS_KEY_ID", TestDatabase.Endpoint.AccessKeyId);
-		AwsEnvironment.Set("AWS_SECRET_ACCESS_KEY", TestDatabase.Endpoint.SecretAccessKey);
+		SetCredentialVariables(credentials);
 
-		var connectionString = EndpointConnectionString().Replace($"Region={TestDatabase.Endpoint.Region}", "Region=eu-west-1", StringComparison.Ordinal);
-		await using var db = Connect(connectionString);
+		await using var db = Connect(DatabaseConnectionString(region: otherRegion));
 
 		await FluentActions.Awaiting(() => db.ExecuteAsync<int>("SELECT 1"))
 			.Should().ThrowAsync<PostgresException>().Where(e => e.SqlState == "28P01");
@@ -76,16 +100,17 @@ public sealed class NamedConnectionStringTests
 	[Test]
 	public async Task APasswordThatIsGivenIsUsedAsIs()
 	{
+		var credentials = TestDatabase.SigningCredentials();
+		var withToken   = TestDatabase.CreateConnectionStringWithToken();
 		using var _ = new AwsEnvironment();
-		AwsEnvironment.Set("AWS_ACCESS_KEY_ID", TestDatabase.Endpoint.AccessKeyId);
-		AwsEnvironment.Set("AWS_SECRET_ACCESS_KEY", TestDatabase.Endpoint.SecretAccessKey);
 
 		// a valid token as password works without any AWS setting the provider would use
-		await using (var db = Connect(TestDatabase.Endpoint.CreateConnectionString()))
-			(await db.ExecuteAsync<string>("SELECT current_user")).Should().Be("admin");
+		await using (var db = Connect(withToken))
+			(await db.ExecuteAsync<string>("SELECT current_user")).Should().Be(TestDatabase.User);
 
 		// a wrong one is sent as it is, although the credential chain could sign a good token
-		var wrong = new NpgsqlConnectionStringBuilder(TestDatabase.Endpoint.CreateConnectionString()) { Password = "not-a-token", Pooling = false };
+		SetCredentialVariables(credentials);
+		var wrong = new NpgsqlConnectionStringBuilder(withToken) { Password = "not-a-token", Pooling = false };
 		await using var refused = Connect(wrong.ConnectionString);
 		await FluentActions.Awaiting(() => refused.ExecuteAsync<int>("SELECT 1"))
 			.Should().ThrowAsync<PostgresException>().Where(e => e.SqlState == "28P01");
@@ -103,7 +128,7 @@ public sealed class NamedConnectionStringTests
 			sso_role_name = DsqlDeveloper
 			""");
 
-		await using var db = Connect(EndpointConnectionString(";Profile=dsql-sso"));
+		await using var db = Connect(DatabaseConnectionString(";Profile=dsql-sso"));
 
 		// Npgsql wraps what the password provider throws
 		var thrown = (await FluentActions.Awaiting(() => db.ExecuteAsync<int>("SELECT 1")).Should().ThrowAsync<NpgsqlException>())
@@ -117,16 +142,16 @@ public sealed class NamedConnectionStringTests
 	public async Task AnAssumeRoleProfileWithoutSecurityTokenSaysWhichPackageToAdd()
 	{
 		using var _ = new AwsEnvironment();
-		AwsEnvironment.WriteConfig($"""
+		AwsEnvironment.WriteConfig("""
 			[profile dsql-role]
 			role_arn = arn:aws:iam::123456789012:role/dsql-developer
 			source_profile = dsql-base
 			[profile dsql-base]
-			aws_access_key_id = {TestDatabase.Endpoint.AccessKeyId}
-			aws_secret_access_key = {TestDatabase.Endpoint.SecretAccessKey}
+			aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+			aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 			""");
 
-		await using var db = Connect(EndpointConnectionString(";Profile=dsql-role"));
+		await using var db = Connect(DatabaseConnectionString(";Profile=dsql-role"));
 
 		(await FluentActions.Awaiting(() => db.ExecuteAsync<int>("SELECT 1")).Should().ThrowAsync<NpgsqlException>())
 			.WithInnerException<InvalidOperationException>().Which.Message.Should().StartWith("The AWS profile 'dsql-role' needs AWSSDK.SecurityToken, which the application does not reference");

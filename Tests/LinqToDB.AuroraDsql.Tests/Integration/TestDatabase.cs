@@ -38,6 +38,9 @@ public sealed class TestDatabase
 	/// <summary>The database role the tests connect as: <c>admin</c>, or the cluster's <c>DSQL_USER</c>.</summary>
 	public static string User => Cluster?.User ?? AuroraDsqlConnectionOptions.DefaultUser;
 
+	/// <summary>The region tokens for the run's database are signed for (the endpoint's, or the cluster's as the provider resolves it).</summary>
+	public static string Region => DataSourceFactory.Resolve(Configure(new AuroraDsqlConnectionOptions(HostName))).Region.SystemName;
+
 	/// <summary>
 	/// Renames the tables of the tests' entity classes (<c>[Table]</c>, <c>[Table("name")]</c>) to carry this run's id,
 	/// so that runs sharing a cluster never meet each other's tables. Part of <see cref="Options"/> and <see cref="CreateOptions"/>.
