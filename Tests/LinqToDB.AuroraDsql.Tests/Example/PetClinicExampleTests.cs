@@ -6,7 +6,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Example;
 public sealed class PetClinicExampleTests
 {
 	[Test]
-	[LocalEndpointOnly("the example runs on a local endpoint of its own")]
+	[LocalEndpointOnly("the example as a user runs it without DSQL_ENDPOINT: on a local endpoint it starts itself (pointed at a cluster it would create and drop its fixed-name tables owner, pet, vet, … there)")]
 	public async Task RunsEndToEndAgainstItsOwnLocalEndpoint()
 	{
 		using var output = new StringWriter();

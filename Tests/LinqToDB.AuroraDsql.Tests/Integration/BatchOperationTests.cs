@@ -141,7 +141,7 @@ public sealed class BatchOperationTests
 			await orders.DropAsync();
 		}
 	}
-	[LocalEndpointOnly("an endpoint of its own that allows 100 rows per transaction")]
+	[LocalEndpointOnly("an endpoint of its own that allows 100 rows per transaction (a cluster's limit is a fixed 3,000)")]
 	[Test]
 	public async Task UpdateInBatchesReadsSmallerPagesWhenABatchExceedsTheServersLimit()
 	{

@@ -289,7 +289,7 @@ public sealed class BulkCopyTests
 
 	// The chunk read ahead is read before the current chunk's transaction begins: a source that takes its time there does
 	// not stretch a transaction (here past an age limit of 1 s, which would fail its COMMIT).
-	[LocalEndpointOnly("an endpoint of its own on a fake clock with a 1 s transaction age limit")]
+	[LocalEndpointOnly("an endpoint of its own on a fake clock with a 1 s transaction age limit (a cluster's is 5 minutes of real time)")]
 	[Test]
 	public async Task ReadingAheadNeverHoldsATransactionOpenWhileTheSourceIsRead()
 	{
@@ -451,7 +451,7 @@ public sealed class BulkCopyTests
 		(await table.CountAsync()).Should().Be(10);
 	}
 
-	[LocalEndpointOnly("an endpoint of its own whose backend is made to refuse binary COPY")]
+	[LocalEndpointOnly("an endpoint of its own whose backend is made to refuse binary COPY (a cluster cannot be made to)")]
 	[Test]
 	public async Task AServerThatRefusesBinaryCopyIsSentInsertsFromThenOn()
 	{
@@ -525,7 +525,7 @@ public sealed class BulkCopyTests
 		sent.Should().Contain(s => s.Contains("BULK", StringComparison.Ordinal));
 	}
 
-	[LocalEndpointOnly("a LATIN1 connection straight to the backend PostgreSQL")]
+	[LocalEndpointOnly("a LATIN1 connection straight to the backend PostgreSQL; DSQL, like the endpoint, speaks UTF-8 only, so a client of a cluster cannot open one")]
 	[Test]
 	public async Task AConnectionSetUpForAnotherEncodingIsLeftToLinq2DbsImporter()
 	{
@@ -543,7 +543,7 @@ public sealed class BulkCopyTests
 		(await _items.Select(i => i.Name).SingleAsync()).Should().Be("café");
 	}
 
-	[LocalEndpointOnly("a slow trigger created on the backend PostgreSQL")]
+	[LocalEndpointOnly("a COPY the server takes 1.5 s to finish: a trigger created on the backend PostgreSQL (DSQL has no triggers, and nothing a client sends makes a COPY slow at will)")]
 	[Test]
 	public async Task ABulkCopyTimeoutOfZeroWaitsAsLongAsTheServerTakes()
 	{

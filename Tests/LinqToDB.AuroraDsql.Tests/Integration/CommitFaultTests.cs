@@ -10,7 +10,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Integration;
 /// Retries driven by the endpoint's deterministic fault injection: the next COMMITs of this fixture's sessions (told apart
 /// by their application name) fail exactly as on DSQL, and the provider's retry logic must land every change once.
 /// </summary>
-[LocalEndpointOnly("fault injection at COMMIT")]
+[LocalEndpointOnly("fault injection at COMMIT: a chosen number of this fixture's COMMITs fail with a chosen code (OC000, OC001, XX000) or stall, deterministically; retries after real conflicts between sessions run everywhere (OptimisticConcurrencyTests and the logging, tracing and TransactionScope tests)")]
 public sealed class CommitFaultTests
 {
 	[Table]

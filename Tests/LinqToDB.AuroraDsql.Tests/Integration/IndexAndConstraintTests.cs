@@ -189,7 +189,7 @@ public sealed class IndexAndConstraintTests
 		recorder.Commands.Should().BeEmpty();
 	}
 
-	[LocalEndpointOnly("an endpoint of its own whose jobs run on a fake clock")]
+	[LocalEndpointOnly("an endpoint of its own whose jobs run on a fake clock, so that a job is certainly still running when the wait times out")]
 	[Test]
 	public async Task WaitingForAJobCanTimeOutWhileItRuns()
 	{

@@ -292,7 +292,7 @@ public sealed class OptimisticConcurrencyTests
 		(await _counters.SingleAsync()).Value.Should().Be(101);
 	}
 
-	[LocalEndpointOnly("an endpoint of its own where conflicts fail the statement instead of the commit")]
+	[LocalEndpointOnly("an endpoint of its own where conflicts fail the statement instead of the commit, a switch a cluster does not have")]
 	[Test]
 	public async Task StatementRetryPolicyRetriesAutocommitConflictsOnly()
 	{

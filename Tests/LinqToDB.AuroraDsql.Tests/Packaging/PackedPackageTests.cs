@@ -10,7 +10,7 @@ namespace LinqToDB.DataProvider.AuroraDsql.Tests.Packaging;
 public sealed class PackedPackageTests
 {
 	[Test]
-	[LocalEndpointOnly("the packed example runs on a local endpoint of its own")]
+	[LocalEndpointOnly("the example built from the packed packages, run as a user runs it: on a local endpoint it starts itself")]
 	public async Task TheExampleRunsAgainstThePackedProvider()
 	{
 		var root    = RepositoryRoot();
