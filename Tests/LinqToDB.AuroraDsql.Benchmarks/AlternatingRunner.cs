@@ -49,15 +49,19 @@ static class AlternatingRunner
 		await InvokeMarkedAsync<GlobalSetupAttribute>(instance);
 
 		var times = methods.ToDictionary(m => m, _ => new List<double>());
+		var allocated = methods.ToDictionary(m => m, _ => new List<double>());
 		try
 		{
 			for (var round = 0; round <= rounds; round++)
 			{
 				foreach (var method in methods)
 				{
-					var perOperation = await MeasureAsync(instance, method);
+					var (perOperation, bytesPerOperation) = await MeasureAsync(instance, method);
 					if (round > 0)
+					{
 						times[method].Add(perOperation);
+						allocated[method].Add(bytesPerOperation);
+					}
 				}
 
 				if (round > 0)
@@ -70,35 +74,39 @@ static class AlternatingRunner
 			await InvokeMarkedAsync<GlobalCleanupAttribute>(instance);
 		}
 
-		Report(methods, times, rounds);
+		Report(methods, times, allocated, rounds);
 		return 0;
 	}
 
-	static async Task<double> MeasureAsync(object instance, Method method)
+	static async Task<(double Microseconds, double Bytes)> MeasureAsync(object instance, Method method)
 	{
 		var elapsed    = TimeSpan.Zero;
 		var operations = 0L;
+		var allocated  = 0L;
 
 		do
 		{
 			await InvokeMarkedAsync<IterationSetupAttribute>(instance);
-			var watch = Stopwatch.StartNew();
+			var before = GC.GetTotalAllocatedBytes(precise: false);
+			var watch  = Stopwatch.StartNew();
 			await AwaitResult(method.Info.Invoke(instance, null));
 			elapsed    += watch.Elapsed;
+			allocated  += GC.GetTotalAllocatedBytes(precise: false) - before;
 			operations += method.OperationsPerInvoke;
 		}
 		while (elapsed < MinimumPerRound);
 
-		return elapsed.TotalMilliseconds * 1000 / operations; // µs per operation
+		return (elapsed.TotalMilliseconds * 1000 / operations, (double)allocated / operations); // µs and bytes per operation
 	}
 
-	static void Report(List<Method> methods, Dictionary<Method, List<double>> times, int rounds)
+	static void Report(List<Method> methods, Dictionary<Method, List<double>> times, Dictionary<Method, List<double>> allocated, int rounds)
 	{
 		Console.WriteLine($"{rounds} alternating rounds after a warm-up; median time per operation; time ratio = method time / baseline time and");
-		Console.WriteLine("rate = baseline time / method time, each the median of the rounds' ratios (range)");
+		Console.WriteLine("rate = baseline time / method time, each the median of the rounds' ratios (range); allocated = bytes the whole process");
+		Console.WriteLine("(client and, in process, the server side) allocated per operation, median");
 		Console.WriteLine();
-		Console.WriteLine($"| {"Method",-52} | {"Category",-10} | {"Median",12} | {"Time ratio",-20} | {"Rate vs baseline",-20} |");
-		Console.WriteLine($"|{new string('-', 54)}|{new string('-', 12)}|{new string('-', 13)}:|{new string('-', 22)}|{new string('-', 22)}|");
+		Console.WriteLine($"| {"Method",-52} | {"Category",-10} | {"Median",12} | {"Time ratio",-20} | {"Rate vs baseline",-20} | {"Allocated",10} |");
+		Console.WriteLine($"|{new string('-', 54)}|{new string('-', 12)}|{new string('-', 13)}:|{new string('-', 22)}|{new string('-', 22)}|{new string('-', 11)}:|");
 
 		foreach (var group in methods.GroupBy(m => m.Category))
 		{
@@ -107,7 +115,25 @@ static class AlternatingRunner
 			{
 				var ratio = baseline is null ? "" : RangeText(times[method].Zip(times[baseline], (m, b) => m / b).ToList(), "F2", "×");
 				var rate  = baseline is null ? "" : RangeText(times[baseline].Zip(times[method], (b, m) => b / m * 100).ToList(), "F0", " %");
-				Console.WriteLine($"| {Quote(method.Name),-52} | {method.Category,-10} | {Format(Median(times[method])),12} | {ratio,-20} | {rate,-20} |");
+				var bytes = string.Create(CultureInfo.InvariantCulture, $"{Median(allocated[method]):F0} B");
+				Console.WriteLine($"| {Quote(method.Name),-52} | {method.Category,-10} | {Format(Median(times[method])),12} | {ratio,-20} | {rate,-20} | {bytes,10} |");
+			}
+		}
+
+		// Every pair of the same category (row against column), so that a method can be compared with another than the
+		// baseline (the endpoint with a relay) from the same rounds.
+		foreach (var group in methods.GroupBy(m => m.Category).Where(g => g.Count() > 2))
+		{
+			var members = group.ToList();
+			Console.WriteLine();
+			Console.WriteLine($"{group.Key}: time ratio of the row to the column (median of the rounds' ratios)");
+			Console.WriteLine();
+			Console.WriteLine("| " + string.Join(" | ", members.Select(m => Quote(m.Name)).Prepend("")) + " |");
+			Console.WriteLine("|" + string.Join("|", members.Select(_ => "---:").Prepend("---")) + "|");
+			foreach (var row in members)
+			{
+				var cells = members.Select(column => Median(times[row].Zip(times[column], (r, c) => r / c).ToList()).ToString("F2", CultureInfo.InvariantCulture) + "×");
+				Console.WriteLine("| " + string.Join(" | ", cells.Prepend(Quote(row.Name))) + " |");
 			}
 		}
 	}

@@ -16,7 +16,9 @@ namespace LinqToDB.AuroraDsql.Benchmarks;
 /// against a PostgreSQL cluster like the endpoint's (TCP on 127.0.0.1, no TLS) and through the endpoint (TLS, IAM token, proxy → Unix
 /// socket → PostgreSQL). The direct run is the baseline, so the ratio column is the endpoint's overhead. For reference,
 /// "direct, TLS" is a PostgreSQL cluster of its own with <c>ssl=on</c>, so the cost of TLS alone can be told apart, and
-/// "plain relay" goes through a <see cref="PlainTcpRelay"/> that only copies bytes, the floor of any proxy on the machine.
+/// "plain relay" goes through a <see cref="PlainTcpRelay"/> that only copies bytes, the floor of any proxy on the machine;
+/// "TLS relay" through a <see cref="TlsTerminatingRelay"/>, which copies bytes too but under TLS on the client's side as the
+/// endpoint: the floor of a proxy like the endpoint.
 /// </summary>
 [Config(typeof(Config))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -40,6 +42,10 @@ public class EndpointBenchmarks
 	NpgsqlDataSource _relayed = null!;
 	NpgsqlConnection _relayedConnection = null!;
 	NpgsqlCommand _relayedCommand = null!;
+	TlsTerminatingRelay _tlsRelay = null!;
+	NpgsqlDataSource _tlsRelayed = null!;
+	NpgsqlConnection _tlsRelayedConnection = null!;
+	NpgsqlCommand _tlsRelayedCommand = null!;
 	NpgsqlConnection _directConnection = null!;
 	NpgsqlConnection _proxiedConnection = null!;
 	NpgsqlCommand _directCommand = null!;
@@ -84,6 +90,12 @@ public class EndpointBenchmarks
 		_relay   = new PlainTcpRelay(port);
 		_relayed = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = _relay.Port }.ConnectionString);
 
+		_tlsRelay   = new TlsTerminatingRelay(port);
+		_tlsRelayed = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(direct.ConnectionString)
+		{
+			Port = _tlsRelay.Port, SslMode = SslMode.Require,
+		}.ConnectionString);
+
 		_proxied = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_endpoint.CreateConnectionString())
 		{
 			Host = "127.0.0.1", MaxPoolSize = Clients + 4,
@@ -102,8 +114,12 @@ public class EndpointBenchmarks
 		_relayedConnection = await _relayed.OpenConnectionAsync();
 		_relayedCommand    = new NpgsqlCommand("SELECT 1", _relayedConnection);
 
+		_tlsRelayedConnection = await _tlsRelayed.OpenConnectionAsync();
+		_tlsRelayedCommand    = new NpgsqlCommand("SELECT 1", _tlsRelayedConnection);
+
 		// Open every pooled connection once, so the throughput runs measure queries, not logins.
 		await WarmPoolAsync(_relayed);
+		await WarmPoolAsync(_tlsRelayed);
 		await WarmPoolAsync(_direct);
 		await WarmPoolAsync(_proxied);
 	}
@@ -176,6 +192,10 @@ public class EndpointBenchmarks
 		await _relayedConnection.DisposeAsync();
 		await _relayed.DisposeAsync();
 		_relay.Dispose();
+		await _tlsRelayedCommand.DisposeAsync();
+		await _tlsRelayedConnection.DisposeAsync();
+		await _tlsRelayed.DisposeAsync();
+		_tlsRelay.Dispose();
 		await _directCommand.DisposeAsync();
 		await _proxiedCommand.DisposeAsync();
 		await _directConnection.DisposeAsync();
@@ -198,6 +218,10 @@ public class EndpointBenchmarks
 	[BenchmarkCategory("RoundTrip")]
 	public async Task<object?> RoundTripPlainRelay() => await _relayedCommand.ExecuteScalarAsync();
 
+	[Benchmark(Description = "round trip, TLS relay")]
+	[BenchmarkCategory("RoundTrip")]
+	public async Task<object?> RoundTripTlsRelay() => await _tlsRelayedCommand.ExecuteScalarAsync();
+
 	[Benchmark(Description = "round trip, endpoint")]
 	[BenchmarkCategory("RoundTrip")]
 	public async Task<object?> RoundTripEndpoint() => await _proxiedCommand.ExecuteScalarAsync();
@@ -213,6 +237,10 @@ public class EndpointBenchmarks
 	[Benchmark(Description = "32 clients, plain relay", OperationsPerInvoke = Clients * QueriesPerClient)]
 	[BenchmarkCategory("Throughput")]
 	public Task ThroughputPlainRelay() => RunClientsAsync(_relayed);
+
+	[Benchmark(Description = "32 clients, TLS relay", OperationsPerInvoke = Clients * QueriesPerClient)]
+	[BenchmarkCategory("Throughput")]
+	public Task ThroughputTlsRelay() => RunClientsAsync(_tlsRelayed);
 
 	[Benchmark(Description = "32 clients, endpoint", OperationsPerInvoke = Clients * QueriesPerClient)]
 	[BenchmarkCategory("Throughput")]
