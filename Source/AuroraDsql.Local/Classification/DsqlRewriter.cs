@@ -31,6 +31,9 @@ sealed class DsqlRewriter : IStatementClassifier
 	/// <param name="version">The version to report; <see langword="null"/>: <see cref="DsqlServerVersion.Latest"/>.</param>
 	public DsqlRewriter(DsqlServerVersion? version = null) => _version = version ?? DsqlServerVersion.Latest;
 
+	/// <summary>Reads the statement only.</summary>
+	public bool DependsOnTextAndSessionOnly => true;
+
 	public StatementPlan? Classify(StatementContext context)
 	{
 		var s = context.Statement;

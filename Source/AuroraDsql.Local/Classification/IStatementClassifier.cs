@@ -8,4 +8,13 @@ namespace AuroraDsql.Local.Classification;
 interface IStatementClassifier
 {
 	StatementPlan? Classify(StatementContext context);
+
+	/// <summary>
+	/// The plan depends only on the statement's text and on what stays fixed for a session (its role, its settings at the
+	/// time): a session may keep the plan of a statement it parses again instead of asking again. A classifier that reads
+	/// the transaction (or anything else that changes) at classification must leave this <see langword="false"/>; per-
+	/// execution checks belong in <see cref="StatementPlan.CheckExecute"/> and <see cref="StatementPlan.OnExecute"/>, which
+	/// run at every execution either way.
+	/// </summary>
+	bool DependsOnTextAndSessionOnly => false;
 }

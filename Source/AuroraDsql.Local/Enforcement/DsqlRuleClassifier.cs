@@ -50,6 +50,12 @@ sealed class DsqlRuleClassifier : IStatementClassifier
 		_commit = new StatementPlan { CheckExecute = CheckCommit };
 	}
 
+	/// <summary>
+	/// Statement rules and rewrites read the statement only; the per-transaction rules are the plans' execution checks. A
+	/// refusal is logged when it is classified: sessions do not keep refusals (see <see cref="Proxy.ParsedStatementCache"/>).
+	/// </summary>
+	public bool DependsOnTextAndSessionOnly => true;
+
 	public StatementPlan? Classify(StatementContext context)
 	{
 		var statement = context.Statement;

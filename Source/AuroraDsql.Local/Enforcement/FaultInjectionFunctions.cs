@@ -38,6 +38,9 @@ sealed class FaultInjectionFunctions : IStatementClassifier
 		_log      = log;
 	}
 
+	/// <summary>Reads the statement and the session's role only.</summary>
+	public bool DependsOnTextAndSessionOnly => true;
+
 	public StatementPlan? Classify(StatementContext context)
 	{
 		var statement = context.Statement;

@@ -43,6 +43,21 @@ static class PgMessageReader
 		return value;
 	}
 
+	/// <summary>The bytes of a NUL-terminated string at <paramref name="offset"/> (without its NUL); moves past it.</summary>
+	public static ReadOnlySpan<byte> ReadCStringBytes(ReadOnlySpan<byte> body, ref int offset)
+	{
+		if ((uint)offset > (uint)body.Length)
+			throw new PgProtocolException("message too short");
+
+		var end = body[offset..].IndexOf((byte)0);
+		if (end < 0)
+			throw new PgProtocolException("unterminated string in message");
+
+		var value = body.Slice(offset, end);
+		offset += end + 1;
+		return value;
+	}
+
 	public static int ReadInt32(ReadOnlySpan<byte> body, ref int offset)
 	{
 		if (offset + 4 > body.Length)

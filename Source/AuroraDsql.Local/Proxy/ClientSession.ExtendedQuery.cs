@@ -14,25 +14,43 @@ sealed partial class ClientSession
 {
 	void HandleParse(ReadOnlySequence<byte> message)
 	{
-		var body   = message.Slice(5).ToArray();
-		var offset = 0;
-		var name   = PgMessageReader.ReadCString(body, ref offset);
-		var sql    = PgMessageReader.ReadCString(body, ref offset);
-		var rest   = body.AsSpan(offset);
+		var body     = BodyOf(message);
+		var offset   = 0;
+		var name     = PgMessageReader.ReadCString(body, ref offset);
+		var sqlBytes = PgMessageReader.ReadCStringBytes(body, ref offset);
+		var rest     = body[offset..];
 
-		StatementPlan? plan = null;
-		var control = TransactionControl.None;
-		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+		// A text parsed before is not split and classified again (its plan, when one is kept, needs nothing of the text).
+		PreparedStatementInfo? info;
+		string? sql = null;
+		List<SqlStatement>? statements = null;
+		var scs = _info!.StandardConformingStrings;
+		var keep = _services.Classifiers.DependsOnTextAndSessionOnly;
 
-		if (statements.Count == 1)
+		if (keep && _front.ParsedStatements.TryGet(sqlBytes, scs, out var kept))
+			info = kept.Info;
+		else
 		{
-			var context = new StatementContext(statements[0], QueryProtocol.Extended, 1, name, _info, _transactions.Current);
-			plan    = _services.Classifiers.Classify(context);
-			control = TransactionControlDetector.Detect(statements[0]);
+			sql        = Encoding.UTF8.GetString(sqlBytes);
+			statements = StatementSplitter.Split(sql, scs);
+			info       = null;
+
+			if (statements.Count == 1)
+			{
+				var context = new StatementContext(statements[0], QueryProtocol.Extended, 1, name, _info, _transactions.Current);
+				var classified = _services.Classifiers.Classify(context);
+				var control = TransactionControlDetector.Detect(statements[0]);
+				if (classified != null || control != TransactionControl.None)
+					info = new PreparedStatementInfo(classified, control);
+			}
+
+			if (keep)
+				_front.ParsedStatements.Add(sqlBytes, scs, new ParsedStatementCache.Entry(info));
 		}
 
-		if (plan != null || control != TransactionControl.None)
-			_front.Statements[name] = new PreparedStatementInfo(plan, control);
+		var plan = info?.Plan;
+		if (info != null)
+			_front.Statements[name] = info;
 		// (a plan's OnExecute runs at each Execute, not here)
 		else if (_front.Statements.Count > 0)
 			_front.Statements.Remove(name);
@@ -44,7 +62,7 @@ sealed partial class ClientSession
 		{
 			// Forwarding the Parse would open the backend's implicit transaction (and a snapshot) that a concurrent index
 			// build waits for, while the proxy waits for the build: hold the Parse back until the Bind says which job.
-			_front.DeferredParse = plan.Sql is null ? message.ToArray() : BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
+			_front.DeferredParse = plan.Sql is null ? message.ToArray() : BuildParse(name, Rewritten(sql!, statements![0], plan.Sql), rest);
 			return;
 		}
 
@@ -61,13 +79,16 @@ sealed partial class ClientSession
 			return;
 		}
 
-		var replacement = BuildParse(name, sql[..statements[0].Start] + plan.Sql + sql[statements[0].End..], rest);
+		var replacement = BuildParse(name, Rewritten(sql!, statements![0], plan.Sql), rest);
 		if (replayable)
 			_front.ReplayParse = replacement;
 		_tracker.Enqueue(new Expectation(ExpectationKind.Parse));
 		_front.BackendOut.Write(replacement);
 		_front.AtBoundary = false;
 	}
+
+	static string Rewritten(string sql, SqlStatement statement, string replacement) =>
+		sql[..statement.Start] + replacement + sql[statement.End..];
 
 	static byte[] BuildParse(string name, string sql, ReadOnlySpan<byte> parameterTypes)
 	{
@@ -97,7 +118,7 @@ sealed partial class ClientSession
 
 		if (_front.Statements.Count > 0 || _front.Portals.Count > 0 || lostConflict)
 		{
-			var body   = message.Slice(5).ToArray();
+			var body   = BodyOf(message);
 			var offset = 0;
 			var portal = PgMessageReader.ReadCString(body, ref offset);
 			var name   = PgMessageReader.ReadCString(body, ref offset);
@@ -206,7 +227,7 @@ sealed partial class ClientSession
 	}
 
 	/// <summary>The value of parameter <paramref name="number"/> (1-based) of a Bind body, read as UTF-8 text.</summary>
-	static string? ReadTextParameter(byte[] body, int offset, int number)
+	static string? ReadTextParameter(ReadOnlySpan<byte> body, int offset, int number)
 	{
 		try
 		{
@@ -219,7 +240,7 @@ sealed partial class ClientSession
 				if (length > body.Length - offset)
 					return null; // runs past the message: the backend answers 08P01 (insufficient data left in message)
 				if (k == number)
-					return length < 0 ? null : Encoding.UTF8.GetString(body, offset, length);
+					return length < 0 ? null : Encoding.UTF8.GetString(body.Slice(offset, length));
 				if (length > 0)
 					offset += length;
 			}
@@ -234,7 +255,7 @@ sealed partial class ClientSession
 
 	void ForgetClosed(ReadOnlySequence<byte> message)
 	{
-		var body   = message.Slice(5).ToArray();
+		var body   = BodyOf(message);
 		if (body.Length == 0)
 			throw new PgProtocolException("message too short");
 		var offset = 1;
@@ -251,9 +272,8 @@ sealed partial class ClientSession
 		string? portal = null;
 		if (_front.Portals.Count > 0)
 		{
-			var body   = message.Slice(5).ToArray();
 			var offset = 0;
-			portal = PgMessageReader.ReadCString(body, ref offset);
+			portal = PgMessageReader.ReadCString(BodyOf(message), ref offset);
 			_front.Portals.TryGetValue(portal, out info);
 		}
 

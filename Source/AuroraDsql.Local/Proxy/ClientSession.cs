@@ -267,6 +267,13 @@ sealed partial class ClientSession : IDisposable
 
 	static bool IsUnexpected(Exception ex) => ex is not (OutOfMemoryException or StackOverflowException);
 
+	/// <summary>
+	/// A message's body (after its type and length) without copying it: the relay's messages are single segments of the
+	/// input buffer, valid until the loop reads again.
+	/// </summary>
+	static ReadOnlySpan<byte> BodyOf(in ReadOnlySequence<byte> message) =>
+		message.IsSingleSegment ? message.FirstSpan[5..] : message.Slice(5).ToArray();
+
 	static void Copy(IBufferWriter<byte> writer, in ReadOnlySequence<byte> message)
 	{
 		if (message.IsSingleSegment)

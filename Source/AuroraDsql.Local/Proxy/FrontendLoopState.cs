@@ -23,6 +23,9 @@ sealed class FrontendLoopState
 	/// <summary>What goes to the backend, written when no whole client message is left (pipelined messages go out together).</summary>
 	public ArrayBufferWriter<byte> BackendOut { get; set; } = new(16 * 1024);
 
+	/// <summary>The plans of statement texts parsed before (see <see cref="ParsedStatementCache"/>).</summary>
+	public ParsedStatementCache ParsedStatements { get; } = new();
+
 	/// <summary>The client's prepared statements that have a plan or a transaction-control effect, by name.</summary>
 	public Dictionary<string, PreparedStatementInfo> Statements { get; } = new(StringComparer.Ordinal);
 
