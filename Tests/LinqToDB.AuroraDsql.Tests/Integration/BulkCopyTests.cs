@@ -104,7 +104,30 @@ public sealed class BulkCopyTests
 	public void SynchronousParallelCopy()
 	{
 		_items.BulkCopy(new BulkCopyOptions { MaxDegreeOfParallelism = 2 }, Items(7_000)).RowsCopied.Should().Be(7_000);
-		TransactionsAsync().GetAwaiter().GetResult().Select(t => t.Rows).Should().BeEquivalentTo([3_000L, 3_000L, 1_000L]);
+		// two rounds of two chunks at once, equal shares
+		TransactionsAsync().GetAwaiter().GetResult().Select(t => t.Rows).Should().BeEquivalentTo([1_750L, 1_750L, 1_750L, 1_750L]);
+	}
+
+	[Test]
+	public async Task AParallelCopyGivesEveryConnectionAnEqualShare()
+	{
+		// 10,000 rows over 4 connections: 4 × 2,500 in one round, not 3,000 × 3 and 1,000 (one worker with a third of the work)
+		(await _items.BulkCopyAsync(new BulkCopyOptions { MaxDegreeOfParallelism = 4 }, Items(10_000))).RowsCopied.Should().Be(10_000);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().BeEquivalentTo([2_500L, 2_500L, 2_500L, 2_500L]);
+	}
+
+	[Test]
+	public async Task AParallelCopyOfAFewRowsStaysOneTransaction()
+	{
+		(await _items.BulkCopyAsync(new BulkCopyOptions { MaxDegreeOfParallelism = 4 }, Items(400))).RowsCopied.Should().Be(400);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().Equal(400L);
+	}
+
+	[Test]
+	public async Task AParallelCopyOfASourceOfUnknownLengthKeepsFullChunks()
+	{
+		(await _items.BulkCopyAsync(new BulkCopyOptions { MaxDegreeOfParallelism = 4 }, Items(7_000).Where(_ => true))).RowsCopied.Should().Be(7_000);
+		(await TransactionsAsync()).Select(t => t.Rows).Should().BeEquivalentTo([3_000L, 3_000L, 1_000L]);
 	}
 
 	[Test]
