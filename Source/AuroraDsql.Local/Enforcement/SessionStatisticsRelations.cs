@@ -41,6 +41,10 @@ sealed class SessionStatisticsRelations : IStatementClassifier
 	/// <param name="sessions">The counts of every open session (<see cref="LocalDsqlEndpoint.GetSessionStatistics()"/>).</param>
 	public SessionStatisticsRelations(Func<IReadOnlyList<LocalDsqlSessionStatistics>> sessions) => _sessions = sessions;
 
+	// A statement that names neither relation gets no plan whatever the session's counts; one that names them is rewritten
+	// (or refused), and such plans are never kept: the counts are read again at every Parse.
+	public bool DependsOnTextAndSessionOnly => true;
+
 	public StatementPlan? Classify(StatementContext context)
 	{
 		// Every statement passes here: a scan of its text, without allocating, before looking at its tokens.
