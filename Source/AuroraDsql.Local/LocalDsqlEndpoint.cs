@@ -234,6 +234,9 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	/// <summary>Client connections still logging in.</summary>
 	internal int PendingLogins => _server.PendingLogins;
 
+	/// <summary>Snapshots of transactions that lost a row while idle, kept so they can be run again at COMMIT (tests).</summary>
+	internal int KeptSnapshots => _services.KeptSnapshots;
+
 	/// <summary>Sessions waiting for an asynchronous job now (tests).</summary>
 	internal int JobWaiters => _jobs.Waiters;
 

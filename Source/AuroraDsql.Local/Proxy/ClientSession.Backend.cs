@@ -68,6 +68,9 @@ sealed partial class ClientSession
 			// the client is gone
 		}
 
+		// A run again of a lost transaction waits for answers that will not come.
+		_redoInFlight?.Completion.TrySetCanceled();
+
 		// The session ends: what is still held goes out now.
 		_delayedWriter?.Complete();
 
@@ -112,7 +115,7 @@ sealed partial class ClientSession
 				Copy(_back.ClientOut, message);
 				return false;
 			case BackendMessageCode.NoticeResponse:
-				if (!(_back.HasCurrent ? _back.Current.Kind == ExpectationKind.Injected : _tracker.NextIs(ExpectationKind.Injected)))
+				if (!(_back.HasCurrent ? _back.Current.Kind is ExpectationKind.Injected or ExpectationKind.Redo : _tracker.NextIs(ExpectationKind.Injected) || _tracker.NextIs(ExpectationKind.Redo)))
 					Copy(_back.ClientOut, message);
 				return false;
 		}
@@ -132,7 +135,11 @@ sealed partial class ClientSession
 			_back.ForwardedRows  = false;
 		}
 
-		if (type is BackendMessageCode.CommandComplete or BackendMessageCode.ReadyForQuery && _back.Current.Kind != ExpectationKind.Injected)
+		// The answers of a recorded transaction block, for comparison if it is run again (see TransactionRecord).
+		if (_back.Current.Record is { IsRecording: true } record)
+			record.AddAnswer(message);
+
+		if (type is BackendMessageCode.CommandComplete or BackendMessageCode.ReadyForQuery && _back.Current.Kind is not (ExpectationKind.Injected or ExpectationKind.Redo))
 			NoteCommit(type, message);
 
 		switch (_back.Current.Kind)
@@ -251,6 +258,16 @@ sealed partial class ClientSession
 				HandleInjectedResponse(type, message);
 				return false;
 
+			case ExpectationKind.Redo:
+				if (_back.Current.Redo!.OnMessage(type, message))
+				{
+					_back.HasCurrent = false;
+					_tracker.OnClientReady();
+					_back.Current.Redo.Complete();
+				}
+
+				return false;
+
 			case ExpectationKind.Swallowed:
 				_back.HasCurrent = false;
 				if (type == BackendMessageCode.ErrorResponse)
@@ -360,6 +377,17 @@ sealed partial class ClientSession
 					_back.DdlPending = false; // no DDL of the rolled-back transaction commits
 				break;
 			}
+			case BackendMessageCode.DataRow:
+				if (injected.FirstValue == null)
+				{
+					var row = message.Slice(5).ToArray();
+					var offset = 2;
+					var length = row.Length >= 6 ? PgMessageReader.ReadInt32(row, ref offset) : -1;
+					if (length >= 0)
+						injected.FirstValue = Encoding.UTF8.GetString(row, offset, length);
+				}
+
+				break;
 			case BackendMessageCode.ErrorResponse:
 			{
 				var fields = PgMessageReader.ReadErrorFields(message.Slice(5).ToArray());
@@ -370,7 +398,8 @@ sealed partial class ClientSession
 			{
 				_back.HasCurrent = false;
 				var status = (TransactionStatus)message.Slice(5, 1).FirstSpan[0];
-				_transactions.OnReadyForQuery(status, drained: false);
+				if (injected.TracksStatus)
+					_transactions.OnReadyForQuery(status, drained: false);
 				injected.Completion.TrySetResult(status);
 				break;
 			}

@@ -28,7 +28,7 @@ sealed partial class ClientSession
 		try
 		{
 			// Still idle in the same transaction that held the row when the monitor looked.
-			if (!ClientAwaitsNothingElse() || !_transactions.InBlock || _transactions.EndedTransactions != endedTransactions)
+			if (!ClientAwaitsNothingElse() || _tracker.AwaitsReady || !_transactions.InBlock || _transactions.EndedTransactions != endedTransactions)
 				return false;
 
 			// A failed block holds no locks (PostgreSQL released them at the error). A transaction that lost already may still
@@ -37,10 +37,19 @@ sealed partial class ClientSession
 			if (_transactions.BackendStatus != TransactionStatus.InTransactionBlock)
 				return false;
 
+			// A block that loses its rows for the first time may still win at COMMIT (see ClientSession.Redo.cs): its
+			// snapshot is kept for the run again.
+			var record = _front.Record;
+			var canWin = record is { IsRecording: true, IsComplete: true } && transaction.LostConflict == null && transaction.DdlCount == 0;
+			StopRecording(giveUp: !canWin);
+			if (canWin && (record!.Snapshot = KeepSnapshot()) == null)
+				record.GiveUp();
+
 			InjectQuery("ROLLBACK; BEGIN");
 			transaction.LostConflict ??= conflict;
 			FlushBackend();
-			_services.Log($"session {ProcessId}: idle transaction rolled back: session {waiterProcessId} waits for a row it wrote or locked; it fails with {conflict.SqlState} {conflict.Message}");
+			_services.Log($"session {ProcessId}: idle transaction rolled back: session {waiterProcessId} waits for a row it wrote or locked; it fails with {conflict.SqlState} {conflict.Message}"
+				+ (record?.Snapshot != null ? " unless it commits first (it then runs again on its snapshot)" : ""));
 			return true;
 		}
 		finally
@@ -121,6 +130,7 @@ sealed partial class ClientSession
 					// The statement's boundary is answered by the replay's.
 					_tracker.OnClientReady();
 
+					StopRecording(giveUp: true); // lost to a transaction that committed first: it cannot win
 					InjectQuery("ROLLBACK; BEGIN; SET LOCAL lock_timeout = 1");
 					var original = replay.Expectation;
 					if (original.Kind == ExpectationKind.Query)

@@ -290,6 +290,7 @@ sealed partial class ClientSession
 			replay = [.. bind.Parse ?? [], .. bind.Bind, .. message.ToArray()];
 		_front.ReplayBind = null;
 
+		var inBlockBefore = _transactions.InBlock;
 		if (info?.Plan?.OnExecute is { } onExecute)
 		{
 			var current = _transactions.Current;
@@ -317,6 +318,10 @@ sealed partial class ClientSession
 
 		if (info?.Plan?.CompletionError != null)
 			_front.DiscardUntilSync = true;
+
+		// A BEGIN: record the block from here (see TransactionRecord).
+		if (info?.Control == TransactionControl.Begin && !inBlockBefore && _transactions.InBlock)
+			StartRecording();
 	}
 
 	void ReleaseDeferredExecute(bool followedBySync)

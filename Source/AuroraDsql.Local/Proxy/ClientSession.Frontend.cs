@@ -33,6 +33,10 @@ sealed partial class ClientSession
 						var pending = HandleFrontendMessageAsync((FrontendMessageCode)type, new ReadOnlySequence<byte>(message));
 						if (!pending.IsCompletedSuccessfully)
 							pending.AsTask().GetAwaiter().GetResult();
+
+						// The recorded block ended (COMMIT, ROLLBACK, or the backend said so).
+						if (_front.Record != null && !_transactions.InBlock)
+							EndRecording();
 					}
 
 					// No whole message left: send what was gathered, then wait for more.
@@ -74,6 +78,13 @@ sealed partial class ClientSession
 	{
 		if (_front.BackendOut.WrittenCount == 0)
 			return;
+
+		if (_front.Record is { } record)
+		{
+			if (record.IsRecording)
+				record.Append(_front.BackendOut.WrittenSpan[record.PendingFrom..]);
+			record.PendingFrom = 0;
+		}
 
 		_backend!.Stream.Write(_front.BackendOut.WrittenSpan);
 		_front.BackendOut.ResetWrittenCount();
@@ -176,6 +187,11 @@ sealed partial class ClientSession
 		var sql  = Encoding.UTF8.GetString(body.Slice(0, Math.Max(0, body.Length - 1)));
 
 		var statements = StatementSplitter.Split(sql, _info!.StandardConformingStrings);
+
+		// A COMMIT of a block that lost its rows while idle: it wins if it can be run again with the same answers.
+		if (statements.Count == 1 && _front.Record?.Snapshot != null && TransactionControlDetector.Detect(statements[0]) == TransactionControl.Commit)
+			await TryRunAgainAtCommitAsync().ConfigureAwait(false);
+
 		StatementPlan?[]? plans = null;
 		List<(int Index, string JobId)>? waits = null;
 		var forwarded = statements.Count; // statements after a refusal never run: they are not sent
@@ -187,7 +203,10 @@ sealed partial class ClientSession
 			var inBlock   = _transactions.InBlock;
 			var context   = new StatementContext(statement, QueryProtocol.Simple, statements.Count, null, _info, _transactions.Current);
 			var control   = TransactionControlDetector.Detect(statement);
-			var plan      = LostConflictVerdict(control) is { } lost
+			var lostVerdict = LostConflictVerdict(control);
+			if (lostVerdict is { FailsCommit: false })
+				DropKeptSnapshot(); // the lost block fails here: it will not be run again
+			var plan      = lostVerdict is { } lost
 				? (lost.FailsCommit ? StatementPlan.FailCommit(lost) : StatementPlan.Refuse(statement, lost.SqlState, lost.Message))
 				: _services.Classifiers.Classify(context);
 
@@ -264,6 +283,10 @@ sealed partial class ClientSession
 		}
 
 		_transactions.OnBoundary();
+
+		// A BEGIN alone: record the block from here (see TransactionRecord).
+		if (!inBlockBefore && _transactions.InBlock && statements.Count == 1 && forwarded == 1)
+			StartRecording();
 	}
 
 	/// <summary>Sends the plans' injected queries ahead of the client's message (only at a Query/Sync boundary).</summary>
@@ -283,11 +306,13 @@ sealed partial class ClientSession
 	/// Sends a simple query of the proxy's own on the backend connection; its responses are swallowed up to its
 	/// ReadyForQuery. Only valid at a Query/Sync boundary, from the frontend loop.
 	/// </summary>
-	public InjectedQuery InjectQuery(string sql)
+	public InjectedQuery InjectQuery(string sql) => InjectQuery(new InjectedQuery(sql));
+
+	/// <summary>Sends <paramref name="injected"/> (see <see cref="InjectQuery(string)"/>).</summary>
+	InjectedQuery InjectQuery(InjectedQuery injected)
 	{
-		var injected = new InjectedQuery(sql);
 		_front.Builder.Clear();
-		_front.Builder.Query(sql);
+		_front.Builder.Query(injected.Sql);
 		_tracker.Enqueue(new Expectation(ExpectationKind.Injected) { Injected = injected });
 		_front.BackendOut.Write(_front.Builder.WrittenSpan);
 		return injected;

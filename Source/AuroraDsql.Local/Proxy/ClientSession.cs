@@ -18,7 +18,7 @@ namespace AuroraDsql.Local.Proxy;
 /// One partial file per concern: this one holds the session's state, its lifecycle (relay threads, termination,
 /// cancel) and shared helpers; <c>.Startup</c> the login; <c>.Frontend</c> and <c>.ExtendedQuery</c> the frontend loop
 /// (client → backend); <c>.Backend</c> the backend loop (backend → client); <c>.Jobs</c> job waits and job ids;
-/// <c>.Conflicts</c> lost conflicts and the replay of lost writes.
+/// <c>.Conflicts</c> lost conflicts and the replay of lost writes; <c>.Redo</c> the run again of a lost block at its COMMIT.
 /// </remarks>
 sealed partial class ClientSession : IDisposable
 {
@@ -132,6 +132,8 @@ sealed partial class ClientSession : IDisposable
 		}
 		finally
 		{
+			lock (_gate)
+				EndRecording();
 			_backend?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 		}
 	}

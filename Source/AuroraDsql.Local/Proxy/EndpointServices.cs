@@ -48,5 +48,21 @@ sealed class EndpointServices
 
 	ExecutionVerdict? _rowConflict;
 
+	int _keptSnapshots;
+
+	/// <summary>Snapshots of lost transactions kept now (see <see cref="KeptSnapshot"/>).</summary>
+	public int KeptSnapshots => Volatile.Read(ref _keptSnapshots);
+
+	/// <summary>Counts one more kept snapshot, unless <see cref="KeptSnapshot.Limit"/> are kept already.</summary>
+	public bool TryReserveKeptSnapshot()
+	{
+		if (Interlocked.Increment(ref _keptSnapshots) <= KeptSnapshot.Limit)
+			return true;
+		Interlocked.Decrement(ref _keptSnapshots);
+		return false;
+	}
+
+	public void ReleaseKeptSnapshot() => Interlocked.Decrement(ref _keptSnapshots);
+
 	static ExecutionVerdict Verdict(AuroraDsql.Rules.DsqlRule rule) => new(rule.SqlState, rule.Message, rule.Hint);
 }

@@ -25,5 +25,11 @@ struct Expectation
 	/// <summary>Injected: where its outcome goes.</summary>
 	public InjectedQuery? Injected;
 
+	/// <summary>The transaction block whose messages and answers are being recorded, when this message is one of them.</summary>
+	public TransactionRecord? Record;
+
+	/// <summary>Redo: the run again of a lost transaction's messages that these answers belong to.</summary>
+	public RedoRun? Redo;
+
 	public Expectation(ExpectationKind kind) => Kind = kind;
 }

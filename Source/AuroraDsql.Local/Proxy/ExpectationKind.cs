@@ -30,6 +30,9 @@ enum ExpectationKind : byte
 	/// <summary>A simple query the proxy sent itself: every response up to its ReadyForQuery is swallowed.</summary>
 	Injected,
 
+	/// <summary>A lost transaction's recorded messages sent again: every response is swallowed into its digest, up to its last ReadyForQuery.</summary>
+	Redo,
+
 	/// <summary>ParseComplete/CloseComplete of a hidden statement the proxy prepared itself: swallowed (an error goes to the client).</summary>
 	Swallowed,
 }

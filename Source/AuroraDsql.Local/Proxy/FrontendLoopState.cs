@@ -59,6 +59,9 @@ sealed class FrontendLoopState
 	/// <summary>The last Bind of a write in a block, with the Parse it needs (null for a named statement).</summary>
 	public (string Portal, byte[]? Parse, byte[] Bind)? ReplayBind { get; set; }
 
+	/// <summary>The transaction block being recorded (see <see cref="TransactionRecord"/>), from its BEGIN to its end.</summary>
+	public TransactionRecord? Record { get; set; }
+
 	/// <summary>A write's Execute, held back until the next message says whether Sync follows.</summary>
 	public (byte[] Message, Expectation Expectation)? DeferredExecute { get; set; }
 }

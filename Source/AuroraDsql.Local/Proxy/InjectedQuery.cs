@@ -12,6 +12,15 @@ sealed class InjectedQuery
 	/// <summary>The CommandComplete tags received.</summary>
 	public List<string> Tags { get; } = [];
 
+	/// <summary>The first column of the first row returned, as text (null when none).</summary>
+	public string? FirstValue { get; set; }
+
+	/// <summary>
+	/// Its ReadyForQuery updates the session's transaction state (false for the start of a lost transaction's run again,
+	/// which must not mark the lost transaction failed).
+	/// </summary>
+	public bool TracksStatus { get; init; } = true;
+
 	/// <summary>The first error (SQLSTATE, message), if any.</summary>
 	public (string SqlState, string Message)? Error { get; set; }
 

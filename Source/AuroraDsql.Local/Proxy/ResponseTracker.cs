@@ -17,6 +17,14 @@ sealed class ResponseTracker
 	int _awaitingReady;
 	long _busySince;
 	long _idleSince = Stopwatch.GetTimestamp();
+	TransactionRecord? _recording;
+
+	/// <summary>The transaction block being recorded: expectations enqueued meanwhile are marked with it.</summary>
+	public TransactionRecord? Recording
+	{
+		get { lock (_lock) return _recording; }
+		set { lock (_lock) _recording = value; }
+	}
 
 	public bool IsEmpty
 	{
@@ -53,7 +61,8 @@ sealed class ResponseTracker
 		}
 	}
 
-	static bool IsClientBoundary(ExpectationKind kind) => kind is ExpectationKind.Query or ExpectationKind.Sync or ExpectationKind.FunctionCall;
+	// (the run again of a lost block counts as one: the session is busy until its last answer, see ClientSession.Redo.cs)
+	static bool IsClientBoundary(ExpectationKind kind) => kind is ExpectationKind.Query or ExpectationKind.Sync or ExpectationKind.FunctionCall or ExpectationKind.Redo;
 
 	/// <summary>The backend answered one of the client's boundaries with ReadyForQuery.</summary>
 	public void OnClientReady()
@@ -88,6 +97,8 @@ sealed class ResponseTracker
 			}
 
 			_items[(_head + _count) % _items.Length] = expectation;
+			if (_recording != null)
+				_items[(_head + _count) % _items.Length].Record = _recording;
 			_count++;
 
 			if (IsClientBoundary(expectation.Kind))
