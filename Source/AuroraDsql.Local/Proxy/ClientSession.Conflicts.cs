@@ -5,7 +5,8 @@ using AuroraDsql.Local.Protocol;
 namespace AuroraDsql.Local.Proxy;
 
 // Optimistic conflicts as DSQL reports them. An idle transaction that holds a row another transaction waits for is
-// rolled back by the conflict monitor's thread and fails at COMMIT (TryAbortIdleTransaction); a write that lost its row
+// rolled back by the conflict monitor's thread and fails at COMMIT (TryAbortIdleTransaction) unless it commits first
+// and can be run again (ClientSession.Redo.cs); a write that lost its row
 // to a later snapshot is run again on a fresh snapshot by the backend loop, and its transaction fails at COMMIT
 // (TryReplay). Both act on the session only under the gate, and only while the client waits for nothing else.
 
@@ -16,7 +17,8 @@ sealed partial class ClientSession
 	/// is idle in a transaction block (the client is not sending and every statement has been answered). The backend's
 	/// transaction is rolled back, which releases its rows, and a new empty one is begun, so the client's view of its
 	/// block stays true; the client then gets <paramref name="conflict"/> from its COMMIT (or from any other statement
-	/// before it), as the later committer of a conflicting write does on DSQL.
+	/// before it), as the later committer of a conflicting write does on DSQL. The block's snapshot is kept first, so that
+	/// a COMMIT that comes before the waiter's can run the block again and win (see ClientSession.Redo.cs).
 	/// Returns false, changing nothing, when the session is busy, not in a block, or no longer in the transaction counted
 	/// by <paramref name="endedTransactions"/>. Called from the conflict monitor's thread.
 	/// </summary>

@@ -13,7 +13,8 @@ namespace AuroraDsql.Local.Proxy;
 /// which sessions hold the rows it waits for; a holder that is idle in its transaction block (its client is between
 /// statements) has not committed and cannot commit before the waiter does, so it is the later committer: its
 /// transaction is rolled back at once (<see cref="ClientSession.TryAbortIdleTransaction"/>), the waiter goes on, and the
-/// holder's COMMIT fails with OC000. Holders that are running a statement are left alone (the waiter's lock timeout
+/// holder's COMMIT fails with OC000 unless it comes first and the holder's statements, run again on its kept snapshot,
+/// give the same answers (ClientSession.Redo.cs; the waiter, if still open and idle, then loses the rows the same way). Holders that are running a statement are left alone (the waiter's lock timeout
 /// decides). The monitor costs nothing while statements are answered quickly: it asks the backend only about sessions
 /// that have been busy for a while, less and less often the longer they run.
 /// </summary>
