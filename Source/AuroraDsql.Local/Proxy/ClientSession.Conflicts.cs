@@ -39,13 +39,17 @@ sealed partial class ClientSession
 			if (_transactions.BackendStatus != TransactionStatus.InTransactionBlock)
 				return false;
 
-			// A block that loses its rows for the first time may still win at COMMIT (see ClientSession.Redo.cs): its
-			// snapshot is kept for the run again.
+			// A block that loses its rows while recorded may still win at COMMIT (see ClientSession.Redo.cs): its snapshot
+			// is kept for the run again. (One that lost already is left as it is: the monitor may find it again while the
+			// backend has not yet released its rows.)
 			var record = _front.Record;
-			var canWin = record is { IsRecording: true, IsComplete: true } && transaction.LostConflict == null && transaction.DdlCount == 0;
-			StopRecording(giveUp: !canWin);
-			if (canWin && (record!.Snapshot = KeepSnapshot()) == null)
-				record.GiveUp();
+			if (record is { IsRecording: true })
+			{
+				var canWin = record.IsComplete && transaction.LostConflict == null && transaction.DdlCount == 0;
+				StopRecording(giveUp: !canWin);
+				if (canWin && (record.Snapshot = KeepSnapshot()) == null)
+					record.GiveUp();
+			}
 
 			InjectQuery("ROLLBACK; BEGIN");
 			transaction.LostConflict ??= conflict;
