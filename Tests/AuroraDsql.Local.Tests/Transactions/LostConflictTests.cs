@@ -205,8 +205,13 @@ public sealed class LostConflictTests
 		await client.SendAsync(RawPgClient.Parse($"UPDATE {table} SET v = 7 WHERE id = 1"), RawPgClient.Bind(), RawPgClient.Execute(), Flush());
 		(await ReadSomeAsync(client, 3, TimeSpan.FromSeconds(10))).Should().Equal("1", "2", "C(UPDATE 1)");
 
+		// the writer commits first, so the holder's COMMIT fails (committing first, the holder would have won)
+		await client.SendAsync(RawPgClient.Sync());
+		Texts(await client.ReadUntilReadyAsync()).Should().Equal("Z(T)");
+		Texts(await client.QueryAsync("COMMIT")).Should().Equal("C(COMMIT)", "Z(I)");
 		var commit = () => transaction.CommitAsync();
 		(await commit.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should().Be(Oc000);
+		(await ScalarAsync(holder, $"SELECT v || note FROM {table} WHERE id = 1")).Should().Be("7");
 	}
 
 	[Test]
