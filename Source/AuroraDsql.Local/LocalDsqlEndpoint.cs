@@ -64,6 +64,12 @@ public sealed class LocalDsqlEndpoint : IAsyncDisposable
 	public string SecretAccessKey => _options.Credentials[0].SecretAccessKey;
 
 	/// <summary>
+	/// IAM identity of the first configured credentials (by default <see cref="LocalDsqlCredential.DefaultIdentityArn"/>): the
+	/// ARN admin maps to a custom role with <c>AWS IAM GRANT role TO 'arn'</c> before that role can log in with their tokens.
+	/// </summary>
+	public string IdentityArn => _options.Credentials[0].IdentityArn;
+
+	/// <summary>
 	/// An Npgsql connection string for the backend PostgreSQL superuser, bypassing the endpoint (no TLS, no token, no DSQL
 	/// behaviour): for test set-up, inspection and benchmarks.
 	/// </summary>

@@ -135,7 +135,10 @@ public sealed class FaultInjectionFunctionTests
 	{
 		var role = EndpointFixture.UniqueName("tester");
 		await using (var admin = await EndpointFixture.OpenAsync(endpoint: _endpoint))
+		{
 			await EndpointFixture.ExecuteAsync(admin, $"CREATE ROLE {role} WITH LOGIN");
+			await TestEndpoint.GrantIdentityAsync(admin, role);
+		}
 
 		await using var connection = await EndpointFixture.OpenAsync(role, _endpoint);
 		var thrown = await FluentActions.Awaiting(() => EndpointFixture.ScalarAsync(connection, "SELECT aurora_dsql_local.fail_next_commits(1)"))
@@ -150,7 +153,10 @@ public sealed class FaultInjectionFunctionTests
 	{
 		var role = EndpointFixture.UniqueName("reader");
 		await using (var admin = await EndpointFixture.OpenAsync(endpoint: _endpoint))
+		{
 			await EndpointFixture.ExecuteAsync(admin, $"CREATE ROLE {role} WITH LOGIN");
+			await TestEndpoint.GrantIdentityAsync(admin, role);
+		}
 
 		await using var connection = await EndpointFixture.OpenAsync(role, _endpoint);
 		await EndpointFixture.ExecuteAsync(connection, "SELECT 1");

@@ -85,6 +85,29 @@ public static class TestEndpoint
 		return connection;
 	}
 
+	static string? _clusterIdentityArn;
+
+	/// <summary>
+	/// The ARN of the IAM identity this run's tokens come from: the local endpoint's credentials' identity, or for a cluster
+	/// the identity the project's set-up found (<see cref="UseClusterIdentity"/>, from STS <c>GetCallerIdentity</c>).
+	/// </summary>
+	public static string IdentityArn => Cluster is { } cluster
+		? _clusterIdentityArn ?? throw new InvalidOperationException($"The IAM identity of this run's credentials for the cluster {cluster.Host} is not known: the project's set-up must call UseClusterIdentity.")
+		: Local.IdentityArn;
+
+	/// <summary>Records the IAM identity (role or user ARN) the run's tokens for the cluster come from.</summary>
+	public static void UseClusterIdentity(string identityArn) => _clusterIdentityArn = identityArn;
+
+	/// <summary>
+	/// As admin on <paramref name="admin"/>: lets this run's IAM identity log in as <paramref name="role"/> (DSQL's
+	/// <c>AWS IAM GRANT role TO 'arn'</c>), which a custom role needs before its DbConnect tokens are accepted.
+	/// </summary>
+	public static async Task GrantIdentityAsync(NpgsqlConnection admin, string role)
+	{
+		await using var command = new NpgsqlCommand($"AWS IAM GRANT {role} TO '{IdentityArn.Replace("'", "''", StringComparison.Ordinal)}'", admin);
+		await command.ExecuteNonQueryAsync();
+	}
+
 	/// <summary>A unique lower-case name for test objects: <paramref name="prefix"/>, this run's <see cref="RunId"/> and a unique suffix.</summary>
 	public static string UniqueName(string prefix) => prefix + "_" + RunId + "_" + Guid.NewGuid().ToString("N")[..8];
 }

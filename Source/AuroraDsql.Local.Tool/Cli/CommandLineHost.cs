@@ -21,6 +21,7 @@ static class CommandLineHost
 		var accessKeyId = new Option<string?>("--access-key-id") { Description = $"Access key id tokens are signed with (default: the local test key {LocalDsqlCredential.DefaultAccessKeyId}).", HelpName = "ID" };
 		var secretAccessKey = new Option<string?>("--secret-access-key") { Description = "Secret key for --access-key-id (or the AURORA_DSQL_SECRET_ACCESS_KEY environment variable).", HelpName = "KEY" };
 		var sessionToken = new Option<string?>("--session-token") { Description = "Session token that tokens must carry (temporary credentials).", HelpName = "TOKEN" };
+		var identityArn = new Option<string?>("--identity-arn") { Description = $"ARN of the IAM identity the credentials belong to; custom roles log in only once admin ran AWS IAM GRANT role TO 'ARN' (default: {LocalDsqlCredential.DefaultIdentityArn}).", HelpName = "ARN" };
 		var maxDuration = new Option<double>("--max-connection-duration") { Description = "Connections are ended after this many seconds, as on DSQL.", DefaultValueFactory = _ => 3600, HelpName = "SECONDS" };
 		var clockSkew = new Option<double>("--token-clock-skew") { Description = "Allowed clock skew around a token's signing time and expiry, in seconds.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
 		var backend = new Option<string?>("--backend-connection-string") { Description = "Use this PostgreSQL server (superuser; Host, Port, Username, Password, Database) instead of starting one.", HelpName = "CS" };
@@ -41,13 +42,13 @@ static class CommandLineHost
 
 		var root = new RootCommand("A local Amazon Aurora DSQL endpoint: a PostgreSQL wire-protocol proxy with TLS, IAM token authentication and async index jobs.")
 		{
-			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay,
+			port, dataDir, hostName, region, accessKeyId, secretAccessKey, sessionToken, identityArn, maxDuration, clockSkew, backend, pgBin, certDir, jobDelay,
 			rulesAsOf, maxRows, maxBytes, maxAge, lockTimeout, conflictsAtStatement, serverVersion, faultInjection, networkLatency, commitLatency, verbose,
 		};
 
 		root.SetAction(async (parse, cancellationToken) =>
 		{
-			var credential = Credential(parse.GetValue(accessKeyId), parse.GetValue(secretAccessKey), parse.GetValue(sessionToken));
+			var credential = Credential(parse.GetValue(accessKeyId), parse.GetValue(secretAccessKey), parse.GetValue(sessionToken), parse.GetValue(identityArn));
 			if (credential is null)
 				return 2;
 
@@ -129,7 +130,7 @@ static class CommandLineHost
 		};
 		token.SetAction(parse =>
 		{
-			var credential = Credential(parse.GetValue(accessKeyId), parse.GetValue(secretAccessKey), parse.GetValue(sessionToken));
+			var credential = Credential(parse.GetValue(accessKeyId), parse.GetValue(secretAccessKey), parse.GetValue(sessionToken), null);
 			if (credential is null)
 				return 2;
 
@@ -143,12 +144,21 @@ static class CommandLineHost
 		return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) }).ConfigureAwait(false);
 	}
 
-	static LocalDsqlCredential? Credential(string? accessKeyId, string? secretAccessKey, string? sessionToken)
+	static LocalDsqlCredential? Credential(string? accessKeyId, string? secretAccessKey, string? sessionToken, string? identityArn)
 	{
 		secretAccessKey ??= Environment.GetEnvironmentVariable("AURORA_DSQL_SECRET_ACCESS_KEY");
 
+		if (identityArn is not null && !System.Text.RegularExpressions.Regex.IsMatch(identityArn, AuroraDsql.Local.Backend.IamRoleMappings.ArnPattern))
+		{
+			Console.Error.WriteLine($"--identity-arn takes the ARN of an IAM role or user, e.g. {LocalDsqlCredential.DefaultIdentityArn}.");
+			return null;
+		}
+
 		if (accessKeyId is null && secretAccessKey is null)
-			return sessionToken is null ? LocalDsqlCredential.Default : LocalDsqlCredential.Default with { SessionToken = sessionToken };
+		{
+			var fixedKey = sessionToken is null ? LocalDsqlCredential.Default : LocalDsqlCredential.Default with { SessionToken = sessionToken };
+			return identityArn is null ? fixedKey : fixedKey with { IdentityArn = identityArn };
+		}
 
 		if (accessKeyId is null || secretAccessKey is null)
 		{
@@ -156,7 +166,7 @@ static class CommandLineHost
 			return null;
 		}
 
-		return new LocalDsqlCredential(accessKeyId, secretAccessKey, sessionToken);
+		return new LocalDsqlCredential(accessKeyId, secretAccessKey, sessionToken) { IdentityArn = identityArn ?? LocalDsqlCredential.DefaultIdentityArn };
 	}
 
 	static void PrintReady(LocalDsqlEndpoint endpoint, LocalDsqlCredential credential, bool allowFaultInjection)
@@ -165,9 +175,10 @@ static class CommandLineHost
 		var isDefault = credential.AccessKeyId == LocalDsqlCredential.DefaultAccessKeyId && credential.SecretAccessKey == LocalDsqlCredential.DefaultSecretAccessKey;
 
 		Console.WriteLine($"{ReadyPrefix} host={endpoint.Host} port={port} region={endpoint.Region} ca={endpoint.CaCertificatePath}");
-		Console.WriteLine($"  Connect as user admin (or a role made with CREATE ROLE ... LOGIN) to database postgres, TLS verify-full with the CA above.");
+		Console.WriteLine($"  Connect as user admin (or a role made with CREATE ROLE ... LOGIN and mapped with AWS IAM GRANT) to database postgres, TLS verify-full with the CA above.");
 		Console.WriteLine($"  Password: an IAM token for host {endpoint.HostName}, region {endpoint.Region}, signed with access key id {credential.AccessKeyId}" +
 			(isDefault ? $" (secret key {LocalDsqlCredential.DefaultSecretAccessKey}, the documented local test key)." : "."));
+		Console.WriteLine($"  Tokens come from IAM identity {credential.IdentityArn}: before a custom role logs in, admin runs AWS IAM GRANT <role> TO '{credential.IdentityArn}'.");
 		Console.WriteLine($"  Example: PGPASSWORD=\"$({CommandName} token)\" psql \"host={endpoint.HostName} port={port} dbname=postgres user=admin sslmode=verify-full sslrootcert={endpoint.CaCertificatePath}\"");
 		Console.WriteLine($"  DSQL rules as of {endpoint.RulesVersion:yyyy-MM-dd} (--rules-as-of to change); backend PostgreSQL {endpoint.BackendServerVersion}.");
 		if (allowFaultInjection)

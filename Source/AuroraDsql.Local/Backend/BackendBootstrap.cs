@@ -5,7 +5,7 @@ namespace AuroraDsql.Local.Backend;
 /// <summary>
 /// Prepares the backend database (idempotently, as the superuser): role <c>admin</c> owning database <c>postgres</c>
 /// (without CREATEROLE, see <see cref="BackendHardening"/>), and schema <c>sys</c> with DSQL's <c>sys.jobs</c> and
-/// <c>sys.wait_for_job</c> plus the endpoint's helper routines. Helpers users must not call directly are not executable
+/// <c>sys.wait_for_job</c> plus the endpoint's helper routines, and DSQL's IAM role mappings (<see cref="IamRoleMappings"/>). Helpers users must not call directly are not executable
 /// by PUBLIC; those they may call run nothing but their own statement (no text a client passes is executed as more than
 /// the one statement it stands for); the job worker runs each job as the role that submitted it.
 /// </summary>
@@ -26,6 +26,7 @@ static class BackendBootstrap
 			await connection.ExecuteAsync(Script.Replace("{database}", Sql.SqlText.QuoteIdentifier(database), StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
 			await connection.ExecuteAsync(RuleObjects.Script(), cancellationToken).ConfigureAwait(false);
 			await connection.ExecuteAsync(BackendHardening.Script(), cancellationToken).ConfigureAwait(false);
+			await connection.ExecuteAsync(IamRoleMappings.Script(), cancellationToken).ConfigureAwait(false);
 		}
 		finally
 		{

@@ -231,6 +231,8 @@ static class BackendHardening
 					CONTINUE;
 				END IF;
 				PERFORM sys.check_ordinary_role(v_name, 'drop', false);
+				-- The role's IAM identity mappings go with it (see IamRoleMappings).
+				DELETE FROM sys.iam_role_mapping_store WHERE pg_role_oid = (SELECT oid FROM pg_roles WHERE rolname = v_name);
 				EXECUTE format('DROP ROLE %I', v_name);
 			END LOOP;
 		END

@@ -12,7 +12,8 @@ namespace AuroraDsql.Local.Enforcement;
 /// <item><c>CREATE ROLE|USER|GROUP name [WITH] options</c> → <c>CALL sys.create_role(…)</c>;</item>
 /// <item><c>ALTER ROLE|USER name [WITH] options</c>, <c>… RENAME TO</c>, <c>ALTER GROUP g ADD|DROP USER …</c>;</item>
 /// <item><c>DROP ROLE|USER|GROUP [IF EXISTS] …</c>;</item>
-/// <item><c>GRANT role, … TO role, … [WITH ADMIN OPTION]</c>, <c>REVOKE [ADMIN OPTION FOR] role, … FROM role, … [CASCADE]</c>.</item>
+/// <item><c>GRANT role, … TO role, … [WITH ADMIN OPTION]</c>, <c>REVOKE [ADMIN OPTION FOR] role, … FROM role, … [CASCADE]</c>;</item>
+/// <item>DSQL's <c>AWS IAM GRANT role TO 'arn'</c> and <c>AWS IAM REVOKE role FROM 'arn'</c> (see <c>Backend/IamRoleMappings</c>).</item>
 /// </list>
 /// The procedures check the caller and every role involved themselves (clients may call them directly). A form not
 /// recognized here is left as it is: it then fails in the backend for lack of CREATEROLE, as nothing else can do it.
@@ -38,6 +39,7 @@ static class RoleStatementRewriter
 			"drop" when s.ObjectKind is "role" or "user" or "group"   => Drop(s),
 			"grant"                                                    => Grant(s),
 			"revoke"                                                   => Revoke(s),
+			"aws" when s.Kw(s.First + 1, "iam")                        => IamMapping(s),
 			_                                                          => null,
 		};
 	}
@@ -201,6 +203,28 @@ static class RoleStatementRewriter
 
 		return Plan(new StringBuilder(
 			$"CALL sys.revoke_roles({TextArray(roles)}, {TextArray(members)}, {(adminOption ? "true" : "false")}, {(cascade ? "true" : "false")})"), "REVOKE ROLE");
+	}
+
+	/// <summary><c>AWS IAM GRANT role TO 'arn'</c>, <c>AWS IAM REVOKE role FROM 'arn'</c>; any other form is a syntax error, as on DSQL.</summary>
+	static StatementPlan IamMapping(StatementShape s)
+	{
+		var k = s.First + 2;
+		var grant = s.Kw(k, "grant");
+		if ((grant || s.Kw(k, "revoke")) && s.Name(k + 1) is { } role && s.Kw(k + 2, grant ? "to" : "from")
+			&& StringAt(s, k + 3) is { } arn && k + 4 == s.Count)
+		{
+			return Plan(new StringBuilder($"CALL sys.{(grant ? "aws_iam_grant" : "aws_iam_revoke")}({SqlText.QuoteLiteral(role)}, {SqlText.QuoteLiteral(arn)})"),
+				grant ? "AWS IAM GRANT" : "AWS IAM REVOKE");
+		}
+
+		// The first token that does not fit the grammar.
+		var at = !(grant || s.Kw(k, "revoke")) ? k
+			: s.Name(k + 1) is null ? k + 1
+			: !s.Kw(k + 2, grant ? "to" : "from") ? k + 2
+			: StringAt(s, k + 3) is null ? k + 3
+			: k + 4;
+		var message = at < s.Count ? $"syntax error at or near \"{s.TokenText(at)}\"" : "syntax error at end of input";
+		return StatementPlan.Refuse(s.Statement, "42601", message, hint: "Write AWS IAM GRANT role TO 'arn' or AWS IAM REVOKE role FROM 'arn'.");
 	}
 
 	/// <summary>One role attribute option at <paramref name="k"/>; false (k unchanged) when there is none.</summary>

@@ -183,6 +183,9 @@ sealed partial class ClientSession
 					if (endpoint.Impersonate && !Impersonate(user, startupMessages))
 						return false;
 
+					if (!IsMappedIdentity(user, verification.IdentityArn))
+						return false;
+
 					startupMessages.BackendKeyData(ProcessId, SecretKey);
 					startupMessages.ReadyForQuery(TransactionStatus.Idle);
 
@@ -233,6 +236,60 @@ sealed partial class ClientSession
 		}
 
 		return true;
+	}
+
+	/// <summary>
+	/// As on DSQL, a DbConnect token logs in as a custom role only when admin has mapped the token's IAM identity to the role
+	/// (<c>AWS IAM GRANT</c>, see <c>Backend/IamRoleMappings</c>); admin's DbConnectAdmin tokens need no mapping. The refusal
+	/// names the role and the identity's ARN (which is not a secret), never the token.
+	/// </summary>
+	bool IsMappedIdentity(string role, string? identityArn)
+	{
+		if (AuroraDsql.Signing.SigV4QuerySigner.ActionForRole(role) != AuroraDsql.Signing.SigV4QuerySigner.ConnectAction)
+			return true;
+
+		_front.Builder.Clear();
+		_front.Builder.Query(Backend.IamRoleMappings.IsMappedQuery(role, identityArn ?? ""));
+		_backend!.Write(_front.Builder.WrittenSpan);
+
+		var mapped = false;
+		Dictionary<char, string>? error = null;
+		while (true)
+		{
+			var (type, body) = _backend.ReadMessage();
+			if (type == BackendMessageCode.DataRow)
+				mapped = true;
+			else if (type == BackendMessageCode.ErrorResponse)
+				error ??= PgMessageReader.ReadErrorFields(body);
+			else if (type == BackendMessageCode.ReadyForQuery)
+				break;
+		}
+
+		if (error != null)
+		{
+			SendFatal(error.GetValueOrDefault(ErrorFieldCode.SqlState, "28000"), error.GetValueOrDefault(ErrorFieldCode.Message, "IAM role mapping check failed"));
+			return false;
+		}
+
+		if (mapped)
+			return true;
+
+		var rule = _services.Rules.Rule("iam-login-unmapped");
+		_services.Log($"refused login of role \"{LogText.Escape(role)}\": IAM identity {LogText.Escape(identityArn ?? "")} is not mapped to it");
+		var builder = new PgMessageBuilder();
+		builder.Error("FATAL", rule.SqlState, rule.FormatMessage(role),
+			detail: $"IAM identity \"{identityArn}\" is not mapped to role \"{role}\".",
+			hint: $"As admin: AWS IAM GRANT {SqlText.QuoteIdentifier(role)} TO '{(identityArn ?? "").Replace("'", "''", StringComparison.Ordinal)}';");
+		try
+		{
+			WriteClient(builder.WrittenSpan);
+		}
+		catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+		{
+			// the client is gone already
+		}
+
+		return false;
 	}
 
 	/// <summary>Records a backend parameter and returns the value the client should see.</summary>

@@ -125,6 +125,6 @@ sealed class IamTokenVerifier
 		if (action != SigV4QuerySigner.ActionForRole(role))
 			return TokenVerification.WrongAction(role, action);
 
-		return TokenVerification.Success;
+		return TokenVerification.SignedBy(configured.IdentityArn);
 	}
 }

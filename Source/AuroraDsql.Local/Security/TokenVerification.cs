@@ -6,6 +6,9 @@ namespace AuroraDsql.Local.Security;
 /// </summary>
 sealed record TokenVerification(bool Succeeded, string SqlState, string Message, string Reason)
 {
+	/// <summary>After a success: the IAM identity of the credential that signed the token.</summary>
+	public string? IdentityArn { get; init; }
+
 	/// <summary>SQLSTATE for a token that does not authenticate (PostgreSQL's invalid_password, as for a wrong password).</summary>
 	public const string AuthenticationFailedState = "28P01";
 
@@ -13,6 +16,8 @@ sealed record TokenVerification(bool Succeeded, string SqlState, string Message,
 	public const string WrongActionState = "28000";
 
 	public static TokenVerification Success { get; } = new(true, "", "", "ok");
+
+	public static TokenVerification SignedBy(string identityArn) => Success with { IdentityArn = identityArn };
 
 	public static TokenVerification Failed(string role) =>
 		new(false, AuthenticationFailedState, $"IAM authentication failed for user \"{role}\"", "");

@@ -297,6 +297,22 @@ static class DsqlRuleCatalog
 			"Leave out WHERE.", StatementMatchers.IndexPartial, Create, until: PartialIndexes, verified: false),
 
 		// ---- checked in the catalog after the statement ran (the local endpoint's event trigger) -----------------------
+		// ---- IAM identity mappings of custom roles (AWS IAM GRANT / REVOKE, sys.iam_pg_role_mappings) -----------------------------------
+		// DSQL documents the statements and the view; it does not document these refusals' texts. Changing mappings as another
+		// role than admin answers 42501 (recorded by third parties); the texts follow PostgreSQL's for similar refusals.
+		Catalog("iam-mapping-admin", "AWS IAM GRANT / REVOKE by a role other than admin", "42501", "permission denied to change IAM role mappings",
+			"Connect as admin to map IAM identities to database roles.", verified: false),
+		Catalog("iam-mapping-role", "AWS IAM GRANT / REVOKE naming admin or a role that is not an ordinary role", "42501",
+			"permission denied to map IAM identities to role \"{0}\"", "admin connects with DbConnectAdmin and needs no mapping; map custom roles only.",
+			verified: false),
+		Catalog("iam-arn", "AWS IAM GRANT / REVOKE with something other than an IAM role or user ARN", "22023", "invalid IAM ARN: \"{0}\"",
+			"Give the ARN of an IAM role or user, e.g. 'arn:aws:iam::111122223333:role/example'.", verified: false),
+		Catalog("iam-mapping-missing", "AWS IAM REVOKE of a mapping that does not exist", "42704", "IAM identity \"{0}\" is not mapped to role \"{1}\"",
+			"List the mappings with SELECT * FROM sys.iam_pg_role_mappings.", verified: false),
+		Catalog("iam-login-unmapped", "a DbConnect token whose IAM identity is not mapped to the role it connects as", "28P01",
+			"IAM authentication failed for user \"{0}\"",
+			"As admin, map the token's IAM identity to the role: AWS IAM GRANT <role> TO '<arn>'.", verified: false),
+
 		Catalog("column-type", "column types other than DSQL's (arrays, inet, money, xml, geometric, ranges, tsvector, composites…)", "0A000",
 			"datatype {0} not supported", "Use one of DSQL's types (text, numeric, uuid, jsonb…).", source: LiveRecords),
 		Catalog("max-columns", "more than 255 columns", "54011", "tables can have at most 255 columns", "Split the table."),
@@ -330,9 +346,11 @@ static class DsqlRuleCatalog
 			"Retry the whole transaction (a failed COMMIT may or may not have applied)."),
 	];
 
-	static DsqlRule Catalog(string id, string description, string sqlState, string message, string hint, DateOnly? since = null, string? source = null) => new()
+	static DsqlRule Catalog(string id, string description, string sqlState, string message, string hint, DateOnly? since = null, string? source = null,
+		bool verified = true) => new()
 	{
 		Id = id, Description = description, Scope = RuleScope.Catalog, SqlState = sqlState, Message = message, Hint = hint, Since = since, Source = source,
+		TextVerified = verified,
 	};
 
 	static DsqlRule Transaction(string id, string description, string sqlState, string message, string hint, string? source = null) => new()

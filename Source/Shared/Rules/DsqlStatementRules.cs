@@ -35,6 +35,8 @@ static class DsqlStatementRules
 				return StatementCategory.Dml;
 			case "copy":
 				return IsCopyFrom(s) ? StatementCategory.Dml : StatementCategory.Read;
+			case "aws" when s.Kw(s.First + 1, "iam"):
+				return StatementCategory.Ddl; // AWS IAM GRANT / REVOKE: DSQL's mapping of IAM identities to roles
 			case "alter" when s.ObjectKind == "system":
 				return StatementCategory.Utility;
 			case "create" or "alter" or "drop" or "comment" or "grant" or "revoke" or "security" or "reassign" or "refresh" or "import":

@@ -193,8 +193,11 @@ public sealed class DedicatedEndpointTests
 
 		var role = EndpointFixture.UniqueName("ext");
 		await using (var admin = await EndpointFixture.OpenAsync(endpoint: shared))
-		await using (var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN", admin))
-			await create.ExecuteNonQueryAsync();
+		{
+			await using (var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN", admin))
+				await create.ExecuteNonQueryAsync();
+			await TestEndpoint.GrantIdentityAsync(admin, role);
+		}
 
 		await using var endpoint = await LocalDsqlEndpoint.StartAsync(new LocalDsqlEndpointOptions
 		{

@@ -212,6 +212,8 @@ public sealed partial class JobTests
 				await using var grant = new NpgsqlCommand(sql, admin);
 				await grant.ExecuteNonQueryAsync();
 			}
+
+			await TestEndpoint.GrantIdentityAsync(admin, role);
 		}
 
 		await using var connection = await EndpointFixture.OpenAsync(role);
@@ -225,6 +227,7 @@ public sealed partial class JobTests
 		var notOwner = EndpointFixture.UniqueName("nobody");
 		await using (var create = new NpgsqlCommand($"CREATE ROLE {notOwner} LOGIN", other))
 			await create.ExecuteNonQueryAsync();
+		await TestEndpoint.GrantIdentityAsync(other, notOwner);
 		await using (var grant = new NpgsqlCommand($"GRANT USAGE ON SCHEMA {role} TO {notOwner}", other))
 			await grant.ExecuteNonQueryAsync();
 		await using var intruder = await EndpointFixture.OpenAsync(notOwner);

@@ -151,8 +151,11 @@ public sealed class ConnectionTests
 	{
 		var role = EndpointFixture.UniqueName("reader");
 		await using (var admin = await EndpointFixture.OpenAsync())
-		await using (var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN", admin))
-			await create.ExecuteNonQueryAsync();
+		{
+			await using (var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN", admin))
+				await create.ExecuteNonQueryAsync();
+			await TestEndpoint.GrantIdentityAsync(admin, role);
+		}
 
 		// admin signed for DbConnect
 		var adminWithConnect = SigV4QuerySigner.CreateToken("localhost", "us-east-1", "DbConnect", Endpoint.AccessKeyId, Endpoint.SecretAccessKey, null, DateTimeOffset.UtcNow, 900);

@@ -42,6 +42,7 @@ public sealed class TestDatabase
 
 		// As on DSQL: admin creates the role; it logs in with a DbConnect token.
 		await ExecuteAsAdminAsync($"CREATE ROLE {User} LOGIN");
+		await ExecuteAsAdminAsync($"AWS IAM GRANT {User} TO '{endpoint.IdentityArn}'");
 
 		Password = endpoint.GenerateToken(User, TimeSpan.FromHours(2));
 

@@ -60,6 +60,8 @@ public sealed class IamConnectionTests
 
 		await using var admin = TestDatabase.Connect();
 		await admin.ExecuteAsync($"CREATE ROLE {role} WITH LOGIN");
+		// As on DSQL: the IAM identity the tokens come from must be mapped to the role.
+		await admin.ExecuteAsync($"AWS IAM GRANT {role} TO '{TestEndpoint.IdentityArn}'");
 
 		try
 		{
@@ -71,6 +73,7 @@ public sealed class IamConnectionTests
 		finally
 		{
 			NpgsqlConnection.ClearAllPools();
+			await admin.ExecuteAsync($"AWS IAM REVOKE {role} FROM '{TestEndpoint.IdentityArn}'");
 			await admin.ExecuteAsync($"DROP ROLE {role}");
 		}
 	}

@@ -69,7 +69,10 @@ public sealed class NamedConnectionStringTests
 	{
 		var role = TestNames.Unique("app_reader");
 		await using (var admin = TestDatabase.Connect())
+		{
 			await admin.ExecuteAsync($"CREATE ROLE {role} WITH LOGIN");
+			await admin.ExecuteAsync($"AWS IAM GRANT {role} TO '{TestEndpoint.IdentityArn}'");
+		}
 
 		var credentials = TestDatabase.SigningCredentials();
 		using var _ = new AwsEnvironment();

@@ -56,7 +56,12 @@ public sealed class TestDatabase
 		await TestEndpoint.StartAsync(clusterFromEnvironment: true);
 
 		if (Cluster is { } cluster)
-			await TestContext.Progress.WriteLineAsync($"Provider tests run against the cluster {cluster.Host}:{cluster.Port} as {cluster.User} (run id {TestEndpoint.RunId}).");
+		{
+			// The roles tests create log in with this run's credentials once admin maps their identity (AWS IAM GRANT).
+			TestEndpoint.UseClusterIdentity(await ClusterIdentity.GetArnAsync(cluster.Host, cluster.Region));
+			await TestContext.Progress.WriteLineAsync($"Provider tests run against the cluster {cluster.Host}:{cluster.Port} as {cluster.User}, " +
+				$"IAM identity {TestEndpoint.IdentityArn} (run id {TestEndpoint.RunId}).");
+		}
 
 		Options = CreateOptions();
 		_npgsql = AuroraDsqlTools.CreateDataSource(HostName, Configure);
