@@ -17,9 +17,13 @@ static class IamRoleMappings
 	/// <summary>The ARNs <c>AWS IAM GRANT</c> accepts: an IAM role or user of any partition, with an optional path.</summary>
 	public const string ArnPattern = "^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/([!-~]+/)*[A-Za-z0-9+=,.@_-]+$";
 
-	/// <summary>The query answering one row when <c>{arn}</c> is mapped to role <c>{role}</c>.</summary>
+	/// <summary>
+	/// The query answering one row when <paramref name="arn"/> is mapped to <paramref name="role"/>; run in the new session
+	/// before the client gets it, qualified throughout so that no setting of the role can change what it means.
+	/// </summary>
 	public static string IsMappedQuery(string role, string arn) =>
-		"SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name = " + SqlText.QuoteLiteral(role) + " AND arn = " + SqlText.QuoteLiteral(arn);
+		"SELECT 1 FROM sys.iam_pg_role_mappings WHERE pg_role_name OPERATOR(pg_catalog.=) " + SqlText.QuoteLiteral(role) + "::pg_catalog.name" +
+		" AND arn OPERATOR(pg_catalog.=) " + SqlText.QuoteLiteral(arn) + "::pg_catalog.text";
 
 	/// <summary>The SQL creating the above.</summary>
 	public static string Script()
