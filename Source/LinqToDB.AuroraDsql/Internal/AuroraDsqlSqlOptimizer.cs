@@ -23,6 +23,15 @@ sealed class AuroraDsqlSqlOptimizer(SqlProviderFlags sqlProviderFlags) : Postgre
 		return base.TransformStatement(statement, dataOptions, mappingSchema);
 	}
 
+	/// <summary>
+	/// linq2db counts a query whose <c>LIMIT</c> or <c>OFFSET</c> is a literal (the <c>LIMIT 1</c> of <c>First</c>, the
+	/// <c>LIMIT 2</c> of <c>Single</c>) as depending on its parameter values, and so builds its SQL again at every run
+	/// instead of keeping the command text. A literal renders the same text at every run; a query whose limits are all
+	/// literals is judged by its other parts only.
+	/// </summary>
+	public override bool IsParameterDependedQuery(SelectQuery query) =>
+		(query.Select.TakeValue is not (null or SqlValue) || query.Select.SkipValue is not (null or SqlValue)) && base.IsParameterDependedQuery(query);
+
 	static bool LimitsRows(SelectQuery query) => query.Select.TakeValue != null || query.Select.SkipValue != null;
 
 	/// <summary>
