@@ -50,17 +50,19 @@ static class AlternatingRunner
 
 		var times = methods.ToDictionary(m => m, _ => new List<double>());
 		var allocated = methods.ToDictionary(m => m, _ => new List<double>());
+		var cpu = methods.ToDictionary(m => m, _ => new List<double>());
 		try
 		{
 			for (var round = 0; round <= rounds; round++)
 			{
 				foreach (var method in methods)
 				{
-					var (perOperation, bytesPerOperation) = await MeasureAsync(instance, method);
+					var (perOperation, bytesPerOperation, cpuPerOperation) = await MeasureAsync(instance, method);
 					if (round > 0)
 					{
 						times[method].Add(perOperation);
 						allocated[method].Add(bytesPerOperation);
+						cpu[method].Add(cpuPerOperation);
 					}
 				}
 
@@ -74,39 +76,44 @@ static class AlternatingRunner
 			await InvokeMarkedAsync<GlobalCleanupAttribute>(instance);
 		}
 
-		Report(methods, times, allocated, rounds);
+		Report(methods, times, allocated, cpu, rounds);
 		return 0;
 	}
 
-	static async Task<(double Microseconds, double Bytes)> MeasureAsync(object instance, Method method)
+	static async Task<(double Microseconds, double Bytes, double CpuMicroseconds)> MeasureAsync(object instance, Method method)
 	{
 		var elapsed    = TimeSpan.Zero;
 		var operations = 0L;
 		var allocated  = 0L;
+		var cpu        = 0.0;
 
 		do
 		{
 			await InvokeMarkedAsync<IterationSetupAttribute>(instance);
-			var before = GC.GetTotalAllocatedBytes(precise: false);
-			var watch  = Stopwatch.StartNew();
+			var processes = MachineCpuTime.Processes();
+			var cpuBefore = MachineCpuTime.Milliseconds(processes);
+			var before    = GC.GetTotalAllocatedBytes(precise: false);
+			var watch     = Stopwatch.StartNew();
 			await AwaitResult(method.Info.Invoke(instance, null));
 			elapsed    += watch.Elapsed;
 			allocated  += GC.GetTotalAllocatedBytes(precise: false) - before;
+			cpu        += Math.Max(0, MachineCpuTime.Milliseconds(processes) - cpuBefore); // a backend that ended took its time along
 			operations += method.OperationsPerInvoke;
 		}
 		while (elapsed < MinimumPerRound);
 
-		return (elapsed.TotalMilliseconds * 1000 / operations, (double)allocated / operations); // µs and bytes per operation
+		return (elapsed.TotalMilliseconds * 1000 / operations, (double)allocated / operations, cpu * 1000 / operations); // µs, bytes, CPU µs per operation
 	}
 
-	static void Report(List<Method> methods, Dictionary<Method, List<double>> times, Dictionary<Method, List<double>> allocated, int rounds)
+	static void Report(List<Method> methods, Dictionary<Method, List<double>> times, Dictionary<Method, List<double>> allocated, Dictionary<Method, List<double>> cpu, int rounds)
 	{
 		Console.WriteLine($"{rounds} alternating rounds after a warm-up; median time per operation; time ratio = method time / baseline time and");
 		Console.WriteLine("rate = baseline time / method time, each the median of the rounds' ratios (range); allocated = bytes the whole process");
-		Console.WriteLine("(client and, in process, the server side) allocated per operation, median");
+		Console.WriteLine("(client and, in process, the server side) allocated per operation, median; CPU = CPU time of this process and of the");
+		Console.WriteLine("machine's PostgreSQL processes per operation, median (Linux only; against the time, it tells waiting from computing)");
 		Console.WriteLine();
-		Console.WriteLine($"| {"Method",-52} | {"Category",-10} | {"Median",12} | {"Time ratio",-20} | {"Rate vs baseline",-20} | {"Allocated",10} |");
-		Console.WriteLine($"|{new string('-', 54)}|{new string('-', 12)}|{new string('-', 13)}:|{new string('-', 22)}|{new string('-', 22)}|{new string('-', 11)}:|");
+		Console.WriteLine($"| {"Method",-52} | {"Category",-10} | {"Median",12} | {"Time ratio",-20} | {"Rate vs baseline",-20} | {"Allocated",10} | {"CPU",10} |");
+		Console.WriteLine($"|{new string('-', 54)}|{new string('-', 12)}|{new string('-', 13)}:|{new string('-', 22)}|{new string('-', 22)}|{new string('-', 11)}:|{new string('-', 11)}:|");
 
 		foreach (var group in methods.GroupBy(m => m.Category))
 		{
@@ -116,7 +123,8 @@ static class AlternatingRunner
 				var ratio = baseline is null ? "" : RangeText(times[method].Zip(times[baseline], (m, b) => m / b).ToList(), "F2", "×");
 				var rate  = baseline is null ? "" : RangeText(times[baseline].Zip(times[method], (b, m) => b / m * 100).ToList(), "F0", " %");
 				var bytes = string.Create(CultureInfo.InvariantCulture, $"{Median(allocated[method]):F0} B");
-				Console.WriteLine($"| {Quote(method.Name),-52} | {method.Category,-10} | {Format(Median(times[method])),12} | {ratio,-20} | {rate,-20} | {bytes,10} |");
+				var cpuText = MachineCpuTime.IsAvailable ? Format(Median(cpu[method])) : "n/a";
+				Console.WriteLine($"| {Quote(method.Name),-52} | {method.Category,-10} | {Format(Median(times[method])),12} | {ratio,-20} | {rate,-20} | {bytes,10} | {cpuText,10} |");
 			}
 		}
 

@@ -51,8 +51,10 @@ public class LatencyBenchmarks
 	{
 		public Config()
 		{
-			// Each invocation waits on the endpoint's held answers, not on the CPU: few, long invocations are enough.
-			AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(10)
+			// Each invocation waits on the endpoint's held answers, not on the CPU: few, long invocations are enough. The
+			// warm-up is long enough for the runtime's tiered compilation to finish with the code each one runs (a few
+			// hundred operations): measured earlier, the first ones time the JIT, not the work.
+			AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(15).WithIterationCount(10)
 				.WithInvocationCount(1).WithUnrollFactor(1));
 			Options |= ConfigOptions.DisableOptimizationsValidator;
 		}
