@@ -14,7 +14,7 @@ namespace LinqToDB.AuroraDsql.Benchmarks;
 /// process isolation, no statistics beyond medians and ranges.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project Tests/LinqToDB.AuroraDsql.Benchmarks -- --alternate BulkCopyBenchmarks [rounds] [method …]</c>.
+/// <c>dotnet run -c Release --project Tests/LinqToDB.AuroraDsql.Benchmarks -- --alternate &lt;benchmark class&gt; [rounds] [method …]</c>.
 /// The first round is a warm-up and is not reported.
 /// </remarks>
 static class AlternatingRunner
@@ -28,7 +28,7 @@ static class AlternatingRunner
 	{
 		if (args.Length == 0 || typeof(AlternatingRunner).Assembly.GetTypes().FirstOrDefault(t => t.Name == args[0]) is not { } type)
 		{
-			await Console.Error.WriteLineAsync("usage: --alternate <BulkCopyBenchmarks|EndpointBenchmarks> [rounds] [method …]");
+			await Console.Error.WriteLineAsync("usage: --alternate <benchmark class, e.g. EndpointBenchmarks or LatencyBenchmarks> [rounds] [method …]");
 			return 2;
 		}
 

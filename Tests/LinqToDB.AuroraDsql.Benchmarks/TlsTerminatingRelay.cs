@@ -86,8 +86,9 @@ sealed class TlsTerminatingRelay : IDisposable
 			_connections.Add(target);
 			target.Connect(IPAddress.Loopback, _targetPort);
 
-			new Thread(() => Down(target, ssl)) { IsBackground = true, Name = "tls-relay-down" }.Start();
-			Up(ssl, target);
+			var targetStream = new NetworkStream(target, ownsSocket: true);
+			new Thread(() => Pump(targetStream, ssl)) { IsBackground = true, Name = "tls-relay-down" }.Start();
+			Pump(ssl, targetStream);
 		}
 		catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or AuthenticationException)
 		{
@@ -95,33 +96,14 @@ sealed class TlsTerminatingRelay : IDisposable
 		}
 	}
 
-	static void Up(SslStream from, Socket to)
+	/// <summary>Copies one direction until either side closes, then closes both.</summary>
+	static void Pump(Stream from, Stream to)
 	{
 		var buffer = new byte[64 * 1024];
 		try
 		{
 			int read;
 			while ((read = from.Read(buffer)) > 0)
-				to.Send(buffer.AsSpan(0, read));
-		}
-		catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
-		{
-			// either side closed
-		}
-		finally
-		{
-			to.Dispose();
-			from.Dispose();
-		}
-	}
-
-	static void Down(Socket from, SslStream to)
-	{
-		var buffer = new byte[64 * 1024];
-		try
-		{
-			int read;
-			while ((read = from.Receive(buffer)) > 0)
 				to.Write(buffer.AsSpan(0, read));
 		}
 		catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
